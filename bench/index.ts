@@ -1,0 +1,28 @@
+/**
+ * `npm run bench [NAME...] [-- options]`: runs the named benchmarks (all when none is
+ * named). Each benchmark module exports `run(args)` and prints its own figures.
+ */
+
+const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
+  codec: () => import('./codec.js'),
+  classifier: () => import('./classifier.js'),
+  'flow-setup': () => import('./flow-setup.js'),
+};
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const names = argv.filter((a) => a in BENCHES);
+  const rest = argv.filter((a) => !(a in BENCHES));
+  const unknown = rest.filter((a) => !a.startsWith('-') && !/^\d/.test(a));
+  if (unknown.length > 0 && names.length === 0) {
+    console.error(`unknown benchmark ${unknown[0]}; choose from: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+  for (const name of names.length ? names : Object.keys(BENCHES)) {
+    console.log(`\n### bench ${name}`);
+    const mod = await BENCHES[name]!();
+    await mod.run(rest);
+  }
+}
+
+await main();

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The one test command (npm test, and .ci/run): provision what the tests need, build,
+# type-check, lint, then run every test. Each step says what it is doing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "provision: Open vSwitch and network tools"
+bash scripts/provision.sh
+
+step "build (tsc)"
+npx tsc -p tsconfig.json
+
+step "type-check tests"
+npx tsc -p tsconfig.test.json
+
+step "lint and format check (biome)"
+npx biome check .
+
+step "tests (vitest)"
+npx vitest run "$@"

@@ -1,0 +1,214 @@
+/**
+ * Actions (OpenFlow 1.3.5 section 7.2.5): every standard action plus experimenter
+ * actions, which are kept as raw bytes so Open vSwitch's Nicira extensions round-trip.
+ */
+import { badActionLen, fail } from './errors.js';
+import { type OxmEntry, oxmSize, readOxm, writeOxm } from './match.js';
+import { Reader } from './reader.js';
+import type { Writer } from './writer.js';
+
+export const ActionType = {
+  OUTPUT: 0,
+  COPY_TTL_OUT: 11,
+  COPY_TTL_IN: 12,
+  SET_MPLS_TTL: 15,
+  DEC_MPLS_TTL: 16,
+  PUSH_VLAN: 17,
+  POP_VLAN: 18,
+  PUSH_MPLS: 19,
+  POP_MPLS: 20,
+  SET_QUEUE: 21,
+  GROUP: 22,
+  SET_NW_TTL: 23,
+  DEC_NW_TTL: 24,
+  SET_FIELD: 25,
+  PUSH_PBB: 26,
+  POP_PBB: 27,
+  EXPERIMENTER: 0xffff,
+} as const;
+
+/** Reserved port numbers (section 7.2.1). */
+export const OFPP = {
+  MAX: 0xffffff00,
+  IN_PORT: 0xfffffff8,
+  TABLE: 0xfffffff9,
+  NORMAL: 0xfffffffa,
+  FLOOD: 0xfffffffb,
+  ALL: 0xfffffffc,
+  CONTROLLER: 0xfffffffd,
+  LOCAL: 0xfffffffe,
+  ANY: 0xffffffff,
+} as const;
+export const OFPCML_NO_BUFFER = 0xffff;
+
+export type Action =
+  | { readonly type: 'output'; readonly port: number; readonly maxLen: number }
+  | { readonly type: 'copy_ttl_out' }
+  | { readonly type: 'copy_ttl_in' }
+  | { readonly type: 'set_mpls_ttl'; readonly ttl: number }
+  | { readonly type: 'dec_mpls_ttl' }
+  | { readonly type: 'push_vlan'; readonly ethertype: number }
+  | { readonly type: 'pop_vlan' }
+  | { readonly type: 'push_mpls'; readonly ethertype: number }
+  | { readonly type: 'pop_mpls'; readonly ethertype: number }
+  | { readonly type: 'set_queue'; readonly queueId: number }
+  | { readonly type: 'group'; readonly groupId: number }
+  | { readonly type: 'set_nw_ttl'; readonly ttl: number }
+  | { readonly type: 'dec_nw_ttl' }
+  | { readonly type: 'set_field'; readonly field: OxmEntry }
+  | { readonly type: 'push_pbb'; readonly ethertype: number }
+  | { readonly type: 'pop_pbb' }
+  | { readonly type: 'experimenter'; readonly experimenter: number; readonly data: Uint8Array };
+
+export type ActionKind = Action['type'];
+
+const BARE: Readonly<Record<number, ActionKind>> = {
+  11: 'copy_ttl_out',
+  12: 'copy_ttl_in',
+  16: 'dec_mpls_ttl',
+  18: 'pop_vlan',
+  24: 'dec_nw_ttl',
+  27: 'pop_pbb',
+};
+const ETHERTYPE: Readonly<Record<number, 'push_vlan' | 'push_mpls' | 'pop_mpls' | 'push_pbb'>> = {
+  17: 'push_vlan',
+  19: 'push_mpls',
+  20: 'pop_mpls',
+  26: 'push_pbb',
+};
+
+function readAction(r: Reader): Action {
+  r.need(4, 'action header');
+  const type = r.u16();
+  const len = r.u16();
+  if (len < 8 || len % 8 !== 0) badActionLen(`action type ${type} has length ${len}`);
+  const a = r.sub(len - 4, `action type ${type}`, badActionLen);
+  const exact = (n: number) => {
+    if (len !== n) badActionLen(`action type ${type} has length ${len}, expected ${n}`);
+  };
+  const bare = BARE[type];
+  if (bare) {
+    exact(8);
+    return { type: bare } as Action;
+  }
+  const eth = ETHERTYPE[type];
+  if (eth) {
+    exact(8);
+    return { type: eth, ethertype: a.u16() };
+  }
+  switch (type) {
+    case ActionType.OUTPUT:
+      exact(16);
+      return { type: 'output', port: a.u32(), maxLen: a.u16() };
+    case ActionType.SET_MPLS_TTL:
+      exact(8);
+      return { type: 'set_mpls_ttl', ttl: a.u8() };
+    case ActionType.SET_NW_TTL:
+      exact(8);
+      return { type: 'set_nw_ttl', ttl: a.u8() };
+    case ActionType.SET_QUEUE:
+      exact(8);
+      return { type: 'set_queue', queueId: a.u32() };
+    case ActionType.GROUP:
+      exact(8);
+      return { type: 'group', groupId: a.u32() };
+    case ActionType.SET_FIELD: {
+      const field = readOxm(new Reader(a.buf, a.pos, a.end, badActionLen));
+      if (4 + oxmSize(field) + 7 < len) badActionLen('set_field has excess padding');
+      return { type: 'set_field', field };
+    }
+    case ActionType.EXPERIMENTER:
+      return { type: 'experimenter', experimenter: a.u32(), data: a.rest() };
+    default:
+      return fail(2, 0, `unknown action type ${type}`);
+  }
+}
+
+export function readActions(r: Reader): Action[] {
+  const out: Action[] = [];
+  while (r.remaining > 0) out.push(readAction(r));
+  return out;
+}
+
+const CODE: Readonly<Record<ActionKind, number>> = {
+  output: 0,
+  copy_ttl_out: 11,
+  copy_ttl_in: 12,
+  set_mpls_ttl: 15,
+  dec_mpls_ttl: 16,
+  push_vlan: 17,
+  pop_vlan: 18,
+  push_mpls: 19,
+  pop_mpls: 20,
+  set_queue: 21,
+  group: 22,
+  set_nw_ttl: 23,
+  dec_nw_ttl: 24,
+  set_field: 25,
+  push_pbb: 26,
+  pop_pbb: 27,
+  experimenter: 0xffff,
+};
+
+export function actionCode(kind: ActionKind): number {
+  return CODE[kind];
+}
+
+export function writeAction(w: Writer, a: Action): void {
+  const start = w.pos;
+  w.u16(CODE[a.type]);
+  w.u16(0);
+  switch (a.type) {
+    case 'output':
+      w.u32(a.port);
+      w.u16(a.maxLen);
+      w.zeros(6);
+      break;
+    case 'copy_ttl_out':
+    case 'copy_ttl_in':
+    case 'dec_mpls_ttl':
+    case 'pop_vlan':
+    case 'dec_nw_ttl':
+    case 'pop_pbb':
+      w.zeros(4);
+      break;
+    case 'set_mpls_ttl':
+    case 'set_nw_ttl':
+      w.u8(a.ttl);
+      w.zeros(3);
+      break;
+    case 'push_vlan':
+    case 'push_mpls':
+    case 'pop_mpls':
+    case 'push_pbb':
+      w.u16(a.ethertype);
+      w.zeros(2);
+      break;
+    case 'set_queue':
+      w.u32(a.queueId);
+      break;
+    case 'group':
+      w.u32(a.groupId);
+      break;
+    case 'set_field':
+      writeOxm(w, a.field);
+      w.padTo(start, 8);
+      break;
+    case 'experimenter':
+      w.u32(a.experimenter);
+      w.bytes(a.data);
+      w.padTo(start, 8);
+      break;
+    default:
+      assertNever(a);
+  }
+  w.patchU16(start + 2, w.pos - start);
+}
+
+export function writeActions(w: Writer, actions: readonly Action[]): void {
+  for (let i = 0; i < actions.length; i++) writeAction(w, actions[i]!);
+}
+
+export function assertNever(x: never): never {
+  throw new TypeError(`unexpected value ${JSON.stringify(x)}`);
+}

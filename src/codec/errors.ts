@@ -1,0 +1,246 @@
+/**
+ * OpenFlow 1.3.5 error types and codes (spec section 7.4.4), and the error value the
+ * decoder returns instead of throwing.
+ */
+
+export const ErrorType = {
+  HELLO_FAILED: 0,
+  BAD_REQUEST: 1,
+  BAD_ACTION: 2,
+  BAD_INSTRUCTION: 3,
+  BAD_MATCH: 4,
+  FLOW_MOD_FAILED: 5,
+  GROUP_MOD_FAILED: 6,
+  PORT_MOD_FAILED: 7,
+  TABLE_MOD_FAILED: 8,
+  QUEUE_OP_FAILED: 9,
+  SWITCH_CONFIG_FAILED: 10,
+  ROLE_REQUEST_FAILED: 11,
+  METER_MOD_FAILED: 12,
+  TABLE_FEATURES_FAILED: 13,
+  EXPERIMENTER: 0xffff,
+} as const;
+
+/** Code names per error type, indexed by code number, as the spec lists them. */
+const CODES: Readonly<Record<number, { prefix: string; names: readonly string[] }>> = {
+  0: { prefix: 'OFPHFC', names: ['INCOMPATIBLE', 'EPERM'] },
+  1: {
+    prefix: 'OFPBRC',
+    names: [
+      'BAD_VERSION',
+      'BAD_TYPE',
+      'BAD_MULTIPART',
+      'BAD_EXPERIMENTER',
+      'BAD_EXP_TYPE',
+      'EPERM',
+      'BAD_LEN',
+      'BUFFER_EMPTY',
+      'BUFFER_UNKNOWN',
+      'BAD_TABLE_ID',
+      'IS_SLAVE',
+      'BAD_PORT',
+      'BAD_PACKET',
+      'MULTIPART_BUFFER_OVERFLOW',
+    ],
+  },
+  2: {
+    prefix: 'OFPBAC',
+    names: [
+      'BAD_TYPE',
+      'BAD_LEN',
+      'BAD_EXPERIMENTER',
+      'BAD_EXP_TYPE',
+      'BAD_OUT_PORT',
+      'BAD_ARGUMENT',
+      'EPERM',
+      'TOO_MANY',
+      'BAD_QUEUE',
+      'BAD_OUT_GROUP',
+      'MATCH_INCONSISTENT',
+      'UNSUPPORTED_ORDER',
+      'BAD_TAG',
+      'BAD_SET_TYPE',
+      'BAD_SET_LEN',
+      'BAD_SET_ARGUMENT',
+    ],
+  },
+  3: {
+    prefix: 'OFPBIC',
+    names: [
+      'UNKNOWN_INST',
+      'UNSUP_INST',
+      'BAD_TABLE_ID',
+      'UNSUP_METADATA',
+      'UNSUP_METADATA_MASK',
+      'BAD_EXPERIMENTER',
+      'BAD_EXP_TYPE',
+      'BAD_LEN',
+      'EPERM',
+    ],
+  },
+  4: {
+    prefix: 'OFPBMC',
+    names: [
+      'BAD_TYPE',
+      'BAD_LEN',
+      'BAD_TAG',
+      'BAD_DL_ADDR_MASK',
+      'BAD_NW_ADDR_MASK',
+      'BAD_WILDCARDS',
+      'BAD_FIELD',
+      'BAD_VALUE',
+      'BAD_MASK',
+      'BAD_PREREQ',
+      'DUP_FIELD',
+      'EPERM',
+    ],
+  },
+  5: {
+    prefix: 'OFPFMFC',
+    names: [
+      'UNKNOWN',
+      'TABLE_FULL',
+      'BAD_TABLE_ID',
+      'OVERLAP',
+      'EPERM',
+      'BAD_TIMEOUT',
+      'BAD_COMMAND',
+      'BAD_FLAGS',
+    ],
+  },
+  6: {
+    prefix: 'OFPGMFC',
+    names: [
+      'GROUP_EXISTS',
+      'INVALID_GROUP',
+      'WEIGHT_UNSUPPORTED',
+      'OUT_OF_GROUPS',
+      'OUT_OF_BUCKETS',
+      'CHAINING_UNSUPPORTED',
+      'WATCH_UNSUPPORTED',
+      'LOOP',
+      'UNKNOWN_GROUP',
+      'CHAINED_GROUP',
+      'BAD_TYPE',
+      'BAD_COMMAND',
+      'BAD_BUCKET',
+      'BAD_WATCH',
+      'EPERM',
+    ],
+  },
+  7: {
+    prefix: 'OFPPMFC',
+    names: ['BAD_PORT', 'BAD_HW_ADDR', 'BAD_CONFIG', 'BAD_ADVERTISE', 'EPERM'],
+  },
+  8: { prefix: 'OFPTMFC', names: ['BAD_TABLE', 'BAD_CONFIG', 'EPERM'] },
+  9: { prefix: 'OFPQOFC', names: ['BAD_PORT', 'BAD_QUEUE', 'EPERM'] },
+  10: { prefix: 'OFPSCFC', names: ['BAD_FLAGS', 'BAD_LEN', 'EPERM'] },
+  11: { prefix: 'OFPRRFC', names: ['STALE', 'UNSUP', 'BAD_ROLE'] },
+  12: {
+    prefix: 'OFPMMFC',
+    names: [
+      'UNKNOWN',
+      'METER_EXISTS',
+      'INVALID_METER',
+      'UNKNOWN_METER',
+      'BAD_COMMAND',
+      'BAD_FLAGS',
+      'BAD_RATE',
+      'BAD_BURST',
+      'BAD_BAND',
+      'BAD_BAND_VALUE',
+      'OUT_OF_METERS',
+      'OUT_OF_BANDS',
+    ],
+  },
+  13: {
+    prefix: 'OFPTFFC',
+    names: ['BAD_TABLE', 'BAD_METADATA', 'BAD_TYPE', 'BAD_LEN', 'BAD_ARGUMENT', 'EPERM'],
+  },
+};
+
+const TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: 'OFPET_HELLO_FAILED',
+  1: 'OFPET_BAD_REQUEST',
+  2: 'OFPET_BAD_ACTION',
+  3: 'OFPET_BAD_INSTRUCTION',
+  4: 'OFPET_BAD_MATCH',
+  5: 'OFPET_FLOW_MOD_FAILED',
+  6: 'OFPET_GROUP_MOD_FAILED',
+  7: 'OFPET_PORT_MOD_FAILED',
+  8: 'OFPET_TABLE_MOD_FAILED',
+  9: 'OFPET_QUEUE_OP_FAILED',
+  10: 'OFPET_SWITCH_CONFIG_FAILED',
+  11: 'OFPET_ROLE_REQUEST_FAILED',
+  12: 'OFPET_METER_MOD_FAILED',
+  13: 'OFPET_TABLE_FEATURES_FAILED',
+  65535: 'OFPET_EXPERIMENTER',
+};
+
+/** Spec name of an error type, e.g. `OFPET_BAD_MATCH`, or undefined when unknown. */
+export function errorTypeName(type: number): string | undefined {
+  return TYPE_NAMES[type];
+}
+
+/** Spec name of an error code, e.g. `OFPBMC_BAD_FIELD`, or undefined when unknown. */
+export function errorCodeName(type: number, code: number): string | undefined {
+  const t = CODES[type];
+  const n = t?.names[code];
+  return t && n ? `${t.prefix}_${n}` : undefined;
+}
+
+/** Every (type, code) pair the spec defines, for tests and tables. */
+export function allErrorCodes(): { type: number; code: number; name: string }[] {
+  const out: { type: number; code: number; name: string }[] = [];
+  for (const [type, t] of Object.entries(CODES)) {
+    t.names.forEach((n, code) => {
+      out.push({ type: Number(type), code, name: `${t.prefix}_${n}` });
+    });
+  }
+  return out;
+}
+
+/** Looks an error up by spec name (`OFPBRC_BAD_LEN`), the inverse of errorCodeName. */
+export function errorByName(name: string): { type: number; code: number } | undefined {
+  for (const [type, t] of Object.entries(CODES)) {
+    if (!name.startsWith(`${t.prefix}_`)) continue;
+    const code = t.names.indexOf(name.slice(t.prefix.length + 1));
+    if (code >= 0) return { type: Number(type), code };
+  }
+  return undefined;
+}
+
+/** What a decoder returns for malformed input: the error a peer should be sent. */
+export interface OfpError {
+  readonly type: number;
+  readonly code: number;
+  /** Human-readable account: what was wrong, where. */
+  readonly message: string;
+}
+
+/** Thrown only inside the codec and caught at its boundary; never escapes decode(). */
+export class OfpDecodeError extends Error {
+  constructor(
+    readonly type: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+  toValue(): OfpError {
+    return { type: this.type, code: this.code, message: this.message };
+  }
+}
+
+export function fail(type: number, code: number, message: string): never {
+  throw new OfpDecodeError(type, code, message);
+}
+
+// Frequently raised errors, named for readability at the call site.
+export const badRequestLen = (what: string): never => fail(1, 6, `bad length: ${what}`);
+export const badMatchLen = (what: string): never => fail(4, 1, `bad match length: ${what}`);
+export const badActionLen = (what: string): never => fail(2, 1, `bad action length: ${what}`);
+export const badInstructionLen = (what: string): never =>
+  fail(3, 7, `bad instruction length: ${what}`);
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: OfpError };

@@ -1,0 +1,169 @@
+/**
+ * ofp_match (OpenFlow 1.3.5 section 7.2.3) and its OXM TLVs. Basic-class fields become
+ * typed entries; fields of any other class (Open vSwitch's NXM classes 0x0000/0x0001,
+ * experimenter 0xffff) and unknown basic fields are kept as raw TLVs that re-encode
+ * byte for byte.
+ */
+import { fail } from './errors.js';
+import {
+  OXM_BY_CODE,
+  OXM_BY_NAME,
+  OXM_CLASS_OPENFLOW_BASIC,
+  type OxmFieldInfo,
+  type OxmName,
+} from './oxm-fields.js';
+import type { Reader } from './reader.js';
+import type { Writer } from './writer.js';
+
+export type OxmValue = number | bigint;
+
+export interface OxmBasic {
+  readonly field: OxmName;
+  readonly value: OxmValue;
+  readonly mask?: OxmValue | undefined;
+}
+
+/** An OXM TLV of a class this codec does not interpret; payload excludes the 4-byte header. */
+export interface OxmRaw {
+  readonly field: 'raw';
+  readonly oxmClass: number;
+  readonly oxmField: number;
+  readonly hasMask: boolean;
+  readonly payload: Uint8Array;
+}
+
+export type OxmEntry = OxmBasic | OxmRaw;
+export type Match = readonly OxmEntry[];
+
+const OFPMT_OXM = 1;
+const badMatchLen = (what: string): never => fail(4, 1, `bad match length: ${what}`);
+
+function readValue(r: Reader, info: OxmFieldInfo): OxmValue {
+  switch (info.bytes) {
+    case 1:
+      return r.u8();
+    case 2:
+      return r.u16();
+    case 3:
+      return r.u24();
+    case 4:
+      return r.u32();
+    case 6:
+      return r.u48();
+    case 8:
+      return r.u64();
+    default:
+      return r.u128();
+  }
+}
+
+export function writeValue(w: Writer, info: OxmFieldInfo, v: OxmValue): void {
+  switch (info.bytes) {
+    case 1:
+      return w.u8(Number(v));
+    case 2:
+      return w.u16(Number(v));
+    case 3:
+      return w.u24(Number(v));
+    case 4:
+      return w.u32(Number(v));
+    case 6:
+      return w.u48(Number(v));
+    case 8:
+      return w.u64(BigInt(v));
+    default:
+      return w.u128(BigInt(v));
+  }
+}
+
+/** Reads one OXM TLV (header included). */
+export function readOxm(r: Reader): OxmEntry {
+  r.need(4, 'OXM header');
+  const header = r.u32();
+  const oxmClass = header >>> 16;
+  const oxmField = (header >>> 9) & 0x7f;
+  const hasMask = (header & 0x100) !== 0;
+  const len = header & 0xff;
+  if (r.remaining < len) {
+    badMatchLen(
+      `OXM TLV class 0x${oxmClass.toString(16)} field ${oxmField} length ${len} past end`,
+    );
+  }
+  const info = oxmClass === OXM_CLASS_OPENFLOW_BASIC ? OXM_BY_CODE[oxmField] : undefined;
+  if (!info) {
+    return { field: 'raw', oxmClass, oxmField, hasMask, payload: r.bytes(len) };
+  }
+  if (hasMask && !info.maskable) fail(4, 8, `field ${info.name} cannot be masked`);
+  if (len !== info.bytes * (hasMask ? 2 : 1)) {
+    badMatchLen(`field ${info.name} has length ${len}, expected ${info.bytes * (hasMask ? 2 : 1)}`);
+  }
+  const value = readValue(r, info);
+  if (!hasMask) return { field: info.name, value };
+  return { field: info.name, value, mask: readValue(r, info) };
+}
+
+export function writeOxm(w: Writer, e: OxmEntry): void {
+  if (e.field === 'raw') {
+    w.u32(
+      ((e.oxmClass << 16) | (e.oxmField << 9) | (e.hasMask ? 0x100 : 0) | e.payload.length) >>> 0,
+    );
+    w.bytes(e.payload);
+    return;
+  }
+  const info = OXM_BY_NAME.get(e.field);
+  if (!info) throw new TypeError(`unknown OXM field ${String(e.field)}`);
+  const hasMask = e.mask !== undefined;
+  const len = info.bytes * (hasMask ? 2 : 1);
+  w.u32(((OXM_CLASS_OPENFLOW_BASIC << 16) | (info.code << 9) | (hasMask ? 0x100 : 0) | len) >>> 0);
+  writeValue(w, info, e.value);
+  if (hasMask) writeValue(w, info, e.mask!);
+}
+
+/** Size on the wire of one OXM TLV, header included. */
+export function oxmSize(e: OxmEntry): number {
+  if (e.field === 'raw') return 4 + e.payload.length;
+  const info = OXM_BY_NAME.get(e.field)!;
+  return 4 + info.bytes * (e.mask !== undefined ? 2 : 1);
+}
+
+/** Reads an ofp_match, padding included; leaves r after the padding. */
+export function readMatch(r: Reader): Match {
+  r.need(4, 'ofp_match header');
+  const type = r.u16();
+  const length = r.u16();
+  if (type !== OFPMT_OXM) fail(4, 0, `match type ${type} is not OFPMT_OXM`);
+  if (length < 4) badMatchLen(`ofp_match length ${length} < 4`);
+  const body = r.sub(length - 4, 'ofp_match', badMatchLen);
+  const padded = (length + 7) & ~7;
+  r.skip(padded - length);
+  const fields: OxmEntry[] = [];
+  let seen = 0n;
+  while (body.remaining > 0) {
+    const e = readOxm(body);
+    if (e.field !== 'raw') {
+      const bit = 1n << BigInt(OXM_BY_NAME.get(e.field)!.code);
+      if (seen & bit) fail(4, 10, `field ${e.field} appears twice`);
+      seen |= bit;
+    }
+    fields.push(e);
+  }
+  return fields;
+}
+
+export function writeMatch(w: Writer, m: Match): void {
+  const start = w.pos;
+  w.u16(OFPMT_OXM);
+  w.u16(0);
+  for (let i = 0; i < m.length; i++) writeOxm(w, m[i]!);
+  w.patchU16(start + 2, w.pos - start);
+  w.padTo(start, 8);
+}
+
+/** Finds a basic field in a match. */
+export function matchGet(m: Match, name: OxmName): OxmBasic | undefined {
+  for (let i = 0; i < m.length; i++) {
+    const e = m[i]!;
+    if (e.field === name) return e as OxmBasic;
+  }
+  return undefined;
+}
