@@ -3,10 +3,15 @@
  * named). Each benchmark module exports `run(args)` and prints its own figures.
  */
 
-const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
-  codec: () => import('./codec.js'),
-  classifier: () => import('./classifier.js'),
-  'flow-setup': () => import('./flow-setup.js'),
+interface BenchModule {
+  run(args: string[]): Promise<void>;
+}
+
+/** Benchmark name -> module file beside this one (bench/NAME.ts). */
+const BENCHES: Record<string, string> = {
+  codec: './codec.js',
+  classifier: './classifier.js',
+  'flow-setup': './flow-setup.js',
 };
 
 async function main(): Promise<void> {
@@ -20,7 +25,7 @@ async function main(): Promise<void> {
   }
   for (const name of names.length ? names : Object.keys(BENCHES)) {
     console.log(`\n### bench ${name}`);
-    const mod = await BENCHES[name]!();
+    const mod = (await import(BENCHES[name]!)) as BenchModule;
     await mod.run(rest);
   }
 }
