@@ -1,14 +1,16 @@
 /**
  * End-to-end check of the OVS testbed itself (no controller code involved): a private
  * OVS in its own namespace, a fail_mode=secure bridge, two hosts, forwarding governed
- * only by the flows installed with ovs-ofctl, controller reachability (in-namespace
- * and via the unix relay), and a teardown that leaves nothing behind.
+ * only by the flows installed with ovs-ofctl, TCP between hosts, host removal, link
+ * state, controller reachability (in-namespace and via the unix relay), and a
+ * teardown that leaves nothing behind.
  */
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
   createTestbed,
+  exec,
   type Host,
   isAlive,
   listNetns,
@@ -21,7 +23,7 @@ import {
 const E2E_TIMEOUT = 60_000;
 const OFP13_HELLO = Buffer.from([0x04, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01]);
 
-describe('OVS testbed harness', () => {
+describe('OVS testbed harness', { timeout: E2E_TIMEOUT }, () => {
   const tb = createTestbed();
   let ovs: OvsInstance;
   let h1: Host;
@@ -51,7 +53,7 @@ describe('OVS testbed harness', () => {
     expect(await ovs.ofctl('dump-flows', 'br0')).not.toContain('actions=');
     const r = await ping(h1, h2.ip, { count: 2, interval: 0.2, timeoutSec: 1 });
     expect(r.received, r.output).toBe(0);
-  }, E2E_TIMEOUT);
+  });
 
   test('priority=0,actions=NORMAL lets the hosts ping each other', async () => {
     await ovs.ofctl('add-flow', 'br0', 'priority=0,actions=NORMAL');
@@ -61,14 +63,41 @@ describe('OVS testbed harness', () => {
     expect(r.sent).toBe(4);
     const back = await ping(h2, h1.ip, { count: 2 });
     expect(back.lossPct, back.output).toBe(0);
-  }, E2E_TIMEOUT);
+  });
 
   test('del-flows stops forwarding again', async () => {
     await ovs.ofctl('del-flows', 'br0');
     const r = await ping(h1, h2.ip, { count: 3, interval: 0.2, timeoutSec: 1 });
     expect(r.received, r.output).toBe(0);
     expect(r.lossPct).toBe(100);
-  }, E2E_TIMEOUT);
+  });
+
+  test('TCP works between hosts (TX checksum offload is off on the host veths)', async () => {
+    await ovs.ofctl('add-flow', 'br0', 'priority=0,actions=NORMAL');
+    const server = `require('net').createServer((c) => c.end('pong'))
+      .listen(7000, '${h2.ip}', () => console.log('LISTENING'));`;
+    const child = tb.spawnInNetns(h2.netns, process.execPath, ['-e', server]);
+    await new Promise((resolve) => child.stdout?.once('data', resolve));
+    const client = `const c = require('net').connect(7000, '${h2.ip}');
+      let s = '';
+      c.on('data', (d) => { s += d; });
+      c.on('end', () => { console.log(s); process.exit(0); });
+      setTimeout(() => { console.log('TIMEOUT'); process.exit(0); }, 10000);`;
+    const { stdout } = await exec(h1, process.execPath, '-e', client);
+    expect(stdout.trim()).toBe('pong');
+  });
+
+  test('exec runs in the host namespace; removeHost unplugs and deletes it', async () => {
+    const h3 = await tb.addHost(ovs, 'br0', { name: 'h3', ip: '10.0.0.3/24', vlan: 5, mtu: 1400 });
+    const { stdout } = await exec(h3, 'ip', '-o', 'addr', 'show', 'dev', 'eth0');
+    expect(stdout).toContain('inet 10.0.0.3/24');
+    expect((await exec(h3, 'ip', 'link', 'show', 'eth0')).stdout).toContain('mtu 1400');
+    expect(await ovs.vsctl('get', 'Port', 'h3', 'tag')).toBe('5');
+    await tb.removeHost(h3);
+    expect(tb.hosts).toEqual([h1, h2]);
+    expect((await ovs.vsctl('list-ports', 'br0')).split('\n')).toEqual(['h1', 'h2']);
+    expect(await listNetns()).not.toContain(h3.netns);
+  });
 
   test('link down/up on the switch side is seen by OVS', async () => {
     const portState = async () => {
@@ -80,14 +109,14 @@ describe('OVS testbed harness', () => {
     await vi.waitFor(async () => expect(await portState()).toBe('down'), { timeout: 10_000 });
     await setLinkUp(h1);
     await vi.waitFor(async () => expect(await portState()).toBe('up'), { timeout: 10_000 });
-  }, E2E_TIMEOUT);
+  });
 
   test('a process spawned in the OVS namespace is the controller at 127.0.0.1', async () => {
     const script = `
-      const s = require('net').createServer((c) => c.once('data', (d) => {
-        console.log('HELLO ' + d.subarray(0, 2).toString('hex')); process.exit(0);
-      }));
-      s.listen(6653, '127.0.0.1', () => console.log('LISTENING'));`;
+    const s = require('net').createServer((c) => c.once('data', (d) => {
+      console.log('HELLO ' + d.subarray(0, 2).toString('hex')); process.exit(0);
+    }));
+    s.listen(6653, '127.0.0.1', () => console.log('LISTENING'));`;
     const child = tb.spawnInNetns(ovs.netns, process.execPath, ['-e', script]);
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -97,7 +126,7 @@ describe('OVS testbed harness', () => {
     await ovs.setController('br0', 'tcp:127.0.0.1:6653');
     await vi.waitFor(() => expect(out).toContain('HELLO 0400'), { timeout: 20_000 });
     await ovs.setController('br0', []);
-  }, E2E_TIMEOUT);
+  });
 
   test('a root-namespace TCP controller is reached through the unix relay', async () => {
     const hellos: Buffer[] = [];
@@ -121,7 +150,7 @@ describe('OVS testbed harness', () => {
       interval: 200,
     });
     await ovs.setController('br0', []);
-  }, E2E_TIMEOUT);
+  });
 
   test('a second instance with the same bridge name does not collide', async () => {
     const other = await tb.startOvs();
@@ -129,7 +158,7 @@ describe('OVS testbed harness', () => {
     await other.addBridge('br0', { dpid: 0x43 });
     expect(await other.ofctl('show', 'br0')).toContain('dpid:0000000000000043');
     expect(await ovs.ofctl('show', 'br0')).toContain('dpid:0000000000000042');
-  }, E2E_TIMEOUT);
+  });
 
   test('teardown leaves no namespace, daemon, child or temp dir behind', async () => {
     const namespaces = [...tb.instances.map((o) => o.netns), h1.netns, h2.netns];
@@ -139,7 +168,7 @@ describe('OVS testbed harness', () => {
     ];
     const dirs = tb.instances.map((o) => o.rundir);
     expect(namespaces).toHaveLength(4);
-    expect(pids).toHaveLength(5);
+    expect(pids).toHaveLength(6);
     const before = await listNetns();
     for (const ns of namespaces) expect(before).toContain(ns);
 
@@ -149,5 +178,5 @@ describe('OVS testbed harness', () => {
     for (const ns of namespaces) expect(after).not.toContain(ns);
     for (const pid of pids) expect(isAlive(pid), `pid ${pid}`).toBe(false);
     for (const dir of dirs) expect(existsSync(dir), dir).toBe(false);
-  }, E2E_TIMEOUT);
+  });
 });

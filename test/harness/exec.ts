@@ -53,21 +53,30 @@ export function commandLine(cmd: string, args: readonly string[]): string {
 }
 
 /** Run `cmd args...`; rejects with CommandError on non-zero exit unless allowFailure. */
-export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
     execFile(
       cmd,
       args,
       {
         env: harnessEnv(opts.env),
-        timeout: opts.timeoutMs ?? 30_000,
+        timeout: timeoutMs,
         killSignal: 'SIGKILL',
         maxBuffer: 64 * 1024 * 1024,
         encoding: 'utf8',
       },
       (error, stdout, stderr) => {
         if (!error) return resolve({ stdout, stderr, code: 0 });
-        const err = error as NodeJS.ErrnoException & { code?: unknown; signal?: string | null };
+        const err = error as NodeJS.ErrnoException & {
+          code?: unknown;
+          signal?: string | null;
+          killed?: boolean;
+        };
         if (typeof err.code === 'string') {
           // Spawn failure (ENOENT, EACCES...): the binary could not be started at all.
           return reject(new Error(`cannot run ${commandLine(cmd, args)}: ${err.message}`));
@@ -78,7 +87,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
           code: typeof err.code === 'number' ? err.code : null,
         };
         if (opts.allowFailure && !err.signal) return resolve(result);
-        reject(new CommandError(commandLine(cmd, args), result, err.signal ?? null));
+        const signal = err.killed ? `SIGKILL (timed out after ${timeoutMs} ms)` : err.signal;
+        reject(new CommandError(commandLine(cmd, args), result, signal ?? null));
       },
     );
   });

@@ -57,7 +57,8 @@ export async function addHost(ovs: OvsInstance, bridge: string, opts: HostOption
   ovs.attachNetns(netns);
   const ip = (...args: string[]) => run('ip', args);
   // Both ends are born in their final namespaces: nothing ever appears in the root one.
-  await ip('-n', ovs.netns, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns);
+  const peer = ['peer', 'name', 'eth0', 'netns', netns];
+  await ip('-n', ovs.netns, 'link', 'add', port, 'type', 'veth', ...peer);
   if (opts.mac) await ip('-n', netns, 'link', 'set', 'eth0', 'address', opts.mac);
   if (opts.mtu) await ip('-n', netns, 'link', 'set', 'eth0', 'mtu', String(opts.mtu));
   await ip('-n', netns, 'addr', 'add', opts.ip, 'dev', 'eth0');

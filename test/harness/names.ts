@@ -25,7 +25,9 @@ const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
 /** Throw unless `name` is usable as a Linux interface name (IFNAMSIZ - 1 = 15 chars). */
 export function checkIfName(name: string, what: string): void {
   if (!IFNAME.test(name) || name === '.' || name === '..') {
-    throw new Error(`${what} "${name}" is not a valid interface name (1-15 chars of [A-Za-z0-9_.-])`);
+    throw new Error(
+      `${what} "${name}" is not a valid interface name (1-15 chars of [A-Za-z0-9_.-])`,
+    );
   }
 }
 

@@ -204,7 +204,8 @@ export class OvsInstance {
   async ofport(iface: string): Promise<number> {
     const out = await this.vsctl('get', 'Interface', iface, 'ofport');
     const n = Number(out);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`interface ${iface} has no ofport (${out})`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new Error(`interface ${iface} has no ofport (${out})`);
     return n;
   }
 

@@ -19,7 +19,11 @@ export interface Relay {
 }
 
 /** Listen on a unix socket in `ovs.rundir` and forward connections to tcp host:port. */
-export async function startRelay(ovs: OvsInstance, port: number, host = '127.0.0.1'): Promise<Relay> {
+export async function startRelay(
+  ovs: OvsInstance,
+  port: number,
+  host = '127.0.0.1',
+): Promise<Relay> {
   const path = join(ovs.rundir, `relay-${port}-${Math.random().toString(36).slice(2, 6)}.sock`);
   const sockets = new Set<net.Socket>();
   const track = (s: net.Socket) => {

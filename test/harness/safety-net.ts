@@ -3,6 +3,7 @@
  * creates is registered here and forgotten when it is removed normally. Whatever is
  * still registered when the process exits (or dies of SIGINT/SIGTERM/SIGHUP) is
  * destroyed synchronously: pids SIGKILLed, namespaces emptied and deleted, dirs removed.
+ * The same happens when a forked test worker loses its runner (IPC disconnect).
  */
 import { rmSync } from 'node:fs';
 import { runSyncQuiet } from './exec.js';
@@ -72,4 +73,12 @@ function install(): void {
   installed = true;
   process.on('exit', () => safetyNet.runNow());
   for (const s of SIGNALS) process.on(s, onSignal);
+  // A forked test worker (vitest's default pool) whose runner died is orphaned and may
+  // never exit on its own: clean up and exit when the IPC channel to the runner drops.
+  if (process.send) {
+    process.once('disconnect', () => {
+      safetyNet.runNow();
+      process.exit(1);
+    });
+  }
 }

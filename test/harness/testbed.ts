@@ -8,7 +8,7 @@
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { ensureOvsInstalled } from './ensure-ovs.js';
-import { addHost, type Host, type HostOptions } from './hosts.js';
+import { addHost, type Host, type HostOptions, removeHost } from './hosts.js';
 import { sweepStaleNamespaces } from './netns.js';
 import { OvsInstance } from './ovs-instance.js';
 import { type Relay, startRelay } from './relay.js';
@@ -19,6 +19,8 @@ export interface Testbed {
   startOvs(): Promise<OvsInstance>;
   /** Add a host namespace plugged into `bridge` of `ovs`. */
   addHost(ovs: OvsInstance, bridge: string, opts: HostOptions): Promise<Host>;
+  /** Unplug and delete a host (it is otherwise removed with its OVS instance). */
+  removeHost(host: Host): Promise<void>;
   /** Spawn a process inside `netns` (e.g. ovs.netns: the switch reaches it at 127.0.0.1). */
   spawnInNetns(
     netns: string,
@@ -69,6 +71,10 @@ export function createTestbed(): Testbed {
       const host = await addHost(ovs, bridge, opts);
       hosts.push(host);
       return host;
+    },
+    async removeHost(host) {
+      await removeHost(host);
+      hosts = hosts.filter((h) => h !== host);
     },
     spawnInNetns(netns, cmd, args = [], opts = {}) {
       const child = spawnInNetns(netns, cmd, args, opts);
