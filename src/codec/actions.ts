@@ -2,9 +2,10 @@
  * Actions (OpenFlow 1.3.5 section 7.2.5): every standard action plus experimenter
  * actions, which are kept as raw bytes so Open vSwitch's Nicira extensions round-trip.
  */
-import { badActionLen, fail } from './errors.js';
-import { type OxmEntry, oxmSize, readOxm, writeOxm } from './match.js';
-import { Reader } from './reader.js';
+import { badActionLen, fail, failOnf } from './errors.js';
+import { type OxmEntry, readOxm, writeOxm } from './match.js';
+import { OXM_BY_CODE, OXM_CLASS_OPENFLOW_BASIC } from './oxm-fields.js';
+import type { Reader } from './reader.js';
 import type { Writer } from './writer.js';
 
 export const ActionType = {
@@ -77,6 +78,36 @@ const ETHERTYPE: Readonly<Record<number, 'push_vlan' | 'push_mpls' | 'pop_mpls' 
   26: 'push_pbb',
 };
 
+/**
+ * The OXM TLV of a set_field (section 7.2.5). Its faults are action errors, not match
+ * errors: an unknown basic field is BAD_SET_TYPE, a wrong TLV length BAD_SET_LEN, a mask
+ * (not allowed before OpenFlow 1.5) the ONF error BAD_SET_MASK, non-zero padding
+ * BAD_SET_ARGUMENT, as Open vSwitch answers. Fields of other classes stay raw.
+ */
+function readSetField(a: Reader): OxmEntry {
+  const header = a.buf.readUInt32BE(a.pos);
+  const oxmClass = header >>> 16;
+  const oxmField = (header >>> 9) & 0x7f;
+  const oxmLen = header & 0xff;
+  if (oxmClass === OXM_CLASS_OPENFLOW_BASIC) {
+    const info = OXM_BY_CODE[oxmField];
+    if (!info) fail(2, 13, `set_field of unknown OXM field ${oxmField}`);
+    if (header & 0x100) failOnf('OFPBAC_BAD_SET_MASK', `set_field of ${info.name} has a mask`);
+    if (oxmLen !== info.bytes) {
+      fail(2, 14, `set_field of ${info.name} has length ${oxmLen}, expected ${info.bytes}`);
+    }
+  } else if (header & 0x100) {
+    failOnf('OFPBAC_BAD_SET_MASK', `set_field of OXM class 0x${oxmClass.toString(16)} has a mask`);
+  }
+  if (4 + oxmLen > a.remaining) fail(2, 14, `set_field OXM length ${oxmLen} runs past the action`);
+  const field = readOxm(a);
+  if (a.remaining > 7) badActionLen(`set_field has ${a.remaining} bytes of padding`);
+  for (let i = a.pos; i < a.end; i++) {
+    if (a.buf[i] !== 0) fail(2, 15, 'set_field padding is not zero');
+  }
+  return field;
+}
+
 function readAction(r: Reader): Action {
   r.need(4, 'action header');
   const type = r.u16();
@@ -112,11 +143,8 @@ function readAction(r: Reader): Action {
     case ActionType.GROUP:
       exact(8);
       return { type: 'group', groupId: a.u32() };
-    case ActionType.SET_FIELD: {
-      const field = readOxm(new Reader(a.buf, a.pos, a.end, badActionLen));
-      if (4 + oxmSize(field) + 7 < len) badActionLen('set_field has excess padding');
-      return { type: 'set_field', field };
-    }
+    case ActionType.SET_FIELD:
+      return { type: 'set_field', field: readSetField(a) };
     case ActionType.EXPERIMENTER:
       return { type: 'experimenter', experimenter: a.u32(), data: a.rest() };
     default:

@@ -200,20 +200,56 @@ export function allErrorCodes(): { type: number; code: number; name: string }[] 
   return out;
 }
 
-/** Looks an error up by spec name (`OFPBRC_BAD_LEN`), the inverse of errorCodeName. */
-export function errorByName(name: string): { type: number; code: number } | undefined {
+/** The ONF experimenter ID (0x4f4e4600, "ONF\0"). */
+export const ONF_EXPERIMENTER_ID = 0x4f4e4600;
+
+/**
+ * Errors that OpenFlow 1.3 has no code for: ONF extensions define them, and a 1.3 switch
+ * sends them as OFPET_EXPERIMENTER with experimenter ONF_EXPERIMENTER_ID and this
+ * exp_code (later versions gave them standard codes; Open vSwitch uses the same numbers).
+ */
+const ONF_CODES: Readonly<Record<number, string>> = {
+  2600: 'OFPBIC_DUP_INST',
+  4250: 'OFPBAC_BAD_SET_MASK',
+};
+
+/** An error's identity: for OFPET_EXPERIMENTER, `code` is the exp_code. */
+export interface ErrorId {
+  readonly type: number;
+  readonly code: number;
+  /** Present only when type is OFPET_EXPERIMENTER (0xffff). */
+  readonly experimenter?: number | undefined;
+}
+
+/** Spec name of any error, standard or ONF experimenter, or undefined when unknown. */
+export function errorName(e: ErrorId): string | undefined {
+  if (e.type === ErrorType.EXPERIMENTER) {
+    return e.experimenter === ONF_EXPERIMENTER_ID ? ONF_CODES[e.code] : undefined;
+  }
+  return errorCodeName(e.type, e.code);
+}
+
+/** Looks an error up by spec name (`OFPBRC_BAD_LEN`), the inverse of errorName. */
+export function errorByName(name: string): ErrorId | undefined {
   for (const [type, t] of Object.entries(CODES)) {
     if (!name.startsWith(`${t.prefix}_`)) continue;
     const code = t.names.indexOf(name.slice(t.prefix.length + 1));
     if (code >= 0) return { type: Number(type), code };
   }
+  for (const [code, n] of Object.entries(ONF_CODES)) {
+    if (n === name) {
+      return {
+        type: ErrorType.EXPERIMENTER,
+        code: Number(code),
+        experimenter: ONF_EXPERIMENTER_ID,
+      };
+    }
+  }
   return undefined;
 }
 
 /** What a decoder returns for malformed input: the error a peer should be sent. */
-export interface OfpError {
-  readonly type: number;
-  readonly code: number;
+export interface OfpError extends ErrorId {
   /** Human-readable account: what was wrong, where. */
   readonly message: string;
 }
@@ -224,16 +260,38 @@ export class OfpDecodeError extends Error {
     readonly type: number,
     readonly code: number,
     message: string,
+    readonly experimenter?: number,
   ) {
     super(message);
   }
   toValue(): OfpError {
-    return { type: this.type, code: this.code, message: this.message };
+    if (this.experimenter === undefined) {
+      return { type: this.type, code: this.code, message: this.message };
+    }
+    return {
+      type: this.type,
+      code: this.code,
+      experimenter: this.experimenter,
+      message: this.message,
+    };
   }
 }
 
 export function fail(type: number, code: number, message: string): never {
   throw new OfpDecodeError(type, code, message);
+}
+
+export type OnfErrorName = 'OFPBIC_DUP_INST' | 'OFPBAC_BAD_SET_MASK';
+
+/** One of the ONF experimenter errors above, as a value. */
+export function onfError(name: OnfErrorName, message: string): OfpError {
+  return { ...errorByName(name)!, message };
+}
+
+/** Raises one of the ONF experimenter errors above (an OpenFlow 1.3 switch's only way to say it). */
+export function failOnf(name: OnfErrorName, message: string): never {
+  const e = onfError(name, message);
+  throw new OfpDecodeError(e.type, e.code, message, e.experimenter);
 }
 
 // Frequently raised errors, named for readability at the call site.

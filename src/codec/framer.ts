@@ -3,7 +3,8 @@
  * chunks as they arrive; it calls back with each whole message's bytes, however the
  * stream was split. A header with length < 8 or above the configured maximum is a
  * framing error: the stream cannot be resynchronised, so the caller should send
- * OFPBRC_BAD_LEN and close. Nothing is allocated for a length that was not received.
+ * OFPBRC_BAD_LEN and close. A length is judged as soon as its two bytes arrive, and
+ * nothing is allocated for a length that was not received.
  */
 
 export interface FramerOptions {
@@ -16,7 +17,7 @@ export type FrameHandler = (buf: Buffer, start: number, end: number) => void;
 export class FramingError extends Error {
   constructor(
     message: string,
-    /** The header bytes that were rejected. */
+    /** The header bytes that were rejected (fewer than 8 when only they had arrived). */
     readonly header: Buffer,
   ) {
     super(message);
@@ -51,13 +52,15 @@ export class Framer {
     }
     let pos = 0;
     const n = buf.length;
-    while (n - pos >= 8) {
+    // The length field is bytes 2-3: judge it as soon as it has arrived.
+    while (n - pos >= 4) {
       const len = buf.readUInt16BE(pos + 2);
       if (len < 8 || len > this.max) {
         this.failed = true;
+        this.pending = undefined;
         throw new FramingError(
           `message length ${len} is ${len < 8 ? 'below the 8-byte header' : `above the maximum ${this.max}`}`,
-          Buffer.from(buf.subarray(pos, pos + 8)),
+          Buffer.from(buf.subarray(pos, Math.min(pos + 8, n))),
         );
       }
       if (n - pos < len) break;

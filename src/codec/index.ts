@@ -2,6 +2,7 @@
 export * from './actions.js';
 export * from './errors.js';
 export * from './framer.js';
+export * from './instruction-check.js';
 export * from './instructions.js';
 export * from './match.js';
 export * from './match-check.js';

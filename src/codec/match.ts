@@ -76,6 +76,22 @@ export function writeValue(w: Writer, info: OxmFieldInfo, v: OxmValue): void {
   }
 }
 
+/**
+ * Fields OpenFlow 1.3 lists as not maskable that Open vSwitch matches, sends and dumps with
+ * a mask (transport ports, IPv6 ND target and link-layer addresses); decoding keeps the mask.
+ */
+const OVS_MASKABLE: ReadonlySet<OxmName> = new Set<OxmName>([
+  'tcp_src',
+  'tcp_dst',
+  'udp_src',
+  'udp_dst',
+  'sctp_src',
+  'sctp_dst',
+  'ipv6_nd_target',
+  'ipv6_nd_sll',
+  'ipv6_nd_tll',
+]);
+
 /** Reads one OXM TLV (header included). */
 export function readOxm(r: Reader): OxmEntry {
   r.need(4, 'OXM header');
@@ -93,7 +109,9 @@ export function readOxm(r: Reader): OxmEntry {
   if (!info) {
     return { field: 'raw', oxmClass, oxmField, hasMask, payload: r.bytes(len) };
   }
-  if (hasMask && !info.maskable) fail(4, 8, `field ${info.name} cannot be masked`);
+  if (hasMask && !info.maskable && !OVS_MASKABLE.has(info.name)) {
+    fail(4, 8, `field ${info.name} cannot be masked`);
+  }
   if (len !== info.bytes * (hasMask ? 2 : 1)) {
     badMatchLen(`field ${info.name} has length ${len}, expected ${info.bytes * (hasMask ? 2 : 1)}`);
   }
@@ -133,17 +151,23 @@ export function readMatch(r: Reader): Match {
   const length = r.u16();
   if (type !== OFPMT_OXM) fail(4, 0, `match type ${type} is not OFPMT_OXM`);
   if (length < 4) badMatchLen(`ofp_match length ${length} < 4`);
+  if (length - 4 > r.remaining) badMatchLen(`ofp_match length ${length} runs past the message`);
   const body = r.sub(length - 4, 'ofp_match', badMatchLen);
   const padded = (length + 7) & ~7;
   r.skip(padded - length);
   const fields: OxmEntry[] = [];
-  let seen = 0n;
+  // Basic field codes 0..39 seen so far, as two 32-bit sets (no BigInt on the hot path).
+  let seenLo = 0;
+  let seenHi = 0;
   while (body.remaining > 0) {
     const e = readOxm(body);
     if (e.field !== 'raw') {
-      const bit = 1n << BigInt(OXM_BY_NAME.get(e.field)!.code);
+      const code = OXM_BY_NAME.get(e.field)!.code;
+      const bit = 1 << (code & 31);
+      const seen = code < 32 ? seenLo : seenHi;
       if (seen & bit) fail(4, 10, `field ${e.field} appears twice`);
-      seen |= bit;
+      if (code < 32) seenLo |= bit;
+      else seenHi |= bit;
     }
     fields.push(e);
   }

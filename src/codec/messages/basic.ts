@@ -3,6 +3,7 @@
  * 7.5): HELLO, ERROR, ECHO, EXPERIMENTER, FEATURES, switch config, ROLE, async config,
  * BARRIER.
  */
+import type { ErrorId } from '../errors.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 
@@ -38,6 +39,8 @@ export function decodeHello(r: Reader, xid: number, version: number): Hello {
     const padded = start + ((len + 7) & ~7);
     r.pos = Math.min(padded, r.end);
   }
+  // Whatever is left is a truncated element or stray bytes: ignored, as said above.
+  r.pos = r.end;
   return { type: 'hello', xid, version, elements };
 }
 
@@ -84,6 +87,27 @@ export function decodeError(r: Reader, xid: number): ErrorMsg {
     return { type: 'error', xid, errType, code, experimenter: r.u32(), data: r.rest() };
   }
   return { type: 'error', xid, errType, code, data: r.rest() };
+}
+
+/**
+ * The OFPT_ERROR answering a failed request: the request's xid, and its first 64 bytes
+ * as data (section 7.4.4 asks for at least 64; Open vSwitch sends exactly that).
+ */
+export function errorReply(err: ErrorId, request: Uint8Array): ErrorMsg {
+  const xid =
+    request.length >= 8 ? Buffer.from(request.buffer, request.byteOffset).readUInt32BE(4) : 0;
+  const data = Uint8Array.from(request.subarray(0, 64));
+  if (err.type === 0xffff) {
+    return {
+      type: 'error',
+      xid,
+      errType: err.type,
+      code: err.code,
+      experimenter: err.experimenter ?? 0,
+      data,
+    };
+  }
+  return { type: 'error', xid, errType: err.type, code: err.code, data };
 }
 
 export function encodeError(w: Writer, m: ErrorMsg): void {

@@ -230,7 +230,11 @@ export function decodeMeterMod(r: Reader, xid: number): MeterMod {
   const meterId = r.u32();
   if (command > 2) fail(12, 4, `meter_mod command ${command} is not ADD, MODIFY or DELETE`);
   if (flags & ~OFPMF_ALL || (flags & 3) === 3) {
-    fail(12, 5, `meter_mod flags 0x${flags.toString(16)} are invalid (KBPS and PKTPS exclude each other)`);
+    fail(
+      12,
+      5,
+      `meter_mod flags 0x${flags.toString(16)} are invalid (KBPS and PKTPS exclude each other)`,
+    );
   }
   return { type: 'meter_mod', xid, command, flags, meterId, bands: readMeterBands(r) };
 }

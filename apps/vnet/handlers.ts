@@ -1,0 +1,245 @@
+/**
+ * The vnet app's event handlers: per connected switch, the resolved plan, the static
+ * flows the switch holds and the learned MACs. Every event is turned into flow-mods by
+ * the pure functions of this folder and sent through the datapath handle; when a change
+ * both deletes and adds, the deletes go first and a barrier separates them.
+ *
+ * Config reload (`reload(config)`) and port changes take the same path: new plan, diff
+ * of the static flow sets, learned MACs whose egress changed are forgotten, and nothing
+ * else on the switch is touched.
+ */
+import {
+  type FlowMod,
+  type FlowStats,
+  matchGet,
+  type PacketIn,
+  type PortStatus,
+} from '../../src/codec/index.js';
+import type { AppHandlers, Datapath, Outgoing } from '../../src/runtime/app.js';
+import type { Logger } from '../../src/runtime/log.js';
+import type { VnetConfig } from './config.js';
+import { addFlowMod, deleteStrictFlowMod, diffFlows, type FlowSpec } from './flow-set.js';
+import { desiredFlows, LEARN_MISS_COOKIE } from './flows.js';
+import {
+  forgetPort,
+  learn,
+  onSourceRemoved,
+  parseFrameHeader,
+  reconcileLearned,
+} from './learning.js';
+import { formatMac, MacTable } from './mac-table.js';
+import { COOKIE_KIND_MASK, CookieKind, cookieKind, kindCookie } from './pipeline.js';
+import { type DatapathPlan, planDatapath, type SwitchPort } from './plan.js';
+
+/** OFPPR_DELETE, and the LINK_DOWN bit of ofp_port.state / PORT_DOWN of ofp_port.config. */
+const OFPPR_DELETE = 1;
+const OFPPS_LINK_DOWN = 1;
+const OFPPC_PORT_DOWN = 1;
+
+interface SwitchState {
+  plan: DatapathPlan | undefined;
+  /** The static flows the switch holds (as far as we know). */
+  flows: FlowSpec[];
+  readonly macs: MacTable;
+  /** Our flows found on the switch at connect (from reconcile), consumed by switchUp. */
+  found: readonly FlowStats[];
+  /** Convergence runs one at a time per switch (port changes and reloads may overlap). */
+  queue: Promise<unknown>;
+}
+
+export interface ApplySummary {
+  readonly dpid: string;
+  readonly removed: number;
+  readonly added: number;
+  readonly unchanged: number;
+  readonly forgotten: number;
+}
+
+export interface VnetHandlers extends AppHandlers {
+  /**
+   * Switch to a new configuration without a cold start: per connected switch, only the
+   * flows the change touches are deleted or added. Resolves when every switch has
+   * acknowledged (barrier).
+   */
+  reload(config: VnetConfig): Promise<ApplySummary[]>;
+  /** The current configuration. */
+  readonly config: VnetConfig;
+  /** Learned MACs of a switch, for tests and diagnostics. */
+  macTable(dpid: bigint): MacTable | undefined;
+}
+
+function switchPorts(dp: Datapath): SwitchPort[] {
+  return [...dp.ports.values()].map((p) => ({ name: p.name, number: p.portNo }));
+}
+
+function toSpec(f: FlowStats): FlowSpec {
+  const { tableId, priority, match, instructions, cookie, idleTimeout, flags } = f;
+  return { tableId, priority, match, instructions, cookie, idleTimeout, flags };
+}
+
+function send(dp: Datapath, mods: readonly FlowMod[]): void {
+  for (const m of mods) dp.send(m as Outgoing);
+}
+
+/** Deletes, then (if there are both) a barrier, then adds. */
+async function applyOrdered(dp: Datapath, deletes: FlowMod[], adds: FlowMod[]): Promise<void> {
+  send(dp, deletes);
+  if (deletes.length > 0 && adds.length > 0) await dp.barrier();
+  send(dp, adds);
+}
+
+export interface HandlerDeps {
+  readonly config: VnetConfig;
+  readonly log: Logger;
+  /** The switches currently up (the app context's view). */
+  readonly datapaths: () => ReadonlyMap<bigint, Datapath>;
+  /** Clock in ms (tests pass their own). */
+  readonly now?: () => number;
+}
+
+export function createHandlers(deps: HandlerDeps): VnetHandlers {
+  const { log, datapaths } = deps;
+  const now = deps.now ?? Date.now;
+  let config = deps.config;
+  const switches = new Map<bigint, SwitchState>();
+
+  /** Bring a switch from what it holds to the plan of `config`; learned MACs reconciled. */
+  async function converge(dp: Datapath, st: SwitchState): Promise<ApplySummary> {
+    const next = planDatapath(config, dp.dpid, switchPorts(dp));
+    const wanted = next ? desiredFlows(next) : [];
+    const diff = diffFlows(st.flows, wanted);
+    const forgets = reconcileLearned(st.plan, next, st.macs);
+    if (st.plan === undefined && next === undefined) {
+      dp.log.warn({ config: config.source }, 'switch is not in the vnet config; leaving it alone');
+    } else if (next && next.missing.length > 0) {
+      dp.log.warn({ missing: next.missing }, 'configured ports not on the switch (yet)');
+    }
+    st.plan = next;
+    st.flows = wanted;
+    await applyOrdered(
+      dp,
+      [...forgets, ...diff.remove.map(deleteStrictFlowMod)],
+      diff.add.map(addFlowMod),
+    );
+    await dp.barrier();
+    const summary = {
+      dpid: dp.dpidHex,
+      removed: diff.remove.length,
+      added: diff.add.length,
+      unchanged: diff.unchanged,
+      forgotten: forgets.length / 2,
+    };
+    dp.log.info({ datapath: next?.name, ...summary }, 'vnet flows converged');
+    return summary;
+  }
+
+  function stateOf(dp: Datapath): SwitchState {
+    let st = switches.get(dp.dpid);
+    if (!st) {
+      st = {
+        plan: undefined,
+        flows: [],
+        macs: new MacTable(),
+        found: [],
+        queue: Promise.resolve(),
+      };
+      switches.set(dp.dpid, st);
+    }
+    return st;
+  }
+
+  /** Run `converge` after whatever convergence is already running on this switch. */
+  function enqueue(dp: Datapath, st: SwitchState): Promise<ApplySummary> {
+    const run = st.queue.then(() => converge(dp, st));
+    st.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  return {
+    get config() {
+      return config;
+    },
+
+    macTable: (dpid) => switches.get(dpid)?.macs,
+
+    reconcile(dp, flows) {
+      stateOf(dp).found = flows;
+    },
+
+    async switchUp(dp) {
+      const st = stateOf(dp);
+      st.plan = undefined;
+      st.macs.clear();
+      // Static flows already on the switch count as installed (a controller restart
+      // re-adds nothing that is right); learned flows are dropped and relearned.
+      const found = st.found.filter((f) => cookieKind(f.cookie) !== CookieKind.LEARNED);
+      const learned = st.found.length - found.length;
+      st.flows = found.map(toSpec);
+      st.found = [];
+      if (learned > 0) {
+        dp.deleteFlows({ cookie: kindCookie(CookieKind.LEARNED), cookieMask: COOKIE_KIND_MASK });
+      }
+      await enqueue(dp, st);
+    },
+
+    switchDown(dp, reason) {
+      switches.delete(dp.dpid);
+      dp.log.info({ reason }, 'vnet: switch down, state dropped');
+    },
+
+    packetIn(dp, msg: PacketIn) {
+      if (msg.cookie !== LEARN_MISS_COOKIE) return;
+      const st = switches.get(dp.dpid);
+      if (!st?.plan) return;
+      const inPort = matchGet(msg.match, 'in_port')?.value;
+      const frame = parseFrameHeader(msg.data);
+      if (typeof inPort !== 'number' || !frame) return;
+      const out = learn({
+        plan: st.plan,
+        table: st.macs,
+        inPort,
+        frame,
+        idleTimeout: config.macIdleTimeout,
+        now: now(),
+      });
+      if (out.kind === 'ignored') {
+        dp.log.debug({ inPort, reason: out.reason }, 'learning: frame ignored');
+        return;
+      }
+      dp.log.debug(
+        { vlan: frame.vlan, mac: formatMac(frame.src), port: inPort, from: out.from },
+        `learning: ${out.kind}`,
+      );
+      send(dp, out.mods);
+    },
+
+    flowRemoved(dp, msg) {
+      if (cookieKind(msg.cookie) !== CookieKind.LEARNED) return;
+      const st = switches.get(dp.dpid);
+      if (st) send(dp, onSourceRemoved(st.macs, msg));
+    },
+
+    async portStatus(dp, msg: PortStatus) {
+      const st = switches.get(dp.dpid);
+      if (!st) return;
+      const p = msg.port;
+      const down =
+        msg.reason === OFPPR_DELETE ||
+        (p.state & OFPPS_LINK_DOWN) !== 0 ||
+        (p.config & OFPPC_PORT_DOWN) !== 0;
+      if (down) send(dp, forgetPort(st.macs, p.portNo));
+      await enqueue(dp, st);
+    },
+
+    async reload(next) {
+      log.info({ from: config.source, to: next.source }, 'vnet: reloading configuration');
+      config = next;
+      const jobs: Promise<ApplySummary>[] = [];
+      for (const [dpid, dp] of datapaths()) {
+        const st = switches.get(dpid);
+        if (st && dp.connected) jobs.push(enqueue(dp, st));
+      }
+      return Promise.all(jobs);
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Measurements for the classifier benchmark: insert, lookup and delete rates and heap
+ * bytes per rule of one rule set, on the tuple-space classifier and on the linear
+ * oracle. Figures only; nothing here asserts a speed.
+ */
+import { Classifier, type ClsRule } from '../src/engine/classifier.js';
+import { LinearClassifier } from '../src/engine/classifier-linear.js';
+import { KEY_WORDS } from '../src/engine/flow-key.js';
+import { type RuleSet, scratchMatch } from './classifier-rulesets.js';
+
+/** Seconds since `t0` (from now()). */
+export const now = (): number => performance.now() / 1000;
+
+export interface Figures {
+  readonly tuples: number;
+  readonly insertsPerSec: number;
+  readonly lookupsPerSec: number;
+  readonly deletesPerSec: number;
+  readonly bytesPerRule: number;
+  /** -1 when the garbage collector could not be reached (figure unreliable). */
+  readonly gcForced: boolean;
+  readonly answers: Int32Array;
+  readonly linearLookupsPerSec: number;
+}
+
+export interface MeasureOptions {
+  /** Lookups to time over the pool, cycling through it. */
+  readonly lookups: number;
+  /** Time budget for the linear scan, seconds. */
+  readonly linearBudget: number;
+  readonly gc: (() => void) | undefined;
+}
+
+function heap(gc: (() => void) | undefined): number {
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+function build(set: RuleSet): { cls: Classifier<number>; rules: ClsRule<number>[]; secs: number } {
+  const m = scratchMatch();
+  const cls = new Classifier<number>();
+  const rules: ClsRule<number>[] = new Array(set.n);
+  const t0 = now();
+  for (let i = 0; i < set.n; i++) {
+    set.ruleMatch(i, m);
+    rules[i] = cls.insert(m, set.priority[i]!, i);
+  }
+  return { cls, rules, secs: now() - t0 };
+}
+
+/** Looks up `count` pool packets (cycling); returns seconds and fills `answers`. */
+function lookups(
+  set: RuleSet,
+  lookup: (key: Uint32Array) => number,
+  count: number,
+  answers: Int32Array | undefined,
+): number {
+  const key = new Uint32Array(KEY_WORDS);
+  const p = set.poolSize;
+  let sink = 0;
+  const t0 = now();
+  for (let i = 0, j = 0; i < count; i++) {
+    set.packetKey(j, key);
+    const r = lookup(key);
+    sink += r;
+    if (answers !== undefined) answers[j] = r;
+    j = j + 1 === p ? 0 : j + 1;
+  }
+  const secs = now() - t0;
+  if (sink === 0.5) console.log('unreachable');
+  return secs;
+}
+
+export function measure(set: RuleSet, opts: MeasureOptions): Figures {
+  const before = heap(opts.gc);
+  const { cls, rules, secs: insertSecs } = build(set);
+  const bytesPerRule = (heap(opts.gc) - before - rules.length * 8) / set.n;
+
+  // One untimed pass warms the code and records every answer; then the timed run.
+  const answers = new Int32Array(set.poolSize);
+  const byCls = (key: Uint32Array) => cls.lookup(key)?.data ?? -1;
+  lookups(set, byCls, set.poolSize, answers);
+  const lookupSecs = lookups(set, byCls, opts.lookups, undefined);
+
+  const tuples = cls.subtableCount;
+  const t0 = now();
+  for (let i = 0; i < rules.length; i++) cls.remove(rules[i]!);
+  const deleteSecs = now() - t0;
+
+  const lin = new LinearClassifier<number>();
+  const m = scratchMatch();
+  for (let i = 0; i < set.n; i++) {
+    set.ruleMatch(i, m);
+    lin.insert(m, set.priority[i]!, i);
+  }
+  const byLin = (key: Uint32Array) => lin.lookup(key)?.data ?? -1;
+  let linCount = 16;
+  let linSecs = lookups(set, byLin, linCount, undefined);
+  while (linSecs < opts.linearBudget / 4 && linCount < set.poolSize) {
+    linCount *= 4;
+    linSecs = lookups(set, byLin, linCount, undefined);
+  }
+  return {
+    tuples,
+    insertsPerSec: set.n / insertSecs,
+    lookupsPerSec: opts.lookups / lookupSecs,
+    deletesPerSec: set.n / deleteSecs,
+    bytesPerRule,
+    gcForced: opts.gc !== undefined,
+    answers,
+    linearLookupsPerSec: linCount / linSecs,
+  };
+}

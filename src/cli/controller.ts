@@ -1,0 +1,268 @@
+/**
+ * `ofctl-ts controller`: parses the command line and the config file, loads the apps,
+ * starts the runtime, prints the startup line and runs until SIGINT or SIGTERM, then
+ * shuts down cleanly and returns 0. Bad arguments return 2, a bad config or an app
+ * that cannot load returns 1, each with a message that says what to fix.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BUILTIN_APPS } from '../../apps/index.js';
+import {
+  type AppInstance,
+  ConfigError,
+  Controller,
+  type ControllerSettings,
+  checkInt,
+  checkListen,
+  checkLogLevel,
+  checkMissSendLen,
+  controllerOptions,
+  createLogger,
+  DEFAULT_SETTINGS,
+  formatListenAddress,
+  LIMITS,
+  type Logger,
+  loadApp,
+  parseConfigFile,
+} from '../runtime/index.js';
+
+export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options]
+
+Runs the OpenFlow 1.3 controller with the given apps (default: l2-learning).
+
+options:
+  --listen tcp:HOST:PORT|unix:PATH  where switches connect (repeatable; default tcp:127.0.0.1:6653)
+  --app NAME|PATH          app to run (repeatable, events go to apps in this order;
+                           built-in: ${Object.keys(BUILTIN_APPS).join(', ')})
+  --config FILE            JSON config file (command-line options override it)
+  --log-level LEVEL        fatal, error, warn, info (default), debug, trace, silent
+  --pretty, --no-pretty    human-readable logs (default: when stdout is a terminal)
+  --miss-send-len N        bytes of a table-miss packet the switch sends (default 65535 = all)
+  --echo-interval S        seconds of silence before an echo request (default 5)
+  --echo-timeout S         seconds to wait for an answer before dropping a switch (default 10)
+  --request-timeout S      seconds to wait for a reply to a request (default 10)
+  --output-limit BYTES     per-switch unsent output before reading pauses, e.g. 8M (default)
+  -h, --help               this text`;
+
+/** What the command line says; undefined fields fall back to the config file, then defaults. */
+export interface ControllerArgs {
+  readonly help: boolean;
+  readonly config: string | undefined;
+  readonly settings: Partial<ControllerSettings>;
+}
+
+class UsageError extends Error {}
+
+const VALUE_FLAGS = [
+  '--listen',
+  '--app',
+  '--config',
+  '--log-level',
+  '--miss-send-len',
+  '--echo-interval',
+  '--echo-timeout',
+  '--request-timeout',
+  '--output-limit',
+] as const;
+type ValueFlag = (typeof VALUE_FLAGS)[number];
+
+/** Parses `controller` arguments; throws UsageError (via ConfigError for bad values). */
+export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
+  const s: { -readonly [K in keyof ControllerSettings]?: ControllerSettings[K] } = {};
+  const listen: string[] = [];
+  const apps: string[] = [];
+  let config: string | undefined;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') {
+      help = true;
+      continue;
+    }
+    if (arg === '--pretty' || arg === '--no-pretty') {
+      s.pretty = arg === '--pretty';
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = (eq > 0 ? arg.slice(0, eq) : arg) as ValueFlag;
+    if (!VALUE_FLAGS.includes(flag)) {
+      throw new UsageError(
+        arg.startsWith('-')
+          ? `unknown option ${arg}`
+          : `unexpected argument "${arg}" (options start with --)`,
+      );
+    }
+    let value: string;
+    if (eq > 0) value = arg.slice(eq + 1);
+    else {
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      value = next;
+    }
+    switch (flag) {
+      case '--listen':
+        listen.push(checkListen(value, flag));
+        break;
+      case '--app':
+        apps.push(value);
+        break;
+      case '--config':
+        config = value;
+        break;
+      case '--log-level':
+        s.logLevel = checkLogLevel(value, flag);
+        break;
+      case '--miss-send-len':
+        s.missSendLen = checkMissSendLen(
+          checkInt(numeric(value, flag), flag, LIMITS.missSendLen),
+          flag,
+        );
+        break;
+      case '--echo-interval':
+        s.echoInterval = seconds(value, flag);
+        break;
+      case '--echo-timeout':
+        s.echoTimeout = seconds(value, flag);
+        break;
+      case '--request-timeout':
+        s.requestTimeout = seconds(value, flag);
+        break;
+      case '--output-limit':
+        s.outputLimit = checkInt(bytes(value, flag), flag, LIMITS.outputLimit);
+        break;
+    }
+  }
+  if (listen.length > 0) s.listen = listen;
+  if (apps.length > 0) s.apps = apps;
+  return { help, config, settings: s };
+}
+
+function numeric(v: string, flag: string): number {
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new ConfigError(flag, `expected a number, got "${v}"`);
+  return Number(v);
+}
+
+function seconds(v: string, flag: string): number {
+  const n = numeric(v, flag);
+  const { min, max } = LIMITS.seconds;
+  if (n < min || n > max) {
+    throw new ConfigError(flag, `expected ${min} to ${max} seconds, got ${v}`);
+  }
+  return n;
+}
+
+const UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** `8388608`, `8M`, `8MiB`, `512k`. */
+function bytes(v: string, flag: string): number {
+  const m = /^(\d+)\s*([kmg]?)(i?b)?$/i.exec(v);
+  if (!m) throw new ConfigError(flag, `expected a size like 8388608, 512K or 8M, got "${v}"`);
+  return Number(m[1]) * UNITS[m[2]!.toLowerCase()]!;
+}
+
+/** Settings from defaults, then the config file, then the command line. */
+export function resolveSettings(args: ControllerArgs): ControllerSettings {
+  let fromFile: Partial<ControllerSettings> = {};
+  if (args.config !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(args.config, 'utf8');
+    } catch (e) {
+      throw new ConfigError(args.config, `cannot read: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+    fromFile = parseConfigFile(text, args.config);
+  }
+  return { ...DEFAULT_SETTINGS, ...fromFile, ...args.settings };
+}
+
+/** Loads and configures the apps in order; app names must be unique. */
+export async function loadApps(
+  settings: ControllerSettings,
+  configFile: string | undefined,
+): Promise<AppInstance[]> {
+  const appsDir = fileURLToPath(new URL('../../apps/', import.meta.url));
+  const out: AppInstance[] = [];
+  for (const spec of settings.apps) {
+    const def = await loadApp(spec, { registry: BUILTIN_APPS, appsDir, baseDir: process.cwd() });
+    if (out.some((a) => a.def.name === def.name)) {
+      throw new ConfigError('--app', `app ${def.name} is given twice`);
+    }
+    const where = `${configFile ?? 'config'}: appConfig.${def.name}`;
+    const config = def.validateConfig
+      ? def.validateConfig(settings.appConfig[def.name], where)
+      : undefined;
+    out.push({ def, config });
+  }
+  const unknown = Object.keys(settings.appConfig).filter((n) => !out.some((a) => a.def.name === n));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `${configFile ?? 'config'}: appConfig.${unknown[0]}`,
+      `no app of that name is loaded (loaded: ${out.map((a) => a.def.name).join(', ')})`,
+    );
+  }
+  return out;
+}
+
+/** A started controller and the means to stop it (what runController waits on). */
+export interface RunningController {
+  readonly controller: Controller;
+  readonly log: Logger;
+  stop(): Promise<void>;
+}
+
+/** Everything up to "listening": settings, logger, apps, runtime. Throws on bad input. */
+export async function startController(argv: readonly string[]): Promise<RunningController> {
+  const args = parseControllerArgs(argv);
+  const settings = resolveSettings(args);
+  const log = createLogger({
+    level: settings.logLevel,
+    pretty: settings.pretty ?? process.stdout.isTTY === true,
+  });
+  const apps = await loadApps(settings, args.config);
+  const controller = new Controller(controllerOptions(settings), apps, log);
+  await controller.start();
+  const listening = controller.addresses.map(formatListenAddress);
+  log.info(
+    { listen: listening, apps: controller.appNames },
+    `ofctl-ts controller listening on ${listening.join(', ')}; apps: ${controller.appNames.join(', ')}`,
+  );
+  return { controller, log, stop: () => controller.stop() };
+}
+
+/** `ofctl-ts controller ...`: runs until SIGINT/SIGTERM; resolves with the exit code. */
+export async function runController(argv: string[]): Promise<number> {
+  let running: RunningController;
+  try {
+    if (parseControllerArgs(argv).help) {
+      process.stdout.write(`${CONTROLLER_USAGE}\n`);
+      return 0;
+    }
+    running = await startController(argv);
+  } catch (e) {
+    const usage = e instanceof UsageError || (e instanceof ConfigError && e.where.startsWith('-'));
+    process.stderr.write(`ofctl-ts controller: ${(e as Error).message}\n`);
+    if (usage) process.stderr.write("run 'ofctl-ts controller --help' for the options\n");
+    return usage ? 2 : 1;
+  }
+  const { log } = running;
+  const onRejection = (e: unknown) =>
+    log.error({ err: e }, 'unhandled promise rejection (a missing await or catch in an app?)');
+  process.on('unhandledRejection', onRejection);
+  // After the first signal our listeners are gone: a second one kills at once.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const on = (s: NodeJS.Signals) => {
+      process.off('SIGINT', on).off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on).on('SIGTERM', on);
+  });
+  log.info(`${signal} received, shutting down`);
+  await running.stop();
+  process.off('unhandledRejection', onRejection);
+  return 0;
+}
+
+// Run directly (node dist/src/cli/controller.js ...) as well as through main.js.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runController(process.argv.slice(2));
+}

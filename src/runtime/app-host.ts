@@ -1,0 +1,212 @@
+/**
+ * The app host: creates the apps at start, gives each one a Datapath handle per switch,
+ * and delivers events to them in load order. A handler that throws or rejects is
+ * logged (rate-limited per app) with the app, the event and the dpid, and nothing else
+ * happens: the connection and the other apps carry on. See app.ts for the ordering
+ * guarantees an app can rely on.
+ */
+import type { FlowRemoved, Message, PacketIn, PortStatus } from '../codec/index.js';
+import type { AppContext, AppDefinition, AppHandlers, HandlerResult } from './app.js';
+import type { Connection } from './connection.js';
+import { DatapathHandle } from './datapath.js';
+import type { OpenFlowError } from './errors.js';
+import type { Logger } from './log.js';
+import { RateLimiter } from './rate-limit.js';
+
+/** An app to run: its definition and its validated configuration. */
+export interface AppInstance {
+  readonly def: AppDefinition<unknown>;
+  readonly config: unknown;
+}
+
+interface RunningApp {
+  readonly index: number;
+  readonly def: AppDefinition<unknown>;
+  readonly handlers: AppHandlers;
+  readonly log: Logger;
+  readonly datapaths: Map<bigint, DatapathHandle>;
+  readonly failures: RateLimiter;
+}
+
+type EventName = keyof AppHandlers;
+
+export class AppHost {
+  private readonly apps: readonly RunningApp[];
+
+  /** Runs every app's create() in order; throws (naming the app) if one fails. */
+  constructor(instances: readonly AppInstance[], logger: Logger) {
+    this.apps = instances.map((inst, index) => {
+      const name = inst.def.name;
+      const log = logger.child({ app: name });
+      const datapaths = new Map<bigint, DatapathHandle>();
+      const config =
+        typeof inst.config === 'object' && inst.config ? Object.freeze(inst.config) : inst.config;
+      const ctx: AppContext<unknown> = Object.freeze({
+        name,
+        config,
+        log,
+        datapaths: () => datapaths,
+      });
+      let handlers: AppHandlers;
+      try {
+        handlers = inst.def.create(ctx);
+      } catch (e) {
+        throw new Error(`app ${name} failed to start: ${(e as Error).message}`, { cause: e });
+      }
+      return {
+        index,
+        def: inst.def,
+        handlers,
+        log,
+        datapaths,
+        failures: new RateLimiter(5_000, 5),
+      };
+    });
+  }
+
+  get names(): readonly string[] {
+    return this.apps.map((a) => a.def.name);
+  }
+
+  /**
+   * A switch finished its handshake: per app, in order, reconcile (when the app has a
+   * cookie and a reconcile handler), then switchUp, each awaited. Never rejects.
+   */
+  async switchUp(c: Connection): Promise<void> {
+    const handles = this.apps.map((a) => new DatapathHandle(c, a.index, a.def.name, a.def.cookie));
+    c.handles = handles;
+    for (const app of this.apps) {
+      if (c.state !== 'ready') return;
+      const h = handles[app.index]!;
+      app.datapaths.set(c.dpid!, h);
+      const { reconcile } = app.handlers;
+      if (reconcile && app.def.cookie) {
+        try {
+          const { value, mask } = app.def.cookie;
+          const flows = await h.flowStats({ cookie: value, cookieMask: mask });
+          if (c.state !== 'ready') return;
+          await reconcile.call(app.handlers, h, flows);
+        } catch (e) {
+          this.failed(app, h, 'reconcile', e);
+        }
+      }
+      if (c.state !== 'ready') return;
+      h.active = true;
+      try {
+        await app.handlers.switchUp?.(h);
+      } catch (e) {
+        this.failed(app, h, 'switchUp', e);
+      }
+    }
+  }
+
+  /** The switch is gone: switchDown to every app that saw switchUp, in order. */
+  switchDown(c: Connection, reason: string): void {
+    for (const app of this.apps) {
+      const h = c.handles[app.index];
+      if (!h) continue;
+      if (app.datapaths.get(c.dpid!) === h) app.datapaths.delete(c.dpid!);
+      if (!h.active) continue;
+      h.active = false;
+      this.call(app, h, 'switchDown', () => app.handlers.switchDown?.(h, reason));
+    }
+  }
+
+  /** The hot path: no allocation here unless a handler returns a promise. */
+  packetIn(c: Connection, m: PacketIn): void {
+    const hs = c.handles;
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i]!;
+      const app = this.apps[i]!;
+      const handlers = app.handlers;
+      if (handlers.packetIn === undefined || !h.active) continue;
+      try {
+        const r = handlers.packetIn(h, m) as Promise<void> | undefined;
+        if (r !== undefined) r.then(undefined, (e) => this.failed(app, h, 'packetIn', e));
+      } catch (e) {
+        this.failed(app, h, 'packetIn', e);
+      }
+    }
+  }
+
+  portStatus(c: Connection, m: PortStatus): void {
+    this.each(c, 'portStatus', (hd, h) => hd.portStatus?.(h, m));
+  }
+
+  flowRemoved(c: Connection, m: FlowRemoved): void {
+    this.each(c, 'flowRemoved', (hd, h) => hd.flowRemoved?.(h, m));
+  }
+
+  message(c: Connection, m: Message): void {
+    this.each(c, 'message', (hd, h) => hd.message?.(h, m));
+  }
+
+  /**
+   * An OFPT_ERROR about a fire-and-forget send: to the app that sent it, or to every
+   * app with an error handler when the sender is unknown. Logged when nobody takes it.
+   */
+  switchError(c: Connection, err: OpenFlowError, owner: number): void {
+    const sender = this.apps[owner];
+    const h = sender ? c.handles[owner] : undefined;
+    if (sender && h) {
+      if (sender.handlers.error && h.active) {
+        this.call(sender, h, 'error', () => sender.handlers.error?.(h, err));
+      } else {
+        h.log.warn({ errorName: err.errorName }, err.message);
+      }
+      return;
+    }
+    let taken = false;
+    this.each(c, 'error', (hd, handle) => {
+      if (!hd.error) return;
+      taken = true;
+      return hd.error(handle, err);
+    });
+    if (!taken) c.log.warn({ errorName: err.errorName }, err.message);
+  }
+
+  /** Controller shutdown, after every switchDown: each app's stop(), in order. */
+  async stop(): Promise<void> {
+    for (const app of this.apps) {
+      try {
+        await app.handlers.stop?.();
+      } catch (e) {
+        this.failed(app, undefined, 'stop', e);
+      }
+    }
+  }
+
+  private each(
+    c: Connection,
+    event: EventName,
+    fn: (handlers: AppHandlers, h: DatapathHandle) => HandlerResult | undefined,
+  ): void {
+    for (const app of this.apps) {
+      const h = c.handles[app.index];
+      if (!h?.active || app.handlers[event] === undefined) continue;
+      this.call(app, h, event, () => fn(app.handlers, h));
+    }
+  }
+
+  private call(
+    app: RunningApp,
+    h: DatapathHandle,
+    event: EventName,
+    fn: () => HandlerResult,
+  ): void {
+    try {
+      const r = fn() as Promise<void> | undefined;
+      if (r !== undefined) r.then(undefined, (e) => this.failed(app, h, event, e));
+    } catch (e) {
+      this.failed(app, h, event, e);
+    }
+  }
+
+  private failed(app: RunningApp, h: DatapathHandle | undefined, event: string, e: unknown): void {
+    const dropped = app.failures.take();
+    if (dropped === undefined) return;
+    const log = h?.log ?? app.log;
+    const also = dropped > 0 ? ` (${dropped} more failures suppressed)` : '';
+    log.error({ err: e, event }, `app ${app.def.name}: ${event} handler failed${also}`);
+  }
+}

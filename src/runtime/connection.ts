@@ -1,0 +1,434 @@
+/**
+ * One switch connection: framing and decoding of the byte stream, the handshake
+ * (HELLO and version negotiation, FEATURES, SET_CONFIG, PORT_DESC), echo both ways,
+ * requests with their xids, OFPT_ERROR routing, the protocol-error answers to bad
+ * input, and the single path by which every message leaves (send), which is also where
+ * the flow model sees each FLOW_MOD.
+ *
+ * Life cycle: 'hello' (ours is sent at once; the peer's must come first) -> 'features'
+ * (FEATURES_REQUEST, then SET_CONFIG + PORT_DESC) -> 'ready' (events flow to the apps)
+ * -> 'closed'. Asynchronous messages that arrive before 'ready' are dropped: the
+ * PORT_DESC reply already reflects any PORT_STATUS sent before it, and a lost
+ * PACKET_IN is retried by the host.
+ *
+ * Bad input: a message that does not decode is answered with OFPT_ERROR (the codec's
+ * type and code, the first 64 bytes of the message) and the connection is kept; a
+ * framing error (length < 8 or too big) cannot be resynchronised, so it is answered
+ * with OFPBRC_BAD_LEN and the connection is closed.
+ */
+import type { Socket } from 'node:net';
+import {
+  assertNever,
+  decodeMessage,
+  type FlowMod,
+  FlowModCommand,
+  type FlowRemoved,
+  Framer,
+  FramingError,
+  type Message,
+  type OfpError,
+  type PacketIn,
+  type Port,
+  type PortStatus,
+} from '../codec/index.js';
+import type { SwitchFeatures } from './app.js';
+import type { DatapathHandle } from './datapath.js';
+import { ConnectionClosedError, OpenFlowError } from './errors.js';
+import type { FlowModel } from './flow-model.js';
+import { errorReply, helloFailed, helloMessage, negotiate } from './handshake.js';
+import { Keepalive } from './keepalive.js';
+import { formatDpid, type Logger } from './log.js';
+import { Outbox } from './outbox.js';
+import { PendingRequests, type ReplyOf, type RequestType } from './pending.js';
+import { RateLimiter } from './rate-limit.js';
+
+export interface ConnectionOptions {
+  /** SET_CONFIG miss_send_len: bytes of a table-miss packet sent to us (0xffff = all). */
+  readonly missSendLen: number;
+  readonly echoIntervalMs: number;
+  readonly echoTimeoutMs: number;
+  /** Default timeout of a request (and of each handshake step). */
+  readonly requestTimeoutMs: number;
+  /** The whole handshake must finish within this. */
+  readonly handshakeTimeoutMs: number;
+  readonly outputSoftLimit: number;
+  readonly outputHardLimit: number;
+}
+
+/** What the connection reports to its owner (the controller). */
+export interface ConnectionEvents {
+  ready(c: Connection): void;
+  closed(c: Connection, reason: string, wasReady: boolean): void;
+  packetIn(c: Connection, m: PacketIn): void;
+  portStatus(c: Connection, m: PortStatus): void;
+  flowRemoved(c: Connection, m: FlowRemoved): void;
+  /** An OFPT_ERROR not answering a request; `owner` is the sending app's index or -1. */
+  switchError(c: Connection, err: OpenFlowError, owner: number): void;
+  /** Any other unsolicited message once ready. */
+  message(c: Connection, m: Message): void;
+}
+
+export type ConnectionState = 'hello' | 'features' | 'ready' | 'closed';
+
+/** OFPPR_DELETE: the port is gone. */
+const OFPPR_DELETE = 1;
+/** A graceful close waits this long for the peer before destroying the socket. */
+const LINGER_MS = 1000;
+/** How many recent xids remember which app sent them (for error routing). */
+const OWNER_RING = 4096;
+
+let nextConnectionId = 1;
+
+export class Connection {
+  readonly id = nextConnectionId++;
+  readonly peer: string;
+  state: ConnectionState = 'hello';
+  dpid: bigint | undefined;
+  dpidHex = '';
+  features: SwitchFeatures | undefined;
+  readonly ports = new Map<number, Port>();
+  log: Logger;
+  /** The flow model of this datapath, set by the controller when it has a factory. */
+  model: FlowModel | undefined;
+  /** One handle per app, in app order; set by the app host at switch-up. */
+  handles: readonly DatapathHandle[] = [];
+  closeReason: string | undefined;
+  /** Counters for statistics and tests. */
+  readonly stats = { reads: 0, messagesIn: 0, packetIns: 0, droppedBeforeReady: 0, malformed: 0 };
+
+  private readonly framer = new Framer();
+  private readonly outbox: Outbox;
+  private readonly pending = new PendingRequests();
+  private readonly keepalive: Keepalive;
+  private readonly warnLimit = new RateLimiter(10_000, 3);
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private lastFlowModDeleted = false;
+  private readonly ownerXid = new Uint32Array(OWNER_RING);
+  private readonly ownerApp = new Int16Array(OWNER_RING).fill(-1);
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly opts: ConnectionOptions,
+    private readonly events: ConnectionEvents,
+    private readonly rootLog: Logger,
+  ) {
+    this.peer =
+      socket.remoteAddress !== undefined ? `${socket.remoteAddress}:${socket.remotePort}` : 'unix';
+    this.log = rootLog.child({ peer: this.peer });
+    this.outbox = new Outbox(
+      socket,
+      {
+        softLimit: opts.outputSoftLimit,
+        hardLimit: opts.outputHardLimit,
+        stallTimeoutMs: opts.echoTimeoutMs,
+      },
+      (reason) => this.close(reason),
+    );
+    this.keepalive = new Keepalive(
+      { intervalMs: opts.echoIntervalMs, timeoutMs: opts.echoTimeoutMs },
+      () => this.send({ type: 'echo_request', xid: this.nextXid(), data: new Uint8Array(0) }),
+      (reason) => this.close(`dead peer: ${reason}`),
+      () => this.outbox.paused,
+    );
+    socket.setNoDelay(true);
+    socket.on('data', this.onData);
+    socket.on('error', this.onSocketError);
+    socket.on('close', this.onSocketClose);
+    this.handshakeTimer = setTimeout(
+      () => this.close(`handshake not finished within ${opts.handshakeTimeoutMs} ms`),
+      opts.handshakeTimeoutMs,
+    );
+    this.send(helloMessage(this.nextXid()));
+  }
+
+  /** Bytes accepted for sending but not yet taken by the kernel. */
+  get backlog(): number {
+    return this.outbox.backlog;
+  }
+
+  /** True while reading is stopped because the switch is not taking our output. */
+  get readingPaused(): boolean {
+    return this.outbox.paused;
+  }
+
+  /** Socket writes so far (one per read that produced output, plus timer-driven ones). */
+  get writes(): number {
+    return this.outbox.writes;
+  }
+
+  /** Requests waiting for a reply. */
+  get pendingRequests(): number {
+    return this.pending.size;
+  }
+
+  nextXid(): number {
+    return this.pending.nextXid();
+  }
+
+  /** (A method, so that TypeScript does not carry a narrowed `state` across an await.) */
+  isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /**
+   * The one way out for every message. `owner` is the sending app's index (-1 for the
+   * runtime), remembered for routing an OFPT_ERROR about this xid. After close, dropped.
+   */
+  send(m: Message, owner = -1): void {
+    if (this.state === 'closed') return;
+    if (m.type === 'flow_mod') this.beforeFlowMod(m);
+    this.outbox.append(m);
+    const slot = m.xid & (OWNER_RING - 1);
+    this.ownerXid[slot] = m.xid;
+    this.ownerApp[slot] = owner;
+  }
+
+  /** Sends a request and resolves with its reply; see PendingRequests. */
+  request<T extends RequestType>(
+    m: Extract<Message, { type: T }>,
+    timeoutMs = this.opts.requestTimeoutMs,
+    owner = -1,
+  ): Promise<ReplyOf<T>> {
+    if (this.state === 'closed') {
+      return Promise.reject(new ConnectionClosedError(this.closeReason ?? 'closed'));
+    }
+    const msg = m as Message;
+    const reply = this.pending.add(msg.xid, msg.type as T, timeoutMs);
+    this.send(msg, owner);
+    return reply;
+  }
+
+  /**
+   * Closes the connection: timers stopped, pending requests rejected, socket destroyed
+   * (or, with a farewell message such as an OFPT_ERROR, flushed and ended). Idempotent.
+   */
+  close(reason: string, farewell?: Message): void {
+    if (this.state === 'closed') return;
+    const wasReady = this.state === 'ready';
+    this.state = 'closed';
+    this.closeReason = reason;
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+    this.keepalive.stop();
+    if (farewell) {
+      this.outbox.append(farewell);
+      this.outbox.flush();
+    }
+    this.outbox.close();
+    this.socket.off('data', this.onData);
+    if (farewell) {
+      this.socket.end();
+      const linger = setTimeout(() => this.socket.destroy(), LINGER_MS);
+      this.socket.once('close', () => clearTimeout(linger));
+    } else {
+      this.socket.destroy();
+    }
+    this.pending.rejectAll(new ConnectionClosedError(reason));
+    this.events.closed(this, reason, wasReady);
+  }
+
+  /** Deletes before adds: a barrier goes between a DELETE and a following ADD/MODIFY. */
+  private beforeFlowMod(m: FlowMod): void {
+    const isDelete =
+      m.command === FlowModCommand.DELETE || m.command === FlowModCommand.DELETE_STRICT;
+    if (!isDelete && this.lastFlowModDeleted) {
+      this.outbox.append({ type: 'barrier_request', xid: this.nextXid() });
+    }
+    this.lastFlowModDeleted = isDelete;
+    this.model?.applyFlowMod(m);
+  }
+
+  private readonly onData = (chunk: Buffer) => {
+    this.keepalive.alive();
+    this.stats.reads++;
+    this.outbox.begin();
+    try {
+      this.framer.push(chunk, this.onFrame);
+    } catch (e) {
+      if (!(e instanceof FramingError)) throw e;
+      this.stats.malformed++;
+      this.log.warn({ header: e.header.toString('hex') }, `framing error, closing: ${e.message}`);
+      const err: OfpError = { type: 1, code: 6, message: e.message };
+      this.close(`framing error: ${e.message}`, errorReply(e.header, 0, e.header.length, err));
+    } finally {
+      this.outbox.end();
+    }
+  };
+
+  private readonly onFrame = (buf: Buffer, start: number, end: number) => {
+    if (this.state === 'closed') return;
+    this.stats.messagesIn++;
+    const r = decodeMessage(buf, start, end);
+    if (!r.ok) return this.malformed(buf, start, end, r.error);
+    try {
+      this.dispatch(r.value, buf, start, end);
+    } catch (e) {
+      if (this.warnLimit.take() !== undefined) {
+        this.log.error({ err: e }, `internal error handling ${r.value.type}`);
+      }
+    }
+  };
+
+  private dispatch(m: Message, buf: Buffer, start: number, end: number): void {
+    if (this.state === 'hello' && m.type !== 'hello') {
+      const reason = `expected HELLO first, got ${m.type}`;
+      return this.close(reason, helloFailed(m.xid, reason));
+    }
+    switch (m.type) {
+      case 'packet_in':
+        this.stats.packetIns++;
+        if (this.state === 'ready') this.events.packetIn(this, m);
+        else this.stats.droppedBeforeReady++;
+        return;
+      case 'echo_request':
+        this.send({ type: 'echo_reply', xid: m.xid, data: m.data });
+        return;
+      case 'port_status':
+        return this.onPortStatus(m);
+      case 'flow_removed':
+        if (this.state !== 'ready') return;
+        this.model?.applyFlowRemoved(m);
+        return this.events.flowRemoved(this, m);
+      case 'error':
+        return this.onSwitchError(m);
+      case 'hello':
+        return this.onHello(m);
+      case 'echo_reply':
+      case 'features_reply':
+      case 'get_config_reply':
+      case 'multipart_reply':
+      case 'barrier_reply':
+      case 'queue_get_config_reply':
+      case 'role_reply':
+      case 'get_async_reply':
+        if (!this.pending.settle(m)) this.unsolicited(m);
+        return;
+      case 'experimenter':
+        return this.unsolicited(m);
+      case 'features_request':
+      case 'get_config_request':
+      case 'set_config':
+      case 'packet_out':
+      case 'flow_mod':
+      case 'group_mod':
+      case 'port_mod':
+      case 'table_mod':
+      case 'meter_mod':
+      case 'multipart_request':
+      case 'barrier_request':
+      case 'queue_get_config_request':
+      case 'role_request':
+      case 'get_async_request':
+      case 'set_async': {
+        // Controller-to-switch messages make no sense from a switch: OFPBRC_BAD_TYPE.
+        const message = `${m.type} is a controller-to-switch message`;
+        this.warn(`switch sent ${m.type}; answered OFPBRC_BAD_TYPE`);
+        return this.send(errorReply(buf, start, end, { type: 1, code: 1, message }));
+      }
+      default:
+        return assertNever(m);
+    }
+  }
+
+  private onHello(m: Extract<Message, { type: 'hello' }>): void {
+    if (this.state !== 'hello') return;
+    const n = negotiate(m);
+    if (!n.ok) {
+      this.log.warn(`version negotiation failed: ${n.reason}`);
+      return this.close(`HELLO failed: ${n.reason}`, helloFailed(m.xid, n.reason));
+    }
+    this.state = 'features';
+    this.keepalive.start();
+    this.handshake().catch((e: Error) => this.close(`handshake failed: ${e.message}`));
+  }
+
+  private async handshake(): Promise<void> {
+    const f = await this.request({ type: 'features_request', xid: this.nextXid() });
+    if (this.isClosed()) return;
+    if (f.auxiliaryId !== 0) {
+      return this.close(`auxiliary connection ${f.auxiliaryId} refused: only main connections`);
+    }
+    this.dpid = f.datapathId;
+    this.dpidHex = formatDpid(f.datapathId);
+    this.features = {
+      datapathId: f.datapathId,
+      nBuffers: f.nBuffers,
+      nTables: f.nTables,
+      auxiliaryId: f.auxiliaryId,
+      capabilities: f.capabilities,
+      reserved: f.reserved,
+    };
+    this.log = this.rootLog.child({ dpid: this.dpidHex, peer: this.peer });
+    this.send({
+      type: 'set_config',
+      xid: this.nextXid(),
+      flags: 0,
+      missSendLen: this.opts.missSendLen,
+    });
+    const desc = await this.request({
+      type: 'multipart_request',
+      xid: this.nextXid(),
+      flags: 0,
+      body: { kind: 'port_desc' },
+    });
+    if (this.isClosed()) return;
+    if (desc.body.kind === 'port_desc') {
+      for (const p of desc.body.ports) this.ports.set(p.portNo, p);
+    }
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+    this.state = 'ready';
+    this.events.ready(this);
+  }
+
+  private onPortStatus(m: PortStatus): void {
+    if (this.state !== 'ready') return;
+    if (m.reason === OFPPR_DELETE) this.ports.delete(m.port.portNo);
+    else this.ports.set(m.port.portNo, m.port);
+    this.events.portStatus(this, m);
+  }
+
+  private onSwitchError(m: Extract<Message, { type: 'error' }>): void {
+    if (this.pending.settle(m)) return;
+    const err = new OpenFlowError(m);
+    if (this.state !== 'ready')
+      return this.warn(`error from switch during handshake: ${err.message}`);
+    const slot = m.xid & (OWNER_RING - 1);
+    const owner = this.ownerXid[slot] === m.xid ? this.ownerApp[slot]! : -1;
+    this.events.switchError(this, err, owner);
+  }
+
+  /** Replies nobody waits for: our keepalive echoes and automatic barriers are expected. */
+  private unsolicited(m: Message): void {
+    if (m.type === 'echo_reply' || m.type === 'barrier_reply') return;
+    if (this.state === 'ready') this.events.message(this, m);
+  }
+
+  private malformed(buf: Buffer, start: number, end: number, err: OfpError): void {
+    this.stats.malformed++;
+    const dropped = this.warnLimit.take();
+    if (dropped !== undefined) {
+      const head = buf.subarray(start, Math.min(end, start + 16)).toString('hex');
+      const also = dropped > 0 ? ` (${dropped} similar warnings suppressed)` : '';
+      this.log.warn(
+        { head, code: err.code, errType: err.type },
+        `malformed message: ${err.message}${also}`,
+      );
+    }
+    this.send(errorReply(buf, start, end, err));
+  }
+
+  private warn(text: string): void {
+    const dropped = this.warnLimit.take();
+    if (dropped === undefined) return;
+    this.log.warn(dropped > 0 ? `${text} (${dropped} similar warnings suppressed)` : text);
+  }
+
+  private readonly onSocketError = (e: Error) => {
+    this.close(`socket error: ${e.message}`);
+  };
+
+  private readonly onSocketClose = () => {
+    this.close('the switch closed the connection');
+  };
+}

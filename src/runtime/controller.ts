@@ -1,0 +1,125 @@
+/**
+ * The controller: listeners, the connections they accept, the datapath registry, the
+ * flow model per datapath and the app host, wired together. start() binds every listen
+ * address (or none, on failure); stop() closes listeners and connections, sends
+ * switchDown and stop to the apps, and resolves when nothing is left open.
+ */
+import type net from 'node:net';
+import { AppHost, type AppInstance } from './app-host.js';
+import { Connection, type ConnectionEvents, type ConnectionOptions } from './connection.js';
+import type { FlowModelFactory } from './flow-model.js';
+import {
+  closeServer,
+  formatListenAddress,
+  type ListenAddress,
+  type Listener,
+  listen,
+} from './listener.js';
+import type { Logger } from './log.js';
+import { DatapathRegistry } from './registry.js';
+
+export interface ControllerOptions extends ConnectionOptions {
+  readonly listen: readonly ListenAddress[];
+  /** Makes the flow model of each datapath; none when absent. */
+  readonly flowModel?: FlowModelFactory | undefined;
+}
+
+export class Controller {
+  /** Datapaths that finished the handshake, by dpid. */
+  readonly registry = new DatapathRegistry();
+  /** Every open connection, handshaking ones included. */
+  readonly connections = new Set<Connection>();
+  private listeners: Listener[] = [];
+  private readonly host: AppHost;
+  private readonly events: ConnectionEvents;
+  private stopping: Promise<void> | undefined;
+
+  /** Creates the apps (their create() runs here; a failure throws). */
+  constructor(
+    private readonly opts: ControllerOptions,
+    apps: readonly AppInstance[],
+    private readonly log: Logger,
+  ) {
+    this.host = new AppHost(apps, log);
+    const host = this.host;
+    this.events = {
+      ready: (c) => this.onReady(c),
+      closed: (c, reason, wasReady) => this.onClosed(c, reason, wasReady),
+      packetIn: (c, m) => host.packetIn(c, m),
+      portStatus: (c, m) => host.portStatus(c, m),
+      flowRemoved: (c, m) => host.flowRemoved(c, m),
+      switchError: (c, err, owner) => host.switchError(c, err, owner),
+      message: (c, m) => host.message(c, m),
+    };
+  }
+
+  get appNames(): readonly string[] {
+    return this.host.names;
+  }
+
+  /** The bound addresses (real ports when 0 was asked for). */
+  get addresses(): readonly ListenAddress[] {
+    return this.listeners.map((l) => l.address);
+  }
+
+  /** Binds every listen address; on any failure closes the ones already bound and throws. */
+  async start(): Promise<readonly ListenAddress[]> {
+    for (const a of this.opts.listen) {
+      try {
+        this.listeners.push(await listen(a, this.accept));
+      } catch (e) {
+        await Promise.all(this.listeners.map((l) => closeServer(l.server)));
+        this.listeners = [];
+        throw e;
+      }
+    }
+    return this.addresses;
+  }
+
+  /** Closes everything; idempotent; resolves when listeners and sockets are closed. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const closing = this.listeners.map((l) => closeServer(l.server));
+      for (const c of [...this.connections]) c.close('controller shutting down');
+      await Promise.all(closing);
+      await this.host.stop();
+      this.log.info('controller stopped');
+    })();
+    return this.stopping;
+  }
+
+  private readonly accept = (socket: net.Socket) => {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const c = new Connection(socket, this.opts, this.events, this.log);
+    this.connections.add(c);
+    c.log.debug('connection accepted');
+  };
+
+  private onReady(c: Connection): void {
+    const old = this.registry.add(c);
+    if (old) old.close(`replaced by a new connection from ${c.peer}`);
+    const f = c.features!;
+    c.model = this.opts.flowModel?.({ dpid: f.datapathId, nTables: f.nTables });
+    c.log.info({ ports: c.ports.size, tables: f.nTables }, 'switch up');
+    void this.host.switchUp(c);
+  }
+
+  private onClosed(c: Connection, reason: string, wasReady: boolean): void {
+    this.connections.delete(c);
+    if (!wasReady) {
+      c.log.info({ reason }, 'connection closed before the handshake finished');
+      return;
+    }
+    this.registry.remove(c);
+    c.log.info({ reason }, 'switch down');
+    this.host.switchDown(c, reason);
+  }
+
+  /** For the startup line: `tcp:127.0.0.1:6653, unix:/run/ctl.sock`. */
+  describeAddresses(): string {
+    return this.addresses.map(formatListenAddress).join(', ');
+  }
+}

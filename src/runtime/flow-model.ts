@@ -1,0 +1,94 @@
+/**
+ * The seam between the runtime and a flow-table model of each switch. The runtime keeps
+ * one model per datapath (made by the factory given to the controller), feeds it every
+ * FLOW_MOD it sends (all sends go through one function, Connection.send) and every
+ * FLOW_REMOVED the switch reports, and can compare what the model believes is installed
+ * with the switch's real flow stats. Without a factory there is no model and nothing
+ * is tracked.
+ */
+import type { FlowMod, FlowRemoved, FlowStats, Instruction, Match } from '../codec/index.js';
+
+/** What the runtime needs from a model of one switch's flow tables. */
+export interface FlowModel {
+  /** Applies a FLOW_MOD the controller sent to the switch. */
+  applyFlowMod(fm: FlowMod): void;
+  /** Applies a FLOW_REMOVED the switch reported. */
+  applyFlowRemoved(fr: FlowRemoved): void;
+  /** The flows the model believes are installed (counters need not be meaningful). */
+  flows(): readonly FlowStats[];
+}
+
+export interface FlowModelInfo {
+  readonly dpid: bigint;
+  readonly nTables: number;
+}
+
+export type FlowModelFactory = (info: FlowModelInfo) => FlowModel;
+
+/** A flow as compared: where it lives, what it matches, what it does. */
+export interface FlowDifference {
+  readonly key: string;
+  readonly model: FlowStats | undefined;
+  readonly actual: FlowStats | undefined;
+}
+
+export interface FlowComparison {
+  /** In the model, not on the switch. */
+  readonly missing: readonly FlowStats[];
+  /** On the switch, not in the model. */
+  readonly unexpected: readonly FlowStats[];
+  /** Same table, priority and match, but another cookie or other instructions. */
+  readonly different: readonly FlowDifference[];
+  readonly equal: boolean;
+}
+
+/**
+ * Compares two flow lists by identity (table, priority, match with fields in any order)
+ * and then by content (cookie, instructions). Counters and timers are ignored.
+ */
+export function compareFlows(
+  model: readonly FlowStats[],
+  actual: readonly FlowStats[],
+): FlowComparison {
+  const byKey = new Map<string, FlowStats>();
+  for (const f of actual) byKey.set(flowIdentity(f), f);
+  const missing: FlowStats[] = [];
+  const different: FlowDifference[] = [];
+  for (const m of model) {
+    const key = flowIdentity(m);
+    const a = byKey.get(key);
+    if (!a) {
+      missing.push(m);
+      continue;
+    }
+    byKey.delete(key);
+    if (m.cookie !== a.cookie || canon(m.instructions) !== canon(a.instructions)) {
+      different.push({ key, model: m, actual: a });
+    }
+  }
+  const unexpected = [...byKey.values()];
+  return {
+    missing,
+    unexpected,
+    different,
+    equal: missing.length === 0 && unexpected.length === 0 && different.length === 0,
+  };
+}
+
+/** `table/priority/match` with the match fields sorted, so field order does not matter. */
+export function flowIdentity(f: {
+  readonly tableId: number;
+  readonly priority: number;
+  readonly match: Match;
+}): string {
+  const fields = f.match.map((e) => canon(e)).sort();
+  return `${f.tableId}/${f.priority}/${fields.join(',')}`;
+}
+
+function canon(v: Match[number] | readonly Instruction[]): string {
+  return JSON.stringify(v, (_k, x: unknown) => {
+    if (typeof x === 'bigint') return `${x}n`;
+    if (x instanceof Uint8Array) return Buffer.from(x).toString('hex');
+    return x;
+  });
+}

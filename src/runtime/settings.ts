@@ -1,0 +1,160 @@
+/**
+ * The controller's settings: defaults, the JSON config file (validated once, errors name
+ * the file and the key), and the conversion to the runtime's options. Command-line
+ * flags override the file; the file overrides the defaults.
+ *
+ * Config file keys: listen (string or list), apps (list of names or paths, paths
+ * relative to the file), appConfig ({ appName: {...} }), logLevel, pretty, missSendLen,
+ * echoInterval, echoTimeout, requestTimeout (seconds), outputLimit (bytes).
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { OFPCML_NO_BUFFER } from '../codec/index.js';
+import { looksLikePath } from './app-loader.js';
+import {
+  asObject,
+  ConfigError,
+  checkKeys,
+  keyPath,
+  readBool,
+  readInt,
+  readNumber,
+  readString,
+  readStrings,
+} from './config.js';
+import type { ControllerOptions } from './controller.js';
+import { DEFAULT_LISTEN, parseListenAddress } from './listener.js';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
+import { MIN_SOFT_LIMIT } from './outbox.js';
+
+export interface ControllerSettings {
+  readonly listen: readonly string[];
+  readonly apps: readonly string[];
+  readonly appConfig: Readonly<Record<string, unknown>>;
+  readonly logLevel: LogLevel;
+  /** undefined: pretty when stdout is a terminal. */
+  readonly pretty: boolean | undefined;
+  readonly missSendLen: number;
+  /** Seconds. */
+  readonly echoInterval: number;
+  readonly echoTimeout: number;
+  readonly requestTimeout: number;
+  /** Unflushed output bytes per switch before we stop reading it (4x that disconnects). */
+  readonly outputLimit: number;
+}
+
+export const DEFAULT_SETTINGS: ControllerSettings = Object.freeze({
+  listen: [DEFAULT_LISTEN],
+  apps: ['l2-learning'],
+  appConfig: {},
+  logLevel: 'info',
+  pretty: undefined,
+  missSendLen: OFPCML_NO_BUFFER,
+  echoInterval: 5,
+  echoTimeout: 10,
+  requestTimeout: 10,
+  outputLimit: 8 * 1024 * 1024,
+});
+
+/** Ranges shared by the file and the command line. */
+export const LIMITS = {
+  seconds: { min: 0.05, max: 86_400 },
+  outputLimit: { min: MIN_SOFT_LIMIT, max: 1024 * 1024 * 1024 },
+  missSendLen: { min: 0, max: 0xffff },
+} as const;
+
+/** OFPCML_MAX: the largest miss_send_len other than NO_BUFFER. */
+const OFPCML_MAX = 0xffe5;
+
+/** Checks a miss_send_len: 0..0xffe5 or 0xffff (send whole packets). */
+export function checkMissSendLen(n: number, where: string): number {
+  if (n > OFPCML_MAX && n !== OFPCML_NO_BUFFER) {
+    throw new ConfigError(where, `expected 0 to ${OFPCML_MAX} or 65535 (whole packet), got ${n}`);
+  }
+  return n;
+}
+
+const FILE_KEYS = [
+  'listen',
+  'apps',
+  'appConfig',
+  'logLevel',
+  'pretty',
+  'missSendLen',
+  'echoInterval',
+  'echoTimeout',
+  'requestTimeout',
+  'outputLimit',
+];
+
+/** Parses and validates a config file's text; returns only the keys it sets. */
+export function parseConfigFile(text: string, file: string): Partial<ControllerSettings> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(file, `not valid JSON: ${(e as Error).message}`);
+  }
+  const where = `${file}:`;
+  const obj = asObject(raw, file);
+  checkKeys(obj, FILE_KEYS, where);
+  const out: { -readonly [K in keyof ControllerSettings]?: ControllerSettings[K] } = {};
+  const listen = readStrings(obj, 'listen', where);
+  if (listen) {
+    for (const a of listen) checkListen(a, keyPath(where, 'listen'));
+    out.listen = listen;
+  }
+  const apps = readStrings(obj, 'apps', where);
+  if (apps) {
+    const base = dirname(resolve(file));
+    out.apps = apps.map((a) => (looksLikePath(a) && !isAbsolute(a) ? resolve(base, a) : a));
+  }
+  if (obj.appConfig !== undefined)
+    out.appConfig = asObject(obj.appConfig, keyPath(where, 'appConfig'));
+  if (obj.logLevel !== undefined) {
+    const level = readString(obj, 'logLevel', where, 'info');
+    out.logLevel = checkLogLevel(level, keyPath(where, 'logLevel'));
+  }
+  if (obj.pretty !== undefined) out.pretty = readBool(obj, 'pretty', where, false);
+  if (obj.missSendLen !== undefined) {
+    const n = readInt(obj, 'missSendLen', where, LIMITS.missSendLen, 0);
+    out.missSendLen = checkMissSendLen(n, keyPath(where, 'missSendLen'));
+  }
+  for (const k of ['echoInterval', 'echoTimeout', 'requestTimeout'] as const) {
+    if (obj[k] !== undefined) out[k] = readNumber(obj, k, where, LIMITS.seconds, 0);
+  }
+  if (obj.outputLimit !== undefined) {
+    out.outputLimit = readInt(obj, 'outputLimit', where, LIMITS.outputLimit, 0);
+  }
+  return out;
+}
+
+export function checkListen(a: string, where: string): string {
+  try {
+    parseListenAddress(a);
+  } catch (e) {
+    throw new ConfigError(where, (e as Error).message);
+  }
+  return a;
+}
+
+export function checkLogLevel(level: string, where: string): LogLevel {
+  if (!isLogLevel(level)) {
+    throw new ConfigError(where, `expected one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  }
+  return level;
+}
+
+/** The runtime's options from validated settings. */
+export function controllerOptions(s: ControllerSettings): ControllerOptions {
+  const ms = (sec: number) => Math.round(sec * 1000);
+  return {
+    listen: s.listen.map(parseListenAddress),
+    missSendLen: s.missSendLen,
+    echoIntervalMs: ms(s.echoInterval),
+    echoTimeoutMs: ms(s.echoTimeout),
+    requestTimeoutMs: ms(s.requestTimeout),
+    handshakeTimeoutMs: ms(s.requestTimeout * 2),
+    outputSoftLimit: s.outputLimit,
+    outputHardLimit: s.outputLimit * 4,
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * Prints a match the way Open vSwitch's match_format does: priority first, then a protocol
+ * shorthand (ip, tcp, arp, ...) that stands for eth_type and ip_proto, then the fields in
+ * Open vSwitch's fixed order with its names (dl_*, nw_*, tp_*), masks as /0x.. or CIDR.
+ */
+import type { OxmRaw } from '../codec/index.js';
+import {
+  allOnes,
+  ETH_TYPE,
+  FID_BITS,
+  type Fid,
+  IPPROTO,
+  type OvsMatch,
+  VLAN_CFI,
+  VLAN_PCP_MASK,
+  VLAN_VID_MASK,
+} from './ovs-match.js';
+import { formatPort, type PortMap } from './ports.js';
+import {
+  formatIpv4Masked,
+  formatIpv6Masked,
+  formatMacMasked,
+  hex,
+  hexPad,
+} from './values.js';
+
+export const OFP_DEFAULT_PRIORITY = 0x8000;
+
+const PROTO4: Readonly<Record<number, string>> = {
+  [IPPROTO.ICMP]: 'icmp',
+  [IPPROTO.IGMP]: 'igmp',
+  [IPPROTO.TCP]: 'tcp',
+  [IPPROTO.UDP]: 'udp',
+  [IPPROTO.SCTP]: 'sctp',
+};
+const PROTO6: Readonly<Record<number, string>> = {
+  [IPPROTO.ICMPV6]: 'icmp6',
+  [IPPROTO.TCP]: 'tcp6',
+  [IPPROTO.UDP]: 'udp6',
+  [IPPROTO.SCTP]: 'sctp6',
+};
+const TYPE_NAMES: Readonly<Record<number, string>> = {
+  [ETH_TYPE.ARP]: 'arp',
+  [ETH_TYPE.RARP]: 'rarp',
+  [ETH_TYPE.MPLS]: 'mpls',
+  [ETH_TYPE.MPLS_MCAST]: 'mplsm',
+};
+
+/** The shorthand for eth_type (+ ip_proto), and whether it also stands for ip_proto. */
+function shorthand(om: OvsMatch): { name?: string; proto: boolean } {
+  if (!om.has('dl_type')) return { proto: false };
+  const t = om.num('dl_type');
+  const proto = om.has('nw_proto') ? om.num('nw_proto') : undefined;
+  if (t === ETH_TYPE.IP || t === ETH_TYPE.IPV6) {
+    const table = t === ETH_TYPE.IP ? PROTO4 : PROTO6;
+    const base = t === ETH_TYPE.IP ? 'ip' : 'ipv6';
+    const name = proto !== undefined ? table[proto] : undefined;
+    return name ? { name, proto: true } : { name: base, proto: false };
+  }
+  const name = TYPE_NAMES[t];
+  return name ? { name, proto: false } : { proto: false };
+}
+
+function be16Masked(name: string, v: bigint, m: bigint): string {
+  if (m === 0n) return '';
+  return m === 0xffffn ? `${name}=${v},` : `${name}=${hex(v)}/${hex(m)},`;
+}
+
+function be64Masked(name: string, v: bigint, m: bigint): string {
+  if (m === 0n) return '';
+  return m === allOnes(64) ? `${name}=${hex(v)},` : `${name}=${hex(v)}/${hex(m)},`;
+}
+
+function mac(name: string, om: OvsMatch, f: Fid): string {
+  if (!om.has(f)) return '';
+  return `${name}=${formatMacMasked(om.num(f), Number(om.m[f]))},`;
+}
+
+function ip4(name: string, om: OvsMatch, f: Fid): string {
+  if (!om.has(f)) return '';
+  return `${name}=${formatIpv4Masked(om.num(f), Number(om.m[f]))},`;
+}
+
+function ip6(name: string, om: OvsMatch, f: Fid): string {
+  if (!om.has(f)) return '';
+  return `${name}=${formatIpv6Masked(om.v[f], om.m[f])},`;
+}
+
+function vlan(om: OvsMatch): string {
+  const m = Number(om.m.vlan_tci);
+  if (!m) return '';
+  const v = om.num('vlan_tci');
+  const vidMask = m & VLAN_VID_MASK;
+  const pcpMask = m & VLAN_PCP_MASK;
+  if (
+    m & VLAN_CFI &&
+    v & VLAN_CFI &&
+    (!vidMask || vidMask === VLAN_VID_MASK) &&
+    (!pcpMask || pcpMask === VLAN_PCP_MASK) &&
+    (vidMask || pcpMask)
+  ) {
+    let s = '';
+    if (vidMask) s += `dl_vlan=${v & VLAN_VID_MASK},`;
+    if (pcpMask) s += `dl_vlan_pcp=${(v >> 13) & 7},`;
+    return s;
+  }
+  if (m === 0xffff) return `vlan_tci=0x${hexPad(v, 4)},`;
+  return `vlan_tci=0x${hexPad(v, 4)}/0x${hexPad(m, 4)},`;
+}
+
+function rawText(r: OxmRaw): string {
+  const half = r.hasMask ? r.payload.length / 2 : r.payload.length;
+  const h = (b: Uint8Array) => hex(BigInt(`0x${Buffer.from(b).toString('hex') || '0'}`));
+  const value = h(r.payload.subarray(0, half));
+  const mask = r.hasMask ? `/${h(r.payload.subarray(half))}` : '';
+  return `oxm(0x${hexPad(r.oxmClass, 4)}:${r.oxmField})=${value}${mask},`;
+}
+
+/** match_format: the match text, with "priority=N," first when N is not 32768. */
+export function formatMatch(om: OvsMatch, priority = OFP_DEFAULT_PRIORITY, ports?: PortMap): string {
+  let s = '';
+  if (priority !== OFP_DEFAULT_PRIORITY) s += `priority=${priority},`;
+  const sh = shorthand(om);
+  if (sh.name) s += `${sh.name},`;
+  s += be64Masked('tun_id', om.v.tun_id, om.m.tun_id);
+  s += be64Masked('metadata', om.v.metadata, om.m.metadata);
+  if (om.has('in_port')) s += `in_port=${formatPort(om.num('in_port'), ports)},`;
+  s += vlan(om);
+  s += mac('dl_src', om, 'dl_src');
+  s += mac('dl_dst', om, 'dl_dst');
+  const t = om.dlType;
+  if (!sh.name && om.has('dl_type')) s += `dl_type=0x${hexPad(t, 4)},`;
+  const isArp = t === ETH_TYPE.ARP || t === ETH_TYPE.RARP;
+  if (t === ETH_TYPE.IPV6) {
+    s += ip6('ipv6_src', om, 'ipv6_src');
+    s += ip6('ipv6_dst', om, 'ipv6_dst');
+    if (om.has('ipv6_label')) {
+      const lm = om.m.ipv6_label;
+      const lv = hexPad(om.v.ipv6_label, 5);
+      s += lm === allOnes(32) || lm === allOnes(20)
+        ? `ipv6_label=0x${lv},`
+        : `ipv6_label=0x${lv}/0x${hexPad(lm, 5)},`;
+    }
+  } else if (isArp) {
+    s += ip4('arp_spa', om, 'nw_src');
+    s += ip4('arp_tpa', om, 'nw_dst');
+  } else {
+    s += ip4('nw_src', om, 'nw_src');
+    s += ip4('nw_dst', om, 'nw_dst');
+  }
+  if (!sh.proto && om.has('nw_proto')) {
+    s += `${isArp ? 'arp_op' : 'nw_proto'}=${om.num('nw_proto')},`;
+  }
+  if (isArp) {
+    s += mac('arp_sha', om, 'arp_sha');
+    s += mac('arp_tha', om, 'arp_tha');
+  }
+  const tosMask = Number(om.m.nw_tos);
+  if (tosMask & 0xfc) s += `nw_tos=${om.num('nw_tos') & 0xfc},`;
+  if (tosMask & 0x03) s += `nw_ecn=${om.num('nw_tos') & 0x03},`;
+  if (om.has('nw_ttl')) s += `nw_ttl=${om.num('nw_ttl')},`;
+  if (om.has('mpls_label')) s += `mpls_label=${om.num('mpls_label')},`;
+  if (om.has('mpls_tc')) s += `mpls_tc=${om.num('mpls_tc')},`;
+  if (om.has('mpls_ttl')) s += `mpls_ttl=${om.num('mpls_ttl')},`;
+  if (om.has('mpls_bos')) s += `mpls_bos=${om.num('mpls_bos')},`;
+  s += frag(om);
+  const proto = om.num('nw_proto');
+  const tpm = (f: Fid) => (om.exact(f) ? 0xffffn : om.m[f]);
+  if (t === ETH_TYPE.IP && proto === IPPROTO.ICMP) {
+    s += be16Masked('icmp_type', om.v.tp_src, tpm('tp_src'));
+    s += be16Masked('icmp_code', om.v.tp_dst, tpm('tp_dst'));
+  } else if (t === ETH_TYPE.IP && proto === IPPROTO.IGMP) {
+    s += be16Masked('igmp_type', om.v.tp_src, tpm('tp_src'));
+    s += be16Masked('igmp_code', om.v.tp_dst, tpm('tp_dst'));
+  } else if (t === ETH_TYPE.IPV6 && proto === IPPROTO.ICMPV6) {
+    s += be16Masked('icmp_type', om.v.tp_src, tpm('tp_src'));
+    s += be16Masked('icmp_code', om.v.tp_dst, tpm('tp_dst'));
+    s += ip6('nd_target', om, 'nd_target');
+    s += mac('nd_sll', om, 'arp_sha');
+    s += mac('nd_tll', om, 'arp_tha');
+  } else {
+    s += be16Masked('tp_src', om.v.tp_src, tpm('tp_src'));
+    s += be16Masked('tp_dst', om.v.tp_dst, tpm('tp_dst'));
+  }
+  s += extensions(om);
+  for (const r of om.raw) s += rawText(r);
+  return s.endsWith(',') ? s.slice(0, -1) : s;
+}
+
+function frag(om: OvsMatch): string {
+  const m = Number(om.m.nw_frag);
+  const v = om.num('nw_frag');
+  if (m === 3) return `nw_frag=${v & 1 ? (v & 2 ? 'later' : 'first') : v & 2 ? '<error>' : 'no'},`;
+  if (m === 1) return `nw_frag=${v & 1 ? 'yes' : 'no'},`;
+  if (m === 2) return `nw_frag=${v & 2 ? 'later' : 'not_later'},`;
+  return '';
+}
+
+/** OpenFlow 1.3 fields Open vSwitch has no name for; printed with their OXM names. */
+function extensions(om: OvsMatch): string {
+  let s = '';
+  if (om.has('pbb_isid')) {
+    s += om.exact('pbb_isid')
+      ? `pbb_isid=${om.v.pbb_isid},`
+      : `pbb_isid=${hex(om.v.pbb_isid)}/${hex(om.m.pbb_isid)},`;
+  }
+  if (om.has('ipv6_exthdr')) {
+    s += om.m.ipv6_exthdr === allOnes(FID_BITS.ipv6_exthdr)
+      ? `ipv6_exthdr=${hex(om.v.ipv6_exthdr)},`
+      : `ipv6_exthdr=${hex(om.v.ipv6_exthdr)}/${hex(om.m.ipv6_exthdr)},`;
+  }
+  if (om.has('in_phy_port')) s += `in_phy_port=${om.v.in_phy_port},`;
+  return s;
+}

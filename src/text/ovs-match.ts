@@ -1,0 +1,461 @@
+/**
+ * A match as Open vSwitch holds it: one value and one mask per flow field, where several
+ * OXM fields share storage (tp_src carries TCP, UDP and SCTP ports and the ICMP type;
+ * nw_proto carries the ARP opcode; vlan_tci carries vlan_vid and vlan_pcp; nw_tos carries
+ * ip_dscp and ip_ecn). ovs-ofctl parses text into this form, prints from it, and encodes
+ * OXM from it in its fixed order, so holding the same form here is what makes the text and
+ * the bytes come out as ovs-ofctl's.
+ */
+import type { Match, OxmEntry, OxmRaw } from '../codec/index.js';
+
+export type Fid =
+  | 'in_port'
+  | 'in_phy_port'
+  | 'metadata'
+  | 'tun_id'
+  | 'dl_src'
+  | 'dl_dst'
+  | 'dl_type'
+  | 'vlan_tci'
+  | 'mpls_label'
+  | 'mpls_tc'
+  | 'mpls_bos'
+  | 'mpls_ttl'
+  | 'nw_src'
+  | 'nw_dst'
+  | 'ipv6_src'
+  | 'ipv6_dst'
+  | 'ipv6_label'
+  | 'nw_proto'
+  | 'nw_tos'
+  | 'nw_ttl'
+  | 'nw_frag'
+  | 'tp_src'
+  | 'tp_dst'
+  | 'arp_sha'
+  | 'arp_tha'
+  | 'nd_target'
+  | 'pbb_isid'
+  | 'ipv6_exthdr';
+
+/** Width in bits of each flow field. */
+export const FID_BITS: Readonly<Record<Fid, number>> = {
+  in_port: 32,
+  in_phy_port: 32,
+  metadata: 64,
+  tun_id: 64,
+  dl_src: 48,
+  dl_dst: 48,
+  dl_type: 16,
+  vlan_tci: 16,
+  mpls_label: 20,
+  mpls_tc: 3,
+  mpls_bos: 1,
+  mpls_ttl: 8,
+  nw_src: 32,
+  nw_dst: 32,
+  ipv6_src: 128,
+  ipv6_dst: 128,
+  ipv6_label: 20,
+  nw_proto: 8,
+  nw_tos: 8,
+  nw_ttl: 8,
+  nw_frag: 2,
+  tp_src: 16,
+  tp_dst: 16,
+  arp_sha: 48,
+  arp_tha: 48,
+  nd_target: 128,
+  pbb_isid: 24,
+  ipv6_exthdr: 9,
+};
+
+export const ETH_TYPE = {
+  IP: 0x0800,
+  ARP: 0x0806,
+  RARP: 0x8035,
+  IPV6: 0x86dd,
+  MPLS: 0x8847,
+  MPLS_MCAST: 0x8848,
+  PBB: 0x88e7,
+} as const;
+export const IPPROTO = { ICMP: 1, IGMP: 2, TCP: 6, UDP: 17, SCTP: 132, ICMPV6: 58 } as const;
+export const VLAN_CFI = 0x1000;
+export const VLAN_VID_MASK = 0x0fff;
+export const VLAN_PCP_MASK = 0xe000;
+export const ND_NEIGHBOR_SOLICIT = 135;
+export const ND_NEIGHBOR_ADVERT = 136;
+
+/** Nicira NXM class and the extension fields ovs-ofctl puts in OpenFlow 1.3 matches. */
+export const NXM_CLASS = 0x0001;
+export const NXM_IP_TTL = 29;
+export const NXM_IP_FRAG = 26;
+/** OXM packet_type (OpenFlow 1.5, field 44), which OVS adds for "Ethernet only". */
+export const OXM_PACKET_TYPE = 44;
+
+export const allOnes = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
+
+export class OvsMatch {
+  readonly v = {} as Record<Fid, bigint>;
+  readonly m = {} as Record<Fid, bigint>;
+  /** TLVs of classes this model does not hold, kept in order for re-encoding. */
+  raw: OxmRaw[] = [];
+  /** OVS's "packet_type=Ethernet" flag: set by any field that needs an Ethernet frame. */
+  ethernet = false;
+
+  constructor() {
+    for (const f of Object.keys(FID_BITS) as Fid[]) {
+      this.v[f] = 0n;
+      this.m[f] = 0n;
+    }
+  }
+
+  clone(): OvsMatch {
+    const c = new OvsMatch();
+    Object.assign(c.v, this.v);
+    Object.assign(c.m, this.m);
+    c.raw = [...this.raw];
+    c.ethernet = this.ethernet;
+    return c;
+  }
+
+  /** Sets field `f` to `value` under `mask` (value bits outside the mask are dropped). */
+  set(f: Fid, value: bigint, mask: bigint = allOnes(FID_BITS[f])): void {
+    this.m[f] = mask;
+    this.v[f] = value & mask;
+  }
+
+  clear(f: Fid): void {
+    this.v[f] = 0n;
+    this.m[f] = 0n;
+  }
+
+  has(f: Fid): boolean {
+    return this.m[f] !== 0n;
+  }
+
+  exact(f: Fid): boolean {
+    return this.m[f] === allOnes(FID_BITS[f]);
+  }
+
+  num(f: Fid): number {
+    return Number(this.v[f]);
+  }
+
+  /** dl_type if matched, else 0. */
+  get dlType(): number {
+    return this.has('dl_type') ? this.num('dl_type') : 0;
+  }
+
+  /** match_set_vlan_vid_masked: `vid` is OpenFlow 1.3's (OFPVID_PRESENT = the CFI bit). */
+  setVlanVid(vid: number, mask = 0x1fff): void {
+    const vm = mask & 0x1fff;
+    const tci = (this.num('vlan_tci') & ~0x1fff) | (vid & vm);
+    this.m.vlan_tci = BigInt(vm | (Number(this.m.vlan_tci) & VLAN_PCP_MASK));
+    this.v.vlan_tci = BigInt(tci) & this.m.vlan_tci;
+  }
+
+  /** match_set_dl_vlan: a 12-bit VID with the tag present (OFP10_VLAN_NONE = no tag). */
+  setDlVlan(vid: number): void {
+    if (vid === 0xffff) {
+      this.set('vlan_tci', 0n);
+      return;
+    }
+    const tci = (this.num('vlan_tci') & ~0x1fff) | VLAN_CFI | (vid & VLAN_VID_MASK);
+    this.m.vlan_tci |= BigInt(VLAN_VID_MASK | VLAN_CFI);
+    this.v.vlan_tci = BigInt(tci) & this.m.vlan_tci;
+  }
+
+  /** match_set_dl_vlan_pcp: a priority with the tag present. */
+  setVlanPcp(pcp: number): void {
+    const tci = (this.num('vlan_tci') & ~VLAN_PCP_MASK) | VLAN_CFI | ((pcp & 7) << 13);
+    this.m.vlan_tci |= BigInt(VLAN_CFI | VLAN_PCP_MASK);
+    this.v.vlan_tci = BigInt(tci) & this.m.vlan_tci;
+  }
+
+  /** Sets the DSCP bits (upper six) or ECN bits (lower two) of nw_tos. */
+  setTosBits(bits: number, value: number): void {
+    this.m.nw_tos |= BigInt(bits);
+    this.v.nw_tos = (this.v.nw_tos & ~BigInt(bits)) | BigInt(value & bits);
+  }
+
+  isIp(): boolean {
+    const t = this.dlType;
+    return t === ETH_TYPE.IP || t === ETH_TYPE.IPV6;
+  }
+}
+
+const big = (v: number | bigint): bigint => BigInt(v);
+
+/** Reads an OXM match into OVS's form (oxm_pull_match + mf_set for each field). */
+export function fromOxm(match: Match): OvsMatch {
+  const om = new OvsMatch();
+  for (const e of match) applyOxm(om, e);
+  return om;
+}
+
+function applyOxm(om: OvsMatch, e: OxmEntry): void {
+  if (e.field === 'raw') {
+    if (e.oxmClass === 0x8000 && e.oxmField === OXM_PACKET_TYPE && !e.hasMask) {
+      const pt = Buffer.from(e.payload).readUInt32BE(0);
+      if (pt === 0) {
+        om.ethernet = true;
+        return;
+      }
+    }
+    if (e.oxmClass === NXM_CLASS && e.oxmField === NXM_IP_TTL && !e.hasMask) {
+      om.set('nw_ttl', big(e.payload[0] ?? 0));
+      return;
+    }
+    if (e.oxmClass === NXM_CLASS && e.oxmField === NXM_IP_FRAG) {
+      om.set('nw_frag', big(e.payload[0] ?? 0) & 3n, e.hasMask ? big(e.payload[1] ?? 0) & 3n : 3n);
+      return;
+    }
+    om.raw.push(e);
+    return;
+  }
+  const v = big(e.value);
+  const mask = e.mask === undefined ? undefined : big(e.mask);
+  const setm = (f: Fid) => om.set(f, v, mask ?? allOnes(FID_BITS[f]));
+  switch (e.field) {
+    case 'in_port':
+    case 'in_phy_port':
+    case 'metadata':
+    case 'ipv6_src':
+    case 'ipv6_dst':
+    case 'mpls_label':
+    case 'mpls_tc':
+    case 'mpls_bos':
+    case 'pbb_isid':
+    case 'ipv6_exthdr':
+      return setm(e.field);
+    case 'tunnel_id':
+      return setm('tun_id');
+    case 'eth_dst':
+      return setm('dl_dst');
+    case 'eth_src':
+      return setm('dl_src');
+    case 'eth_type':
+      return setm('dl_type');
+    case 'vlan_vid':
+      return om.setVlanVid(Number(v), mask === undefined ? 0x1fff : Number(mask));
+    case 'vlan_pcp':
+      return om.setVlanPcp(Number(v));
+    case 'ip_dscp':
+      return om.setTosBits(0xfc, Number(v) << 2);
+    case 'ip_ecn':
+      return om.setTosBits(0x03, Number(v));
+    case 'ip_proto':
+      return setm('nw_proto');
+    case 'ipv4_src':
+    case 'arp_spa':
+      return setm('nw_src');
+    case 'ipv4_dst':
+    case 'arp_tpa':
+      return setm('nw_dst');
+    case 'tcp_src':
+    case 'udp_src':
+    case 'sctp_src':
+    case 'icmpv4_type':
+    case 'icmpv6_type':
+      return setm('tp_src');
+    case 'tcp_dst':
+    case 'udp_dst':
+    case 'sctp_dst':
+    case 'icmpv4_code':
+    case 'icmpv6_code':
+      return setm('tp_dst');
+    case 'arp_op':
+      return om.set('nw_proto', v & 0xffn);
+    case 'arp_sha':
+    case 'ipv6_nd_sll':
+      return setm('arp_sha');
+    case 'arp_tha':
+    case 'ipv6_nd_tll':
+      return setm('arp_tha');
+    case 'ipv6_flabel':
+      return setm('ipv6_label');
+    case 'ipv6_nd_target':
+      return setm('nd_target');
+  }
+}
+
+/** Builds one OXM entry; the mask is left out when it is all ones. */
+function oxm(field: OxmEntry['field'], v: bigint, m: bigint, bits: number, isBig: boolean): OxmEntry {
+  const full = m === allOnes(bits);
+  const value = isBig ? v : Number(v);
+  if (full) return { field, value } as OxmEntry;
+  return { field, value, mask: isBig ? m : Number(m) } as OxmEntry;
+}
+
+function rawTlv(oxmClass: number, oxmField: number, payload: number[], hasMask = false): OxmRaw {
+  return { field: 'raw', oxmClass, oxmField, hasMask, payload: Uint8Array.from(payload) };
+}
+
+/**
+ * Encodes the match as ovs-ofctl does for OpenFlow 1.3 (nx_put_raw): a fixed field order,
+ * fields whose prerequisites the match lacks left out, and packet_type=Ethernet put first
+ * when the match needs Ethernet but nothing else says so.
+ */
+export function toOxm(om: OvsMatch): OxmEntry[] {
+  const out: OxmEntry[] = [];
+  let implied = false;
+  const put = (e: OxmEntry, ethernet = true) => {
+    out.push(e);
+    if (ethernet) implied = true;
+  };
+  const putm = (f: Fid, field: OxmEntry['field'], isBig = false, ethernet = true) => {
+    if (om.has(f)) put(oxm(field, om.v[f], om.m[f], FID_BITS[f], isBig), ethernet);
+  };
+  const exact8 = (field: OxmEntry['field'], v: number) => put({ field, value: v } as OxmEntry);
+
+  if (om.has('in_port')) put({ field: 'in_port', value: om.num('in_port') }, false);
+  if (om.has('in_phy_port')) put({ field: 'in_phy_port', value: om.num('in_phy_port') }, false);
+  putm('dl_src', 'eth_src');
+  putm('dl_dst', 'eth_dst');
+  if (om.has('dl_type')) put({ field: 'eth_type', value: om.num('dl_type') });
+
+  const vid = om.num('vlan_tci') & 0x1fff;
+  const vmask = Number(om.m.vlan_tci) & 0x1fff;
+  if (vmask === 0x1fff) put({ field: 'vlan_vid', value: vid });
+  else if (vmask) put({ field: 'vlan_vid', value: vid, mask: vmask });
+  if (vid && Number(om.m.vlan_tci) & VLAN_PCP_MASK) {
+    exact8('vlan_pcp', om.num('vlan_tci') >> 13);
+  }
+
+  const dlType = om.dlType;
+  if (dlType === ETH_TYPE.MPLS || dlType === ETH_TYPE.MPLS_MCAST) {
+    if (om.has('mpls_tc')) exact8('mpls_tc', om.num('mpls_tc'));
+    if (om.has('mpls_bos')) exact8('mpls_bos', om.num('mpls_bos'));
+    if (om.has('mpls_label')) put({ field: 'mpls_label', value: om.num('mpls_label') });
+  }
+
+  if (om.isIp()) putIp(om, put, putm, exact8);
+  else if (dlType === ETH_TYPE.ARP || dlType === ETH_TYPE.RARP) {
+    if (om.has('nw_proto')) put({ field: 'arp_op', value: om.num('nw_proto') });
+    putm('nw_src', 'arp_spa');
+    putm('nw_dst', 'arp_tpa');
+    putm('arp_sha', 'arp_sha');
+    putm('arp_tha', 'arp_tha');
+  }
+  if (dlType === ETH_TYPE.PBB) putm('pbb_isid', 'pbb_isid');
+
+  putm('tun_id', 'tunnel_id', true, false);
+  putm('metadata', 'metadata', true, false);
+  for (const r of om.raw) put(r, false);
+
+  if (om.ethernet && !implied) out.unshift(rawTlv(0x8000, OXM_PACKET_TYPE, [0, 0, 0, 0]));
+  return out;
+}
+
+type Put = (e: OxmEntry, ethernet?: boolean) => void;
+type PutM = (f: Fid, field: OxmEntry['field'], isBig?: boolean) => void;
+
+function putIp(
+  om: OvsMatch,
+  put: Put,
+  putm: PutM,
+  exact8: (field: OxmEntry['field'], v: number) => void,
+): void {
+  if (om.dlType === ETH_TYPE.IP) {
+    putm('nw_src', 'ipv4_src');
+    putm('nw_dst', 'ipv4_dst');
+  } else {
+    putm('ipv6_src', 'ipv6_src', true);
+    putm('ipv6_dst', 'ipv6_dst', true);
+  }
+  if (om.has('nw_frag')) {
+    const m = Number(om.m.nw_frag);
+    const payload = m === 3 ? [om.num('nw_frag')] : [om.num('nw_frag'), m];
+    put(rawTlv(NXM_CLASS, NXM_IP_FRAG, payload, m !== 3));
+  }
+  const tos = Number(om.m.nw_tos);
+  if (tos & 0xfc) exact8('ip_dscp', om.num('nw_tos') >> 2);
+  if (tos & 0x03) exact8('ip_ecn', om.num('nw_tos') & 3);
+  if (om.has('nw_ttl')) put(rawTlv(NXM_CLASS, NXM_IP_TTL, [om.num('nw_ttl')]));
+  putm('ipv6_label', 'ipv6_flabel');
+  if (om.dlType === ETH_TYPE.IPV6) putm('ipv6_exthdr', 'ipv6_exthdr');
+  if (!om.has('nw_proto')) return;
+  const proto = om.num('nw_proto');
+  exact8('ip_proto', proto);
+  if (proto === IPPROTO.TCP) {
+    putm('tp_src', 'tcp_src');
+    putm('tp_dst', 'tcp_dst');
+  } else if (proto === IPPROTO.UDP) {
+    putm('tp_src', 'udp_src');
+    putm('tp_dst', 'udp_dst');
+  } else if (proto === IPPROTO.SCTP) {
+    putm('tp_src', 'sctp_src');
+    putm('tp_dst', 'sctp_dst');
+  } else if (proto === IPPROTO.ICMP && om.dlType === ETH_TYPE.IP) {
+    if (om.has('tp_src')) exact8('icmpv4_type', om.num('tp_src'));
+    if (om.has('tp_dst')) exact8('icmpv4_code', om.num('tp_dst'));
+  } else if (proto === IPPROTO.ICMPV6 && om.dlType === ETH_TYPE.IPV6) {
+    if (om.has('tp_src')) exact8('icmpv6_type', om.num('tp_src'));
+    if (om.has('tp_dst')) exact8('icmpv6_code', om.num('tp_dst'));
+    const type = om.num('tp_src');
+    if (type === ND_NEIGHBOR_SOLICIT || type === ND_NEIGHBOR_ADVERT) {
+      putm('nd_target', 'ipv6_nd_target', true);
+      if (type === ND_NEIGHBOR_SOLICIT) putm('arp_sha', 'ipv6_nd_sll');
+      if (type === ND_NEIGHBOR_ADVERT) putm('arp_tha', 'ipv6_nd_tll');
+    }
+  }
+}
+
+/**
+ * ofputil_normalize_match: clears the fields whose prerequisites (dl_type, nw_proto, ICMPv6
+ * type) the match does not pin down. Returns a normalized copy.
+ */
+export function normalize(src: OvsMatch): OvsMatch {
+  const om = src.clone();
+  const t = om.dlType;
+  const proto = om.has('nw_proto') ? om.num('nw_proto') : -1;
+  let nwAddr = false;
+  let tp = false;
+  let nwProto = false;
+  let ipAny = false;
+  let sha = false;
+  let tha = false;
+  let v6 = false;
+  let nd = false;
+  let mpls = false;
+  if (t === ETH_TYPE.IP) {
+    nwProto = ipAny = nwAddr = true;
+    tp = [IPPROTO.TCP, IPPROTO.UDP, IPPROTO.SCTP, IPPROTO.ICMP].includes(proto as 6);
+  } else if (t === ETH_TYPE.IPV6) {
+    nwProto = ipAny = v6 = true;
+    if ([IPPROTO.TCP, IPPROTO.UDP, IPPROTO.SCTP].includes(proto as 6)) tp = true;
+    else if (proto === IPPROTO.ICMPV6) {
+      tp = true;
+      const type = om.exact('tp_src') ? om.num('tp_src') : -1;
+      if (type === ND_NEIGHBOR_SOLICIT) nd = sha = true;
+      else if (type === ND_NEIGHBOR_ADVERT) nd = tha = true;
+    }
+  } else if (t === ETH_TYPE.ARP || t === ETH_TYPE.RARP) {
+    nwProto = nwAddr = sha = tha = true;
+  } else if (t === ETH_TYPE.MPLS || t === ETH_TYPE.MPLS_MCAST) {
+    mpls = true;
+  }
+  const drop = (cond: boolean, ...fs: Fid[]) => {
+    if (!cond) for (const f of fs) om.clear(f);
+  };
+  drop(nwAddr, 'nw_src', 'nw_dst');
+  drop(tp, 'tp_src', 'tp_dst');
+  drop(nwProto, 'nw_proto');
+  drop(ipAny, 'nw_tos', 'nw_ttl', 'nw_frag');
+  drop(sha, 'arp_sha');
+  drop(tha, 'arp_tha');
+  drop(v6, 'ipv6_src', 'ipv6_dst', 'ipv6_label', 'ipv6_exthdr');
+  drop(nd, 'nd_target');
+  drop(mpls, 'mpls_label', 'mpls_tc', 'mpls_bos', 'mpls_ttl');
+  drop(t === ETH_TYPE.PBB, 'pbb_isid');
+  return om;
+}
+
+/** True when the two matches hold the same fields, masks and values. */
+export function sameMatch(a: OvsMatch, b: OvsMatch): boolean {
+  for (const f of Object.keys(FID_BITS) as Fid[]) {
+    if (a.v[f] !== b.v[f] || a.m[f] !== b.m[f]) return false;
+  }
+  return a.raw.length === b.raw.length;
+}

@@ -1,0 +1,136 @@
+/**
+ * Running the vnet app for the end-to-end tests: an in-process controller listening on
+ * a unix socket (OVS reaches unix sockets from any namespace), with the app's handlers
+ * and per-switch handles exposed to the test, every log record kept, and a check that
+ * the switches state the flows the app means to hold.
+ */
+import { join } from 'node:path';
+import { expect, vi } from 'vitest';
+import type { VnetConfig } from '../../apps/vnet/config.js';
+import type { FlowSpec } from '../../apps/vnet/flow-set.js';
+import { desiredFlows } from '../../apps/vnet/flows.js';
+import type { VnetHandlers } from '../../apps/vnet/handlers.js';
+import vnetApp from '../../apps/vnet/index.js';
+import { destinationFlow, sourceFlow } from '../../apps/vnet/learning.js';
+import { membershipOf, planDatapath } from '../../apps/vnet/plan.js';
+import type { FlowStats } from '../../src/codec/index.js';
+import {
+  type AppContext,
+  type AppDefinition,
+  Controller,
+  compareFlows,
+  controllerOptions,
+  createLogger,
+  type Datapath,
+  DEFAULT_SETTINGS,
+  defineApp,
+  type FlowComparison,
+} from '../../src/runtime/index.js';
+import type { OvsInstance, Testbed } from '../harness/index.js';
+
+export interface VnetController {
+  /** OVS controller target: `unix:<path>`. */
+  readonly target: string;
+  readonly handlers: VnetHandlers;
+  /** The app's handle for a connected switch. */
+  datapath(dpid: bigint): Datapath | undefined;
+  /** Every log record so far, parsed. */
+  readonly records: Record<string, unknown>[];
+  /** Log records at warn level and above. */
+  problems(): Record<string, unknown>[];
+}
+
+/** Start a controller running only vnet with `config`, stopped at testbed teardown. */
+export async function startVnetController(
+  tb: Testbed,
+  ovs: OvsInstance,
+  config: VnetConfig,
+): Promise<VnetController> {
+  const records: Record<string, unknown>[] = [];
+  const log = createLogger({
+    level: 'debug',
+    pretty: false,
+    stream: { write: (line: string) => void records.push(JSON.parse(line)) },
+  });
+  let handlers: VnetHandlers | undefined;
+  let ctx: AppContext<VnetConfig> | undefined;
+  const def = defineApp<VnetConfig>({
+    ...vnetApp,
+    create: (c) => {
+      ctx = c;
+      handlers = vnetApp.create(c) as VnetHandlers;
+      return handlers;
+    },
+  });
+  const path = join(ovs.rundir, 'vnet-ctl.sock');
+  const ctl = new Controller(
+    controllerOptions({ ...DEFAULT_SETTINGS, listen: [`unix:${path}`] }),
+    [{ def: def as unknown as AppDefinition<unknown>, config }],
+    log,
+  );
+  await ctl.start();
+  tb.defer(() => ctl.stop());
+  return {
+    target: `unix:${path}`,
+    handlers: handlers!,
+    datapath: (dpid) => ctx!.datapaths().get(dpid),
+    records,
+    problems: () => records.filter((r) => (r.level as number) >= 40),
+  };
+}
+
+/** Wait until the app's switch `dpid` is up and has converged at least once. */
+export async function waitConverged(ctl: VnetController, dpid: bigint, ports: number) {
+  await vi.waitFor(
+    () => {
+      const dp = ctl.datapath(dpid);
+      expect(dp?.connected, `switch ${dpid} connected`).toBe(true);
+      const plan = planDatapath(ctl.handlers.config, dpid, portsOf(dp!));
+      expect(plan?.ports.length, `ports of ${dpid} known`).toBe(ports);
+    },
+    { timeout: 20_000, interval: 100 },
+  );
+}
+
+function portsOf(dp: Datapath) {
+  return [...dp.ports.values()].map((p) => ({ name: p.name, number: p.portNo }));
+}
+
+/** What the app means the switch to hold now: static flows plus every learned MAC's two. */
+export function intendedFlows(ctl: VnetController, dpid: bigint): FlowSpec[] {
+  const dp = ctl.datapath(dpid)!;
+  const config = ctl.handlers.config;
+  const plan = planDatapath(config, dpid, portsOf(dp))!;
+  const flows = desiredFlows(plan);
+  for (const e of ctl.handlers.macTable(dpid)?.entries() ?? []) {
+    flows.push(sourceFlow(e, config.macIdleTimeout));
+    flows.push(destinationFlow(e, membershipOf(plan, e.port, e.vlan)!.membership));
+  }
+  return flows;
+}
+
+/** Compare the switch's real flows (flow stats) with what the app means it to hold. */
+export async function compareWithIntent(
+  ctl: VnetController,
+  dpid: bigint,
+): Promise<FlowComparison> {
+  const dp = ctl.datapath(dpid)!;
+  await dp.barrier();
+  const actual = await dp.flowStats();
+  const intended: FlowStats[] = intendedFlows(ctl, dpid).map((f) => ({
+    ...f,
+    durationSec: 0,
+    durationNsec: 0,
+    hardTimeout: 0,
+    packetCount: 0n,
+    byteCount: 0n,
+  }));
+  return compareFlows(intended, actual);
+}
+
+/** n_packets of the dump-flows line that contains every one of `parts`. */
+export function packetsOf(dump: string, ...parts: string[]): number {
+  const line = dump.split('\n').find((l) => parts.every((p) => l.includes(p)));
+  if (!line) throw new Error(`no flow with ${parts.join(' and ')} in:\n${dump}`);
+  return Number(/n_packets=(\d+)/.exec(line)![1]);
+}
