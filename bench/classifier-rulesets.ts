@@ -29,7 +29,8 @@ export class Mulberry32 {
   }
 }
 
-export const prefixMask = (len: number): number => (len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0);
+export const prefixMask = (len: number): number =>
+  len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
 export const fold = (h: number, x: number): number => (Math.imul(h, 0x01000193) ^ x) >>> 0;
 
 /** A MAC as drawn by mac(): [hi16, lo32] in flow-key form, plus the checksum words. */
@@ -272,5 +273,10 @@ export const SEED1_CHECKSUMS = {
 /** Figures measured on Open vSwitch's classifier, from the rule-set definition. */
 export const OVS_FIGURES = {
   l2: { tuples: 1, lookupsPerSec: [4.7e6, 5.4e6], insertUsPerRule: [1.2, 1.8], bytesPerRule: 285 },
-  acl: { tuples: 75, lookupsPerSec: [1.76e6, 1.79e6], insertUsPerRule: [2.1, 2.5], bytesPerRule: 365 },
+  acl: {
+    tuples: 75,
+    lookupsPerSec: [1.76e6, 1.79e6],
+    insertUsPerRule: [2.1, 2.5],
+    bytesPerRule: 365,
+  },
 } as const;

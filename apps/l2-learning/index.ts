@@ -1,9 +1,13 @@
 /**
  * l2-learning: an OpenFlow 1.3 learning switch.
  *
- * - Switch up: delete this app's flows left from an earlier run (cookie-scoped), then
- *   install the table-miss flow (priority 0, output CONTROLLER, whole packet). The
- *   runtime puts a barrier between the delete and the add.
+ * - Switch up: the runtime first hands over the switch's flows with this app's cookie
+ *   (reconcile): learned flows still valid are adopted (they rebuild the MAC table and
+ *   stay installed, so traffic on them is not interrupted by a controller restart),
+ *   stale ones are deleted one by one, and the table-miss flow (priority 0, output
+ *   CONTROLLER, whole packet) is added if missing (see adopt.ts). Only if the flows
+ *   could not be read are this app's flows deleted (cookie-scoped) and the table-miss
+ *   flow installed afresh.
  * - Packet-in (only from this app's own flows, told apart by cookie): learn the source
  *   MAC on the ingress port, unless it is multicast. Broadcast, multicast and unknown
  *   destinations are flooded (OFPP_FLOOD, which leaves out the ingress port). A known
@@ -25,7 +29,8 @@ import {
   OFPP,
   type PacketIn,
 } from '../../src/codec/index.js';
-import { type Datapath, defineApp } from '../../src/runtime/index.js';
+import { type Datapath, defineApp, reconcileFlows } from '../../src/runtime/index.js';
+import { adoptFlows } from './adopt.js';
 import { type L2Config, validateL2Config } from './config.js';
 import { formatMac, MacTable, macAt } from './mac-table.js';
 
@@ -53,6 +58,8 @@ export default defineApp<L2Config>({
   create(ctx) {
     const cfg = ctx.config;
     const tables = new Map<bigint, MacTable>();
+    /** Switches whose flows were reconciled before this switchUp. */
+    const reconciled = new Set<bigint>();
     const ageingMs = cfg.macAgeing * 1000;
 
     /** Delete flows toward `mac` and flows from it on `oldPort`. */
@@ -84,7 +91,19 @@ export default defineApp<L2Config>({
     };
 
     return {
+      reconcile(dp, flows) {
+        reconciled.delete(dp.dpid);
+        const table = new MacTable(cfg.maxMacs, ageingMs);
+        tables.set(dp.dpid, table);
+        const a = adoptFlows(flows, dp.ports, cfg, L2_COOKIE, table, performance.now());
+        const plan = reconcileFlows(dp, flows, a.wanted);
+        reconciled.add(dp.dpid);
+        const counts = { kept: plan.kept.length, deleted: plan.stale.length };
+        dp.log.info({ ...counts, added: plan.missing.length, macs: a.macs }, 'flows reconciled');
+      },
+
       switchUp(dp) {
+        if (reconciled.delete(dp.dpid)) return;
         tables.set(dp.dpid, new MacTable(cfg.maxMacs, ageingMs));
         dp.deleteFlows();
         dp.flowMod({ priority: 0, actions: TO_CONTROLLER });

@@ -109,10 +109,8 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
     const wanted = next ? desiredFlows(next) : [];
     const diff = diffFlows(st.flows, wanted);
     const forgets = reconcileLearned(st.plan, next, st.macs);
-    if (st.plan === undefined && next === undefined) {
-      dp.log.warn({ config: config.source }, 'switch is not in the vnet config; leaving it alone');
-    } else if (next && next.missing.length > 0) {
-      dp.log.warn({ missing: next.missing }, 'configured ports not on the switch (yet)');
+    if (next && next.missing.length > 0) {
+      dp.log.info({ missing: next.missing }, 'configured ports not on the switch (yet)');
     }
     st.plan = next;
     st.flows = wanted;
@@ -180,6 +178,12 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
         dp.deleteFlows({ cookie: kindCookie(CookieKind.LEARNED), cookieMask: COOKIE_KIND_MASK });
       }
       await enqueue(dp, st);
+      if (!st.plan) {
+        dp.log.warn(
+          { config: config.source },
+          'switch is not in the vnet config; leaving it alone',
+        );
+      }
     },
 
     switchDown(dp, reason) {

@@ -117,7 +117,9 @@ export async function measure(
   const summary = await run.done;
   const exit = target.process.child.exitCode ?? target.process.child.signalCode;
   if (exit !== null) {
-    throw new Error(`${target.spec.name} exited (${exit}) during the run:\n${tail(target.logFile)}`);
+    throw new Error(
+      `${target.spec.name} exited (${exit}) during the run:\n${tail(target.logFile)}`,
+    );
   }
   if (summary.readySwitches === 0) {
     const why = summary.problems.length ? `: ${summary.problems.join('; ')}` : '';

@@ -2,10 +2,11 @@
  * One emulated OpenFlow 1.3 switch: a TCP connection to the controller under test.
  *
  * Handshake: it sends HELLO (1.3 only) and answers FEATURES_REQUEST (unique dpid),
- * PORT_DESC and DESC multipart requests, ECHO, BARRIER, GET_CONFIG, ROLE and
- * GET_ASYNC requests; other multipart kinds get OFPBRC_BAD_MULTIPART; SET_CONFIG,
- * FLOW_MOD, PACKET_OUT and the rest are taken in silently. After its FEATURES_REPLY it
- * announces TAUGHT_MAC on port 2 (a broadcast packet-in, repeated every 250 ms until a
+ * PORT_DESC and DESC, the statistics requests an empty switch can answer (no flows,
+ * groups or meters, so a controller that reconciles finds nothing), ECHO, BARRIER,
+ * GET_CONFIG, ROLE and GET_ASYNC; other multipart kinds get OFPBRC_BAD_MULTIPART;
+ * SET_CONFIG, FLOW_MOD, PACKET_OUT and the rest are taken in silently. After its FEATURES_REPLY it
+ * announces TAUGHT_MAC on port 2 (a broadcast packet-in, repeated every 100 ms until a
  * PACKET_OUT comes back): then the switch is ready.
  *
  * Load: unbuffered PACKET_INs from the shared PacketCycle. A response is a FLOW_MOD (as
@@ -21,6 +22,8 @@ import {
   encodeMessage,
   helloSupports,
   type Message,
+  type MultipartKind,
+  type MultipartReplyBody,
 } from '../../src/codec/index.js';
 import { MessageScanner, OFPT_FLOW_MOD, OFPT_PACKET_OUT } from './scanner.js';
 import type { LatencySamples } from './stats.js';
@@ -41,7 +44,7 @@ export interface LoadContext {
   recording: boolean;
 }
 
-const TEACH_RETRY_MS = 250;
+const TEACH_RETRY_MS = 100;
 const OFPET_BAD_REQUEST = 1;
 const OFPBRC_BAD_MULTIPART = 2;
 
@@ -188,6 +191,23 @@ export class EmulatedSwitch {
     this.socket?.write(encodeMessage(m));
   }
 
+  private onMultipart(xid: number, kind: MultipartKind, msg: Buffer): void {
+    const body = multipartBody(kind, this.index);
+    if (body) {
+      this.send({ type: 'multipart_reply', xid, flags: 0, body });
+    } else {
+      const data = msg.subarray(0, Math.min(64, msg.length));
+      this.send({
+        type: 'error',
+        xid,
+        errType: OFPET_BAD_REQUEST,
+        code: OFPBRC_BAD_MULTIPART,
+        data,
+      });
+    }
+    if (kind === 'port_desc') this.teach();
+  }
+
   /** Everything but FLOW_MOD and PACKET_OUT lands here, decoded by the codec. */
   private onControl(msg: Buffer): void {
     const r = decodeMessage(msg);
@@ -206,22 +226,7 @@ export class EmulatedSwitch {
         this.teach();
         return;
       case 'multipart_request':
-        if (m.body.kind === 'port_desc') {
-          const body = { kind: 'port_desc', ports: ports(this.index) } as const;
-          this.send({ type: 'multipart_reply', xid, flags: 0, body });
-          this.teach();
-        } else if (m.body.kind === 'desc') {
-          this.send({ type: 'multipart_reply', xid, flags: 0, body: { kind: 'desc', desc: DESC } });
-        } else {
-          const data = msg.subarray(0, Math.min(64, msg.length));
-          this.send({
-            type: 'error',
-            xid,
-            errType: OFPET_BAD_REQUEST,
-            code: OFPBRC_BAD_MULTIPART,
-            data,
-          });
-        }
+        this.onMultipart(xid, m.body.kind, msg);
         return;
       case 'echo_request':
         this.send({ type: 'echo_reply', xid, data: m.data });
@@ -250,5 +255,35 @@ export class EmulatedSwitch {
       default:
         return;
     }
+  }
+}
+
+/**
+ * The reply body to a multipart request: the switch's description and ports, and the
+ * statistics of an empty switch (no flows, groups or meters: it installs nothing).
+ * Undefined for kinds it does not support (answered with OFPBRC_BAD_MULTIPART).
+ */
+function multipartBody(kind: MultipartKind, index: number): MultipartReplyBody | undefined {
+  switch (kind) {
+    case 'desc':
+      return { kind, desc: DESC };
+    case 'port_desc':
+      return { kind, ports: ports(index) };
+    case 'flow':
+      return { kind, flows: [] };
+    case 'aggregate':
+      return { kind, packetCount: 0n, byteCount: 0n, flowCount: 0 };
+    case 'port_stats':
+      return { kind, ports: [] };
+    case 'queue':
+      return { kind, queues: [] };
+    case 'group':
+    case 'group_desc':
+      return { kind, groups: [] };
+    case 'meter':
+    case 'meter_config':
+      return { kind, meters: [] };
+    default:
+      return undefined;
   }
 }

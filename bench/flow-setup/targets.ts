@@ -58,7 +58,13 @@ function onPath(bin: string): string | undefined {
   return undefined;
 }
 
-const controllerJs = () => path.join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
+/** The CLI (main.js controller ...), or cli/controller.js, which also runs on its own. */
+function controllerCommand(): string[] | undefined {
+  const cli = path.join(repoRoot(), 'dist', 'src', 'cli');
+  if (existsSync(path.join(cli, 'main.js'))) return [path.join(cli, 'main.js'), 'controller'];
+  if (existsSync(path.join(cli, 'controller.js'))) return [path.join(cli, 'controller.js')];
+  return undefined;
+}
 const oskenApp = () => path.join(repoRoot(), 'bench', 'peers', 'osken_l2.py');
 
 export const TARGETS: Readonly<Record<TargetName, TargetSpec>> = {
@@ -77,15 +83,12 @@ export const TARGETS: Readonly<Record<TargetName, TargetSpec>> = {
     title: 'ofctl-ts controller, l2-learning app',
     maxSwitches: Number.POSITIVE_INFINITY,
     unavailable: () =>
-      existsSync(controllerJs())
-        ? undefined
-        : `${controllerJs()} not built (npx tsc -p tsconfig.json)`,
+      controllerCommand() ? undefined : 'dist/src/cli/main.js not built (npx tsc -p tsconfig.json)',
     command: (port, _workDir, profileDir) => ({
       cmd: process.execPath,
       args: [
         ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-        controllerJs(),
-        'controller',
+        ...(controllerCommand() ?? []),
         '--listen',
         `tcp:127.0.0.1:${port}`,
         '--app',

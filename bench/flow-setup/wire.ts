@@ -54,6 +54,12 @@ export function testFrame(dst: number, src: number): Buffer {
   return f;
 }
 
+/**
+ * OpenFlow 1.3.5 section 7.4.1: the cookie is -1 when the packet-in cannot be tied to a
+ * flow entry, which is the truth for a switch that keeps no flow table.
+ */
+export const NO_FLOW_COOKIE = 0xffff_ffff_ffff_ffffn;
+
 /** An unbuffered table-miss PACKET_IN (reason OFPR_NO_MATCH) carrying `frame`. */
 export function packetIn(xid: number, inPort: number, frame: Buffer): Buffer {
   return encodeMessage({
@@ -63,7 +69,7 @@ export function packetIn(xid: number, inPort: number, frame: Buffer): Buffer {
     totalLen: frame.length,
     reason: 0,
     tableId: 0,
-    cookie: 0n,
+    cookie: NO_FLOW_COOKIE,
     match: [{ field: 'in_port', value: inPort }],
     data: frame,
   });

@@ -31,7 +31,12 @@ export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options]
 Runs the OpenFlow 1.3 controller with the given apps (default: l2-learning).
 
 options:
-  --listen tcp:HOST:PORT|unix:PATH  where switches connect (repeatable; default tcp:127.0.0.1:6653)
+  --listen tcp:HOST:PORT|ssl:HOST:PORT|unix:PATH
+                           where switches connect (repeatable; default tcp:127.0.0.1:6653,
+                           loopback only: another host is exposed to the network, warned at start)
+  --cert FILE, --key FILE, --ca FILE
+                           for ssl: the controller's certificate and private key, and the CA
+                           certificate that switch certificates must be signed by (PEM)
   --app NAME|PATH          app to run (repeatable, events go to apps in this order;
                            built-in: ${Object.keys(BUILTIN_APPS).join(', ')})
   --config FILE            JSON config file (command-line options override it)
@@ -63,6 +68,9 @@ const VALUE_FLAGS = [
   '--echo-timeout',
   '--request-timeout',
   '--output-limit',
+  '--cert',
+  '--key',
+  '--ca',
 ] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
@@ -129,6 +137,11 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
         break;
       case '--output-limit':
         s.outputLimit = checkInt(bytes(value, flag), flag, LIMITS.outputLimit);
+        break;
+      case '--cert':
+      case '--key':
+      case '--ca':
+        s[flag.slice(2) as 'cert' | 'key' | 'ca'] = value;
         break;
     }
   }

@@ -108,48 +108,64 @@ function readSetField(a: Reader): OxmEntry {
   return field;
 }
 
+/** Fails with BAD_LEN unless a fixed-size action has its size. */
+function expectLen(type: number, len: number, n: number): void {
+  if (len !== n) badActionLen(`action type ${type} has length ${len}, expected ${n}`);
+}
+
 function readAction(r: Reader): Action {
   r.need(4, 'action header');
   const type = r.u16();
   const len = r.u16();
   if (len < 8 || len % 8 !== 0) badActionLen(`action type ${type} has length ${len}`);
-  const a = r.sub(len - 4, `action type ${type}`, badActionLen);
-  const exact = (n: number) => {
-    if (len !== n) badActionLen(`action type ${type} has length ${len}, expected ${n}`);
-  };
+  if (len - 4 > r.remaining) badActionLen(`action type ${type} of ${len} bytes runs past the list`);
+  // Every read below stays inside the action: fixed-size ones are checked first.
+  const end = r.pos + len - 4;
+  let a: Action;
   const bare = BARE[type];
-  if (bare) {
-    exact(8);
-    return { type: bare } as Action;
-  }
   const eth = ETHERTYPE[type];
-  if (eth) {
-    exact(8);
-    return { type: eth, ethertype: a.u16() };
+  if (bare) {
+    expectLen(type, len, 8);
+    a = { type: bare } as Action;
+  } else if (eth) {
+    expectLen(type, len, 8);
+    a = { type: eth, ethertype: r.u16() };
+  } else {
+    switch (type) {
+      case ActionType.OUTPUT:
+        expectLen(type, len, 16);
+        a = { type: 'output', port: r.u32(), maxLen: r.u16() };
+        break;
+      case ActionType.SET_MPLS_TTL:
+        expectLen(type, len, 8);
+        a = { type: 'set_mpls_ttl', ttl: r.u8() };
+        break;
+      case ActionType.SET_NW_TTL:
+        expectLen(type, len, 8);
+        a = { type: 'set_nw_ttl', ttl: r.u8() };
+        break;
+      case ActionType.SET_QUEUE:
+        expectLen(type, len, 8);
+        a = { type: 'set_queue', queueId: r.u32() };
+        break;
+      case ActionType.GROUP:
+        expectLen(type, len, 8);
+        a = { type: 'group', groupId: r.u32() };
+        break;
+      case ActionType.SET_FIELD:
+        a = { type: 'set_field', field: readSetField(r.sub(len - 4, 'set_field', badActionLen)) };
+        break;
+      case ActionType.EXPERIMENTER: {
+        const experimenter = r.u32();
+        a = { type: 'experimenter', experimenter, data: r.bytes(end - r.pos) };
+        break;
+      }
+      default:
+        return fail(2, 0, `unknown action type ${type}`);
+    }
   }
-  switch (type) {
-    case ActionType.OUTPUT:
-      exact(16);
-      return { type: 'output', port: a.u32(), maxLen: a.u16() };
-    case ActionType.SET_MPLS_TTL:
-      exact(8);
-      return { type: 'set_mpls_ttl', ttl: a.u8() };
-    case ActionType.SET_NW_TTL:
-      exact(8);
-      return { type: 'set_nw_ttl', ttl: a.u8() };
-    case ActionType.SET_QUEUE:
-      exact(8);
-      return { type: 'set_queue', queueId: a.u32() };
-    case ActionType.GROUP:
-      exact(8);
-      return { type: 'group', groupId: a.u32() };
-    case ActionType.SET_FIELD:
-      return { type: 'set_field', field: readSetField(a) };
-    case ActionType.EXPERIMENTER:
-      return { type: 'experimenter', experimenter: a.u32(), data: a.rest() };
-    default:
-      return fail(2, 0, `unknown action type ${type}`);
-  }
+  r.pos = end;
+  return a;
 }
 
 export function readActions(r: Reader): Action[] {

@@ -229,8 +229,29 @@ export function errorName(e: ErrorId): string | undefined {
   return errorCodeName(e.type, e.code);
 }
 
-/** Looks an error up by spec name (`OFPBRC_BAD_LEN`), the inverse of errorName. */
+/**
+ * Names Open vSwitch prints for some OpenFlow 1.3 codes: pre-1.3 spelling
+ * (vendor/stat/slave) and the 1.4 property errors it maps table-features codes to.
+ */
+const OVS_ALIASES: Readonly<Record<string, string>> = {
+  OFPBRC_BAD_STAT: 'OFPBRC_BAD_MULTIPART',
+  OFPBRC_BAD_VENDOR: 'OFPBRC_BAD_EXPERIMENTER',
+  OFPBRC_BAD_SUBTYPE: 'OFPBRC_BAD_EXP_TYPE',
+  OFPBRC_IS_SECONDARY: 'OFPBRC_IS_SLAVE',
+  OFPBAC_BAD_VENDOR: 'OFPBAC_BAD_EXPERIMENTER',
+  OFPBAC_BAD_VENDOR_TYPE: 'OFPBAC_BAD_EXP_TYPE',
+  OFPBPC_BAD_TYPE: 'OFPTFFC_BAD_TYPE',
+  OFPBPC_BAD_LEN: 'OFPTFFC_BAD_LEN',
+  OFPBPC_BAD_VALUE: 'OFPTFFC_BAD_ARGUMENT',
+};
+
+/**
+ * Looks an error up by spec name (`OFPBRC_BAD_LEN`), the inverse of errorName; also
+ * accepts the names Open vSwitch prints for the same codes (OVS_ALIASES).
+ */
 export function errorByName(name: string): ErrorId | undefined {
+  const alias = OVS_ALIASES[name];
+  if (alias) return errorByName(alias);
   for (const [type, t] of Object.entries(CODES)) {
     if (!name.startsWith(`${t.prefix}_`)) continue;
     const code = t.names.indexOf(name.slice(t.prefix.length + 1));

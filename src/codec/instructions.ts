@@ -39,44 +39,60 @@ export function instructionCode(kind: InstructionKind): number {
   return CODE[kind];
 }
 
+/** Fails with BAD_LEN unless a fixed-size instruction has its size. */
+function expectLen(type: number, len: number, n: number): void {
+  if (len !== n) badInstructionLen(`instruction type ${type} has length ${len}, expected ${n}`);
+}
+
 function readInstruction(r: Reader): Instruction {
   r.need(4, 'instruction header');
   const type = r.u16();
   const len = r.u16();
   if (len < 8 || len % 8 !== 0) badInstructionLen(`instruction type ${type} has length ${len}`);
-  const b = r.sub(len - 4, `instruction type ${type}`, badInstructionLen);
-  const exact = (n: number) => {
-    if (len !== n) badInstructionLen(`instruction type ${type} has length ${len}, expected ${n}`);
-  };
+  if (len - 4 > r.remaining) {
+    badInstructionLen(`instruction type ${type} of ${len} bytes runs past the list`);
+  }
+  // Every read below stays inside the instruction: fixed-size ones are checked first.
+  const end = r.pos + len - 4;
+  let ins: Instruction;
   switch (type) {
     case InstructionType.GOTO_TABLE:
-      exact(8);
-      return { type: 'goto_table', tableId: b.u8() };
+      expectLen(type, len, 8);
+      ins = { type: 'goto_table', tableId: r.u8() };
+      break;
     case InstructionType.WRITE_METADATA:
-      exact(24);
-      b.skip(4);
-      return { type: 'write_metadata', metadata: b.u64(), mask: b.u64() };
+      expectLen(type, len, 24);
+      r.skip(4);
+      ins = { type: 'write_metadata', metadata: r.u64(), mask: r.u64() };
+      break;
     case InstructionType.WRITE_ACTIONS:
-    case InstructionType.APPLY_ACTIONS:
-    case InstructionType.CLEAR_ACTIONS: {
-      b.skip(4);
-      if (type === InstructionType.CLEAR_ACTIONS) {
-        exact(8);
-        return { type: 'clear_actions' };
-      }
-      const actions = readActions(b);
-      return type === InstructionType.WRITE_ACTIONS
-        ? { type: 'write_actions', actions }
-        : { type: 'apply_actions', actions };
+    case InstructionType.APPLY_ACTIONS: {
+      r.skip(4);
+      const actions = readActions(r.sub(len - 8, 'instruction actions', badInstructionLen));
+      ins =
+        type === InstructionType.WRITE_ACTIONS
+          ? { type: 'write_actions', actions }
+          : { type: 'apply_actions', actions };
+      break;
     }
+    case InstructionType.CLEAR_ACTIONS:
+      expectLen(type, len, 8);
+      ins = { type: 'clear_actions' };
+      break;
     case InstructionType.METER:
-      exact(8);
-      return { type: 'meter', meterId: b.u32() };
-    case InstructionType.EXPERIMENTER:
-      return { type: 'experimenter', experimenter: b.u32(), data: b.rest() };
+      expectLen(type, len, 8);
+      ins = { type: 'meter', meterId: r.u32() };
+      break;
+    case InstructionType.EXPERIMENTER: {
+      const experimenter = r.u32();
+      ins = { type: 'experimenter', experimenter, data: r.bytes(end - r.pos) };
+      break;
+    }
     default:
       return fail(3, 0, `unknown instruction type ${type}`);
   }
+  r.pos = end;
+  return ins;
 }
 
 export function readInstructions(r: Reader): Instruction[] {

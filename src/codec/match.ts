@@ -94,13 +94,18 @@ const OVS_MASKABLE: ReadonlySet<OxmName> = new Set<OxmName>([
 
 /** Reads one OXM TLV (header included). */
 export function readOxm(r: Reader): OxmEntry {
-  r.need(4, 'OXM header');
+  return readOxmBefore(r, r.end);
+}
+
+/** Reads one OXM TLV that must end by `end`, a position inside `r`. */
+function readOxmBefore(r: Reader, end: number): OxmEntry {
+  if (end - r.pos < 4) badMatchLen(`OXM header: need 4 bytes, have ${end - r.pos}`);
   const header = r.u32();
   const oxmClass = header >>> 16;
   const oxmField = (header >>> 9) & 0x7f;
   const hasMask = (header & 0x100) !== 0;
   const len = header & 0xff;
-  if (r.remaining < len) {
+  if (end - r.pos < len) {
     badMatchLen(
       `OXM TLV class 0x${oxmClass.toString(16)} field ${oxmField} length ${len} past end`,
     );
@@ -152,17 +157,18 @@ export function readMatch(r: Reader): Match {
   if (type !== OFPMT_OXM) fail(4, 0, `match type ${type} is not OFPMT_OXM`);
   if (length < 4) badMatchLen(`ofp_match length ${length} < 4`);
   if (length - 4 > r.remaining) badMatchLen(`ofp_match length ${length} runs past the message`);
-  const body = r.sub(length - 4, 'ofp_match', badMatchLen);
-  const padded = (length + 7) & ~7;
-  r.skip(padded - length);
+  const end = r.pos + length - 4;
   const fields: OxmEntry[] = [];
   // Basic field codes 0..39 seen so far, as two 32-bit sets (no BigInt on the hot path).
   let seenLo = 0;
   let seenHi = 0;
-  while (body.remaining > 0) {
-    const e = readOxm(body);
+  const b = r.buf;
+  while (r.pos < end) {
+    const p = r.pos;
+    const e = readOxmBefore(r, end);
+    // A basic field: its number is the top 7 bits of the TLV's third byte.
     if (e.field !== 'raw') {
-      const code = OXM_BY_NAME.get(e.field)!.code;
+      const code = b[p + 2]! >>> 1;
       const bit = 1 << (code & 31);
       const seen = code < 32 ? seenLo : seenHi;
       if (seen & bit) fail(4, 10, `field ${e.field} appears twice`);
@@ -171,6 +177,7 @@ export function readMatch(r: Reader): Match {
     }
     fields.push(e);
   }
+  r.skip(((length + 7) & ~7) - length);
   return fields;
 }
 

@@ -10,6 +10,8 @@ export type LengthError = (what: string) => never;
 export class Reader {
   pos: number;
   readonly end: number;
+  /** Over `buf`, made on the first 64-bit read and shared with sub-readers. */
+  private view: DataView | undefined = undefined;
 
   constructor(
     readonly buf: Buffer,
@@ -35,42 +37,53 @@ export class Reader {
   sub(n: number, what: string, onShort: LengthError = this.onShort): Reader {
     this.need(n, what);
     const r = new Reader(this.buf, this.pos, this.pos + n, onShort);
+    r.view = this.view;
     this.pos += n;
     return r;
   }
 
+  // Loads read the bytes directly once need() has checked the bounds (Buffer's own
+  // readers would check them again).
   u8(): number {
     this.need(1, 'u8');
     return this.buf[this.pos++]!;
   }
   u16(): number {
     this.need(2, 'u16');
-    const v = this.buf.readUInt16BE(this.pos);
-    this.pos += 2;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 2;
+    return (b[p]! << 8) | b[p + 1]!;
   }
   u24(): number {
     this.need(3, 'u24');
-    const v = this.buf.readUIntBE(this.pos, 3);
-    this.pos += 3;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 3;
+    return (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!;
   }
   u32(): number {
     this.need(4, 'u32');
-    const v = this.buf.readUInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
   }
   /** 48-bit unsigned (MAC addresses) as a safe integer. */
   u48(): number {
     this.need(6, 'u48');
-    const v = this.buf.readUIntBE(this.pos, 6);
-    this.pos += 6;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 6;
+    const hi = (b[p]! << 8) | b[p + 1]!;
+    return hi * 0x100000000 + (b[p + 2]! * 0x1000000 + ((b[p + 3]! << 16) | (b[p + 4]! << 8) | b[p + 5]!));
   }
   u64(): bigint {
     this.need(8, 'u64');
-    const v = this.buf.readBigUInt64BE(this.pos);
+    if (this.view === undefined) {
+      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+    }
+    const v = this.view.getBigUint64(this.pos);
     this.pos += 8;
     return v;
   }

@@ -8,9 +8,12 @@
 export class Writer {
   buf: Buffer;
   pos = 0;
+  /** Over `buf`, for 64-bit stores (a builtin, unlike Buffer's BigInt helpers). */
+  private view: DataView;
 
   constructor(initial = 256) {
     this.buf = Buffer.allocUnsafe(initial);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
   ensure(n: number): void {
@@ -21,45 +24,74 @@ export class Writer {
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.length);
   }
 
+  // Stores go straight to the bytes: a Uint8Array keeps the low 8 bits of what it is
+  // given, which is the truncation the protocol's fixed-width fields want.
   u8(v: number): void {
     this.ensure(1);
-    this.buf[this.pos++] = v & 0xff;
+    this.buf[this.pos++] = v;
   }
   u16(v: number): void {
     this.ensure(2);
-    this.buf.writeUInt16BE(v & 0xffff, this.pos);
-    this.pos += 2;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 8;
+    b[p + 1] = v;
+    this.pos = p + 2;
   }
   u24(v: number): void {
     this.ensure(3);
-    this.buf.writeUIntBE(v & 0xffffff, this.pos, 3);
-    this.pos += 3;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 16;
+    b[p + 1] = v >>> 8;
+    b[p + 2] = v;
+    this.pos = p + 3;
   }
   u32(v: number): void {
     this.ensure(4);
-    this.buf.writeUInt32BE(v >>> 0, this.pos);
-    this.pos += 4;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 24;
+    b[p + 1] = v >>> 16;
+    b[p + 2] = v >>> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
   }
+  /** 48-bit unsigned (a MAC address); throws RangeError outside 0..2^48-1. */
   u48(v: number): void {
+    if (!(v >= 0 && v <= 0xffffffffffff)) throw new RangeError(`${v} is not a 48-bit unsigned`);
     this.ensure(6);
-    this.buf.writeUIntBE(v, this.pos, 6);
-    this.pos += 6;
+    const hi = Math.floor(v / 0x100000000);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = hi >>> 8;
+    b[p + 1] = hi;
+    b[p + 2] = v >>> 24;
+    b[p + 3] = v >>> 16;
+    b[p + 4] = v >>> 8;
+    b[p + 5] = v;
+    this.pos = p + 6;
   }
+  /** 64-bit unsigned; a negative or wider bigint is taken modulo 2^64. */
   u64(v: bigint): void {
     this.ensure(8);
-    this.buf.writeBigUInt64BE(BigInt.asUintN(64, v), this.pos);
+    this.view.setBigUint64(this.pos, v);
     this.pos += 8;
   }
   u128(v: bigint): void {
-    this.u64(BigInt.asUintN(64, v >> 64n));
-    this.u64(BigInt.asUintN(64, v));
+    this.u64(v >> 64n);
+    this.u64(v);
   }
   zeros(n: number): void {
     this.ensure(n);
-    this.buf.fill(0, this.pos, this.pos + n);
-    this.pos += n;
+    const b = this.buf;
+    const end = this.pos + n;
+    if (n > 32) b.fill(0, this.pos, end);
+    else for (let p = this.pos; p < end; p++) b[p] = 0;
+    this.pos = end;
   }
   bytes(b: Uint8Array): void {
     this.ensure(b.length);
@@ -79,7 +111,8 @@ export class Writer {
     if (rem) this.zeros(align - rem);
   }
   patchU16(at: number, v: number): void {
-    this.buf.writeUInt16BE(v, at);
+    this.buf[at] = v >>> 8;
+    this.buf[at + 1] = v;
   }
   /** A copy of everything written, safe to keep after the writer is reused. */
   take(): Buffer {

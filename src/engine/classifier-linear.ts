@@ -49,7 +49,7 @@ export class LinearClassifier<T> {
       const v = rule.value;
       const m = rule.mask;
       let i = 0;
-      while (i < KEY_WORDS && ((key[i]! & m[i]!) >>> 0) === v[i]) i++;
+      while (i < KEY_WORDS && (key[i]! & m[i]!) >>> 0 === v[i]) i++;
       if (i === KEY_WORDS) return rule;
     }
     return undefined;

@@ -55,8 +55,8 @@
  *   memory: per rule one small object; per distinct masked key w + 2 words of typed
  *           storage and two 8-byte slot words.
  */
-import type { FlowMatch } from './flow-key.js';
-import { KEY_WORDS } from './flow-key.js';
+import { FILTER_WORDS, WordFilter } from './classifier-filter.js';
+import { type FlowMatch, KEY_WORDS } from './flow-key.js';
 
 /** A rule in the classifier; `data` is the caller's (a flow entry, a rule id). */
 export class ClsRule<T> {
@@ -120,10 +120,20 @@ export class Subtable<T> {
   heads: (ClsRule<T> | undefined)[];
   private readonly stride: number;
   private capMask: number;
+  /** find()'s masked key words (one lookup at a time: JavaScript is single-threaded). */
+  private readonly masked: Int32Array;
   /** Distinct masked keys (occupied slots). */
   nodeCount = 0;
+  /** Word-filter pairs this subtable registered, and the position j of each pair's word. */
+  readonly filterIds: Int32Array;
+  private readonly filterJ: Int32Array;
 
-  constructor(mask: Uint32Array, hash: number) {
+  constructor(
+    mask: Uint32Array,
+    hash: number,
+    private readonly filter: WordFilter,
+    filterWords: readonly number[],
+  ) {
     this.mask = mask.slice();
     this.hash = hash;
     const words: number[] = [];
@@ -131,7 +141,11 @@ export class Subtable<T> {
     this.words = Int32Array.from(words);
     this.wmask = Int32Array.from(words.map((i) => mask[i]! | 0));
     this.n = words.length;
+    const js = words.flatMap((w, j) => (filterWords.includes(w) ? [j] : []));
+    this.filterJ = Int32Array.from(js);
+    this.filterIds = Int32Array.from(js.map((j) => filter.acquire(words[j]!, mask[words[j]!]!)));
     this.stride = 1 + this.n;
+    this.masked = new Int32Array(this.n);
     this.capMask = 7;
     this.recs = new Int32Array(8 * this.stride);
     this.heads = new Array(8).fill(undefined);
@@ -141,9 +155,14 @@ export class Subtable<T> {
   find(key: Uint32Array): ClsRule<T> | undefined {
     const words = this.words;
     const wmask = this.wmask;
+    const masked = this.masked;
     const n = this.n;
     let h = 0;
-    for (let j = 0; j < n; j++) h = (h + Math.imul(key[words[j]!]! & wmask[j]!, MULT[j]!)) | 0;
+    for (let j = 0; j < n; j++) {
+      const v = key[words[j]!]! & wmask[j]!;
+      masked[j] = v;
+      h = (h + Math.imul(v, MULT[j]!)) | 0;
+    }
     h = finalMix(h) | USED;
     const recs = this.recs;
     const stride = this.stride;
@@ -155,7 +174,7 @@ export class Subtable<T> {
       if (sh === 0) return undefined;
       if (sh === h) {
         let j = 0;
-        while (j < n && recs[at + 1 + j] === (key[words[j]!]! & wmask[j]!)) j++;
+        while (j < n && recs[at + 1 + j] === masked[j]) j++;
         if (j === n) return this.heads[s];
       }
       s = (s + 1) & capMask;
@@ -200,10 +219,16 @@ export class Subtable<T> {
       for (let j = 0; j < this.n; j++) this.recs[at + 1 + j] = value[this.words[j]!]! | 0;
       this.heads[node] = rule;
       this.nodeCount++;
+      for (let k = 0; k < this.filterIds.length; k++) {
+        this.filter.add(this.filterIds[k]!, value[this.words[this.filterJ[k]!]!]!);
+      }
     } else {
       let prev: ClsRule<T> | undefined;
       let cur = this.heads[node];
-      while (cur && (cur.priority > rule.priority || (cur.priority === rule.priority && cur.seq < rule.seq))) {
+      while (
+        cur &&
+        (cur.priority > rule.priority || (cur.priority === rule.priority && cur.seq < rule.seq))
+      ) {
         prev = cur;
         cur = cur.next;
       }
@@ -315,11 +340,19 @@ export class Subtable<T> {
     }
   }
 
+  /** Gives back the filter pairs of a subtable that became empty. */
+  dispose(): void {
+    for (let k = 0; k < this.filterIds.length; k++) this.filter.release(this.filterIds[k]!);
+  }
+
   /** Empties a slot whose chain became empty: backward-shift deletion, no tombstones. */
   private freeSlot(slot: number): void {
     const cap = this.capMask;
     const stride = this.stride;
     const recs = this.recs;
+    for (let k = 0; k < this.filterIds.length; k++) {
+      this.filter.remove(this.filterIds[k]!, recs[slot * stride + 1 + this.filterJ[k]!]!);
+    }
     let hole = slot;
     let j = (slot + 1) & cap;
     while (recs[j * stride] !== 0) {
@@ -344,8 +377,12 @@ export class Classifier<T> {
   /** Subtables by decreasing maxPriority. */
   private sorted: Subtable<T>[] = [];
   private readonly byMask = new Map<number, Subtable<T>[]>();
+  private readonly filter = new WordFilter();
   private seq = 0;
   private rules = 0;
+
+  /** `filterWords`: key words to keep subtable-skipping sets for (see classifier-filter). */
+  constructor(private readonly filterWords: readonly number[] = FILTER_WORDS) {}
 
   get size(): number {
     return this.rules;
@@ -367,7 +404,7 @@ export class Classifier<T> {
     let st = this.subtableFor(match.mask);
     if (!st) {
       const h = maskHash(match.mask);
-      st = new Subtable<T>(match.mask, h);
+      st = new Subtable<T>(match.mask, h, this.filter, this.filterWords);
       const list = this.byMask.get(h);
       if (list) list.push(st);
       else this.byMask.set(h, [st]);
@@ -387,6 +424,7 @@ export class Classifier<T> {
     const fell = st.delete(rule);
     this.rules--;
     if (st.count === 0) {
+      st.dispose();
       this.sorted.splice(this.sorted.indexOf(st), 1);
       const list = this.byMask.get(st.hash)!;
       if (list.length === 1) this.byMask.delete(st.hash);
@@ -398,13 +436,20 @@ export class Classifier<T> {
   lookup(key: Uint32Array): ClsRule<T> | undefined {
     const subs = this.sorted;
     const n = subs.length;
+    const filter = this.filter;
+    const stamp = filter.begin();
     let best: ClsRule<T> | undefined;
     let bestPri = -1;
-    for (let i = 0; i < n; i++) {
+    next: for (let i = 0; i < n; i++) {
       const st = subs[i]!;
       if (st.maxPriority < bestPri) break;
+      const ids = st.filterIds;
+      for (let k = 0; k < ids.length; k++) if (!filter.test(ids[k]!, key, stamp)) continue next;
       const r = st.find(key);
-      if (r !== undefined && (r.priority > bestPri || (r.priority === bestPri && r.seq < best!.seq))) {
+      if (
+        r !== undefined &&
+        (r.priority > bestPri || (r.priority === bestPri && r.seq < best!.seq))
+      ) {
         best = r;
         bestPri = r.priority;
       }
@@ -415,7 +460,7 @@ export class Classifier<T> {
   /** The rule with exactly this match and priority (the oldest, if several). */
   findExact(match: FlowMatch, priority: number): ClsRule<T> | undefined {
     const st = this.subtableFor(match.mask);
-    if (!st || !st.hasPriority(priority)) return undefined;
+    if (!st?.hasPriority(priority)) return undefined;
     const node = st.findNode(match.value);
     for (let r = node < 0 ? undefined : st.heads[node]; r; r = r.next) {
       if (r.priority === priority) return r;
@@ -448,7 +493,7 @@ export class Classifier<T> {
         let ok = true;
         for (let j = 0; j < st.n && ok; j++) {
           const w = st.words[j]!;
-          if (((st.nodeWord(node, j) & filter.mask[w]!) >>> 0) !== filter.value[w]) ok = false;
+          if ((st.nodeWord(node, j) & filter.mask[w]!) >>> 0 !== filter.value[w]) ok = false;
         }
         if (ok) for (let r = st.heads[node]; r; r = r.next) out.push(r);
       }
@@ -467,7 +512,7 @@ export class Classifier<T> {
         let disjoint = false;
         for (let j = 0; j < st.n && !disjoint; j++) {
           const w = st.words[j]!;
-          if ((((st.nodeWord(node, j) ^ match.value[w]!) & match.mask[w]!) >>> 0) !== 0) {
+          if (((st.nodeWord(node, j) ^ match.value[w]!) & match.mask[w]!) >>> 0 !== 0) {
             disjoint = true;
           }
         }

@@ -12,8 +12,8 @@
  */
 import {
   type Match,
-  type OfpError,
   OFPVID_PRESENT,
+  type OfpError,
   OXM_BY_NAME,
   OXM_FIELDS,
   type OxmBasic,
@@ -88,7 +88,12 @@ const p = (word: number, shift: number, bits: number, offset = 0): KeyPart => ({
   offset,
 });
 const mac = (lo: number, hiShift: number) => [p(lo, 0, 32), p(W.DL_HI, hiShift, 16, 32)];
-const u128 = (w: number) => [p(w, 0, 32, 96), p(w + 1, 0, 32, 64), p(w + 2, 0, 32, 32), p(w + 3, 0, 32)];
+const u128 = (w: number) => [
+  p(w, 0, 32, 96),
+  p(w + 1, 0, 32, 64),
+  p(w + 2, 0, 32, 32),
+  p(w + 3, 0, 32),
+];
 const u64 = (w: number) => [p(w, 0, 32, 32), p(w + 1, 0, 32)];
 
 const LAYOUT: Readonly<Record<OxmName, readonly KeyPart[]>> = {
@@ -200,7 +205,11 @@ export function toFlowMatch(match: Match): FlowMatch | OfpError {
     for (const part of f.parts) {
       const pm = (partOf(m, part) << part.shift) >>> 0;
       if ((mask[part.word]! & pm) !== 0) {
-        return { type: 4, code: 9, message: `${e.field} conflicts with another field of the match` };
+        return {
+          type: 4,
+          code: 9,
+          message: `${e.field} conflicts with another field of the match`,
+        };
       }
       mask[part.word] = (mask[part.word]! | pm) >>> 0;
       value[part.word] = (value[part.word]! | (partOf(v, part) << part.shift)) >>> 0;

@@ -219,7 +219,9 @@ function l4Bytes(
     const withPseudo = proto !== IP_PROTO.ICMP || v6;
     const len = new Bytes();
     len.u32(seg.length);
-    const pre = withPseudo ? onesSum(new Uint8Array(pseudo.concat(len.b)), 0, pseudo.length + 4) : 0;
+    const pre = withPseudo
+      ? onesSum(new Uint8Array(pseudo.concat(len.b)), 0, pseudo.length + 4)
+      : 0;
     let c = finish(onesSum(seg, 0, seg.length, pre));
     if (proto === IP_PROTO.UDP && c === 0) c = 0xffff;
     seg[csumAt] = c >> 8;

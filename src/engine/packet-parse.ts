@@ -262,7 +262,7 @@ function parseIpv6(b: Uint8Array, o: number, key: Uint32Array, l: PacketLayout):
     nh = following;
   }
   if (nh === 59) bits |= IEH.NONEXT;
-  const proto = nh < 0 ? 0 : nh;
+  const proto = Math.max(nh, 0);
   l.ipProto = proto;
   key[W.NW] = ((proto << 24) | ((tclass >> 2) << 18) | ((tclass & 3) << 16) | bits) >>> 0;
   if (later || nh < 0 || EXT_BIT[nh] !== undefined) return;

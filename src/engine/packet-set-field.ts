@@ -79,7 +79,7 @@ interface Sum {
 function write(p: Packet, at: number, data: readonly number[], sums: readonly Sum[]): void {
   const b = p.bytes;
   if (at + data.length > b.length) return;
-  const base = p.layout.l3 >= 0 ? p.layout.l3 : 0;
+  const base = Math.max(p.layout.l3, 0);
   const start = at - ((at - base) & 1);
   const end0 = at + data.length;
   const end = Math.min(end0 + ((end0 - base) & 1), b.length);
@@ -165,7 +165,8 @@ export function setField(p: Packet, e: OxmBasic): boolean {
     case 'vlan_pcp': {
       if (l.vlans === 0) return false;
       const tci = (p.bytes[14]! << 8) | p.bytes[15]!;
-      const next = e.field === 'vlan_vid' ? (tci & 0xf000) | (n & 0xfff) : (tci & 0x1fff) | (n << 13);
+      const next =
+        e.field === 'vlan_vid' ? (tci & 0xf000) | (n & 0xfff) : (tci & 0x1fff) | (n << 13);
       write(p, 14, [next >> 8, next & 0xff], []);
       break;
     }

@@ -172,7 +172,8 @@ export interface AppDefinition<C = unknown> {
    * (see config.ts) naming `where` plus the key on bad input.
    */
   readonly validateConfig?: (raw: unknown, where: string) => C;
-  readonly create: (ctx: AppContext<C>) => AppHandlers;
+  /** Runs once at controller start. (A method, so any AppDefinition<C> is an AppDefinition<unknown>.) */
+  create(ctx: AppContext<C>): AppHandlers;
 }
 
 const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;

@@ -20,6 +20,7 @@ import type { Socket } from 'node:net';
 import {
   assertNever,
   decodeMessage,
+  errorCodeName,
   type FlowMod,
   FlowModCommand,
   type FlowRemoved,
@@ -40,7 +41,7 @@ import { Keepalive } from './keepalive.js';
 import { formatDpid, type Logger } from './log.js';
 import { Outbox } from './outbox.js';
 import { PendingRequests, type ReplyOf, type RequestType } from './pending.js';
-import { RateLimiter } from './rate-limit.js';
+import { WarnLimiter } from './warn-limit.js';
 
 export interface ConnectionOptions {
   /** SET_CONFIG miss_send_len: bytes of a table-miss packet sent to us (0xffff = all). */
@@ -100,7 +101,8 @@ export class Connection {
   private readonly outbox: Outbox;
   private readonly pending = new PendingRequests();
   private readonly keepalive: Keepalive;
-  private readonly warnLimit = new RateLimiter(10_000, 3);
+  /** One warning per kind of peer mistake per 10 s (see warn-limit.ts). */
+  private readonly warnLimit = new WarnLimiter(10_000, 1);
   private handshakeTimer: NodeJS.Timeout | undefined;
   private lastFlowModDeleted = false;
   private readonly ownerXid = new Uint32Array(OWNER_RING);
@@ -263,7 +265,7 @@ export class Connection {
     try {
       this.dispatch(r.value, buf, start, end);
     } catch (e) {
-      if (this.warnLimit.take() !== undefined) {
+      if (this.warnLimit.take('internal error') !== undefined) {
         this.log.error({ err: e }, `internal error handling ${r.value.type}`);
       }
     }
@@ -322,7 +324,7 @@ export class Connection {
       case 'set_async': {
         // Controller-to-switch messages make no sense from a switch: OFPBRC_BAD_TYPE.
         const message = `${m.type} is a controller-to-switch message`;
-        this.warn(`switch sent ${m.type}; answered OFPBRC_BAD_TYPE`);
+        this.warn(`${m.type} from switch`, `switch sent ${m.type}; answered OFPBRC_BAD_TYPE`);
         return this.send(errorReply(buf, start, end, { type: 1, code: 1, message }));
       }
       default:
@@ -392,7 +394,10 @@ export class Connection {
     if (this.pending.settle(m)) return;
     const err = new OpenFlowError(m);
     if (this.state !== 'ready')
-      return this.warn(`error from switch during handshake: ${err.message}`);
+      return this.warn(
+        'error during handshake',
+        `error from switch during handshake: ${err.message}`,
+      );
     const slot = m.xid & (OWNER_RING - 1);
     const owner = this.ownerXid[slot] === m.xid ? this.ownerApp[slot]! : -1;
     this.events.switchError(this, err, owner);
@@ -406,22 +411,26 @@ export class Connection {
 
   private malformed(buf: Buffer, start: number, end: number, err: OfpError): void {
     this.stats.malformed++;
-    const dropped = this.warnLimit.take();
+    const kind = `malformed ${errorCodeName(err.type, err.code) ?? `${err.type}/${err.code}`}`;
+    const dropped = this.warnLimit.take(kind);
     if (dropped !== undefined) {
       const head = buf.subarray(start, Math.min(end, start + 16)).toString('hex');
       const also = dropped > 0 ? ` (${dropped} similar warnings suppressed)` : '';
       this.log.warn(
-        { head, code: err.code, errType: err.type },
+        { kind, head, code: err.code, errType: err.type },
         `malformed message: ${err.message}${also}`,
       );
     }
     this.send(errorReply(buf, start, end, err));
   }
 
-  private warn(text: string): void {
-    const dropped = this.warnLimit.take();
+  private warn(kind: string, text: string): void {
+    const dropped = this.warnLimit.take(kind);
     if (dropped === undefined) return;
-    this.log.warn(dropped > 0 ? `${text} (${dropped} similar warnings suppressed)` : text);
+    this.log.warn(
+      { kind },
+      dropped > 0 ? `${text} (${dropped} similar warnings suppressed)` : text,
+    );
   }
 
   private readonly onSocketError = (e: Error) => {

@@ -7,6 +7,7 @@
 import type net from 'node:net';
 import { AppHost, type AppInstance } from './app-host.js';
 import { Connection, type ConnectionEvents, type ConnectionOptions } from './connection.js';
+import { exposureWarning } from './exposure.js';
 import type { FlowModelFactory } from './flow-model.js';
 import {
   closeServer,
@@ -17,11 +18,14 @@ import {
 } from './listener.js';
 import type { Logger } from './log.js';
 import { DatapathRegistry } from './registry.js';
+import type { TlsCredentials } from './tls.js';
 
 export interface ControllerOptions extends ConnectionOptions {
   readonly listen: readonly ListenAddress[];
   /** Makes the flow model of each datapath; none when absent. */
   readonly flowModel?: FlowModelFactory | undefined;
+  /** Certificate, key and CA for ssl: listen addresses (see tls.ts). */
+  readonly tls?: TlsCredentials | undefined;
 }
 
 export class Controller {
@@ -66,7 +70,9 @@ export class Controller {
   async start(): Promise<readonly ListenAddress[]> {
     for (const a of this.opts.listen) {
       try {
-        this.listeners.push(await listen(a, this.accept));
+        this.listeners.push(await listen(a, this.accept, this.opts.tls, this.log));
+        const warning = exposureWarning(a);
+        if (warning) this.log.warn({ listen: formatListenAddress(a) }, warning);
       } catch (e) {
         await Promise.all(this.listeners.map((l) => closeServer(l.server)));
         this.listeners = [];

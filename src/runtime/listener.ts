@@ -1,17 +1,21 @@
 /**
  * Where the controller listens: `tcp:HOST:PORT` (IPv6 hosts in brackets, port 0 picks a
- * free one) or `unix:PATH`, parsed with messages that say what is wrong, and the
- * listening sockets themselves.
+ * free one), `ssl:HOST:PORT` (TLS with mutual authentication, see tls.ts) or
+ * `unix:PATH`, parsed with messages that say what is wrong, and the listening sockets
+ * themselves.
  */
 import net from 'node:net';
+import type { Logger } from './log.js';
+import { createTlsServer, type TlsCredentials } from './tls.js';
 
 export type ListenAddress =
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'tcp' | 'ssl'; readonly host: string; readonly port: number }
   | { readonly kind: 'unix'; readonly path: string };
 
 export const DEFAULT_LISTEN = 'tcp:127.0.0.1:6653';
 
-const USAGE = 'expected tcp:HOST:PORT (e.g. tcp:127.0.0.1:6653, tcp:[::1]:6653) or unix:PATH';
+const USAGE =
+  'expected tcp:HOST:PORT (e.g. tcp:127.0.0.1:6653, tcp:[::1]:6653), ssl:HOST:PORT or unix:PATH';
 
 /** Parses a listen address; throws an Error saying what is wrong and what is expected. */
 export function parseListenAddress(s: string): ListenAddress {
@@ -20,8 +24,9 @@ export function parseListenAddress(s: string): ListenAddress {
     if (path === '') throw new Error(`listen address "${s}" has no path; ${USAGE}`);
     return { kind: 'unix', path };
   }
-  if (!s.startsWith('tcp:')) throw new Error(`listen address "${s}": ${USAGE}`);
-  const m = /^tcp:(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d+)$/.exec(s);
+  const kind = s.startsWith('ssl:') ? 'ssl' : 'tcp';
+  if (!s.startsWith('tcp:') && kind !== 'ssl') throw new Error(`listen address "${s}": ${USAGE}`);
+  const m = /^(?:tcp|ssl):(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d+)$/.exec(s);
   if (!m) throw new Error(`listen address "${s}" needs both a host and a port; ${USAGE}`);
   const host = m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : m[1]!;
   const port = Number(m[2]);
@@ -29,12 +34,12 @@ export function parseListenAddress(s: string): ListenAddress {
   if (host.includes(':') && net.isIPv6(host) === false) {
     throw new Error(`listen address "${s}": "${host}" is not an IPv6 address`);
   }
-  return { kind: 'tcp', host, port };
+  return { kind, host, port };
 }
 
 export function formatListenAddress(a: ListenAddress): string {
   if (a.kind === 'unix') return `unix:${a.path}`;
-  return a.host.includes(':') ? `tcp:[${a.host}]:${a.port}` : `tcp:${a.host}:${a.port}`;
+  return a.host.includes(':') ? `${a.kind}:[${a.host}]:${a.port}` : `${a.kind}:${a.host}:${a.port}`;
 }
 
 export interface Listener {
@@ -43,9 +48,24 @@ export interface Listener {
   readonly address: ListenAddress;
 }
 
-/** Starts listening; rejects with a message naming the address when that fails. */
-export function listen(a: ListenAddress, onSocket: (s: net.Socket) => void): Promise<Listener> {
-  const server = net.createServer({ noDelay: true }, onSocket);
+/**
+ * Starts listening; rejects with a message naming the address when that fails. An ssl:
+ * address needs `tls` (and logs refused TLS handshakes on `log`).
+ */
+export function listen(
+  a: ListenAddress,
+  onSocket: (s: net.Socket) => void,
+  tls?: TlsCredentials,
+  log?: Logger,
+): Promise<Listener> {
+  if (a.kind === 'ssl' && (!tls || !log)) {
+    const where = formatListenAddress(a);
+    return Promise.reject(new Error(`cannot listen on ${where}: no --cert, --key and --ca given`));
+  }
+  const server =
+    a.kind === 'ssl'
+      ? createTlsServer(tls!, onSocket, log!)
+      : net.createServer({ noDelay: true }, onSocket);
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       const hint =
@@ -63,8 +83,8 @@ export function listen(a: ListenAddress, onSocket: (s: net.Socket) => void): Pro
       server.off('error', onError);
       const addr = server.address();
       const address: ListenAddress =
-        a.kind === 'tcp' && addr && typeof addr === 'object'
-          ? { kind: 'tcp', host: a.host, port: addr.port }
+        a.kind !== 'unix' && addr && typeof addr === 'object'
+          ? { kind: a.kind, host: a.host, port: addr.port }
           : a;
       resolve({ server, address });
     };

@@ -5,7 +5,8 @@
  *
  * Config file keys: listen (string or list), apps (list of names or paths, paths
  * relative to the file), appConfig ({ appName: {...} }), logLevel, pretty, missSendLen,
- * echoInterval, echoTimeout, requestTimeout (seconds), outputLimit (bytes).
+ * echoInterval, echoTimeout, requestTimeout (seconds), outputLimit (bytes), and cert,
+ * key, ca (PEM files for ssl: listen addresses, relative to the file).
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { OFPCML_NO_BUFFER } from '../codec/index.js';
@@ -25,6 +26,7 @@ import type { ControllerOptions } from './controller.js';
 import { DEFAULT_LISTEN, parseListenAddress } from './listener.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 import { MIN_SOFT_LIMIT } from './outbox.js';
+import { tlsCredentialsFor } from './tls.js';
 
 export interface ControllerSettings {
   readonly listen: readonly string[];
@@ -40,6 +42,10 @@ export interface ControllerSettings {
   readonly requestTimeout: number;
   /** Unflushed output bytes per switch before we stop reading it (4x that disconnects). */
   readonly outputLimit: number;
+  /** PEM files for ssl: listen addresses (see tls.ts). */
+  readonly cert?: string | undefined;
+  readonly key?: string | undefined;
+  readonly ca?: string | undefined;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = Object.freeze({
@@ -84,6 +90,9 @@ const FILE_KEYS = [
   'echoTimeout',
   'requestTimeout',
   'outputLimit',
+  'cert',
+  'key',
+  'ca',
 ];
 
 /** Parses and validates a config file's text; returns only the keys it sets. */
@@ -125,6 +134,9 @@ export function parseConfigFile(text: string, file: string): Partial<ControllerS
   if (obj.outputLimit !== undefined) {
     out.outputLimit = readInt(obj, 'outputLimit', where, LIMITS.outputLimit, 0);
   }
+  for (const k of ['cert', 'key', 'ca'] as const) {
+    if (obj[k] !== undefined) out[k] = resolve(dirname(resolve(file)), readString(obj, k, where, ''));
+  }
   return out;
 }
 
@@ -147,8 +159,11 @@ export function checkLogLevel(level: string, where: string): LogLevel {
 /** The runtime's options from validated settings. */
 export function controllerOptions(s: ControllerSettings): ControllerOptions {
   const ms = (sec: number) => Math.round(sec * 1000);
+  const listen = s.listen.map(parseListenAddress);
+  const ssl = listen.filter((a) => a.kind === 'ssl').length;
   return {
-    listen: s.listen.map(parseListenAddress),
+    listen,
+    tls: tlsCredentialsFor(ssl, { cert: s.cert, key: s.key, ca: s.ca }),
     missSendLen: s.missSendLen,
     echoIntervalMs: ms(s.echoInterval),
     echoTimeoutMs: ms(s.echoTimeout),

@@ -218,3 +218,72 @@ export function prereqOk(p: Prereq, om: OvsMatch): boolean {
     }
   }
 }
+
+const STORAGE: Readonly<Record<string, Fid>> = {
+  tun_id: 'tun_id',
+  metadata: 'metadata',
+  in_port: 'in_port',
+  in_port_oxm: 'in_port',
+  in_phy_port: 'in_phy_port',
+  eth_src: 'dl_src',
+  eth_dst: 'dl_dst',
+  eth_type: 'dl_type',
+  mpls_label: 'mpls_label',
+  mpls_tc: 'mpls_tc',
+  mpls_bos: 'mpls_bos',
+  mpls_ttl: 'mpls_ttl',
+  ip_src: 'nw_src',
+  ip_dst: 'nw_dst',
+  ipv6_src: 'ipv6_src',
+  ipv6_dst: 'ipv6_dst',
+  ipv6_label: 'ipv6_label',
+  nw_proto: 'nw_proto',
+  nw_ttl: 'nw_ttl',
+  arp_op: 'nw_proto',
+  arp_spa: 'nw_src',
+  arp_tpa: 'nw_dst',
+  arp_sha: 'arp_sha',
+  arp_tha: 'arp_tha',
+  tcp_src: 'tp_src',
+  tcp_dst: 'tp_dst',
+  udp_src: 'tp_src',
+  udp_dst: 'tp_dst',
+  sctp_src: 'tp_src',
+  sctp_dst: 'tp_dst',
+  icmp_type: 'tp_src',
+  icmp_code: 'tp_dst',
+  icmpv6_type: 'tp_src',
+  icmpv6_code: 'tp_dst',
+  nd_target: 'nd_target',
+  nd_sll: 'arp_sha',
+  nd_tll: 'arp_tha',
+  pbb_isid: 'pbb_isid',
+  ipv6_exthdr: 'ipv6_exthdr',
+};
+
+/** mf_get: the field's value and mask in a match (for sorting flows by a field). */
+export function fieldValue(f: TextField, om: OvsMatch): { v: bigint; m: bigint } {
+  const tci = om.v.vlan_tci;
+  const tciMask = om.m.vlan_tci;
+  const tos = om.v.nw_tos;
+  const tosMask = om.m.nw_tos;
+  switch (f.name) {
+    case 'vlan_tci':
+      return { v: tci, m: tciMask };
+    case 'dl_vlan':
+      return { v: tci & 0xfffn, m: tciMask & 0xfffn };
+    case 'vlan_vid':
+      return { v: tci & 0x1fffn, m: tciMask & 0x1fffn };
+    case 'dl_vlan_pcp':
+    case 'vlan_pcp':
+      return { v: (tci >> 13n) & 7n, m: (tciMask >> 13n) & 7n };
+    case 'nw_tos':
+      return { v: tos & 0xfcn, m: tosMask & 0xfcn };
+    case 'ip_dscp':
+      return { v: tos >> 2n, m: tosMask >> 2n };
+    case 'nw_ecn':
+      return { v: tos & 3n, m: tosMask & 3n };
+  }
+  const fid = STORAGE[f.name]!;
+  return { v: om.v[fid], m: om.m[fid] };
+}

@@ -251,10 +251,14 @@ export function parseIpv6Masked(s: string): { value: bigint; mask: bigint } {
 
 // --- misc -----------------------------------------------------------------------
 
-/** OVS's ofp_print_duration: seconds with three decimals ("1.010s"). */
+/**
+ * OVS's ofp_print_duration: whole seconds, then three decimals when the fraction is whole
+ * milliseconds, else as many as the nanoseconds need ("1.010s", "0s", "600.0000005s").
+ */
 export function formatDuration(sec: number, nsec: number): string {
-  const ms = Math.floor(nsec / 1_000_000);
-  return `${sec}.${String(ms).padStart(3, '0')}s`;
+  if (nsec === 0) return `${sec}s`;
+  if (nsec % 1_000_000 === 0) return `${sec}.${String(nsec / 1_000_000).padStart(3, '0')}s`;
+  return `${sec}.${String(nsec).padStart(9, '0').replace(/0+$/, '')}s`;
 }
 
 /** Bytes of `b` as OVS's hex dump (ovs_hex_dump): offset, 16 bytes, optional ASCII. */

@@ -1,6 +1,7 @@
 /**
  * Running the vnet app for the end-to-end tests: an in-process controller listening on
- * a unix socket (OVS reaches unix sockets from any namespace), with the app's handlers
+ * a unix socket in each OVS instance's run dir (OVS reaches unix sockets from any
+ * namespace, but accepts `unix:` controllers only inside its own run dir), with the app's handlers
  * and per-switch handles exposed to the test, every log record kept, and a check that
  * the switches state the flows the app means to hold.
  */
@@ -29,8 +30,8 @@ import {
 import type { OvsInstance, Testbed } from '../harness/index.js';
 
 export interface VnetController {
-  /** OVS controller target: `unix:<path>`. */
-  readonly target: string;
+  /** OVS controller target for a bridge of `ovs`: `unix:<ovs.rundir>/vnet-ctl.sock`. */
+  target(ovs: OvsInstance): string;
   readonly handlers: VnetHandlers;
   /** The app's handle for a connected switch. */
   datapath(dpid: bigint): Datapath | undefined;
@@ -38,12 +39,17 @@ export interface VnetController {
   readonly records: Record<string, unknown>[];
   /** Log records at warn level and above. */
   problems(): Record<string, unknown>[];
+  /** Stop the controller (switches keep their flows: fail_mode=secure). */
+  stop(): Promise<void>;
 }
 
-/** Start a controller running only vnet with `config`, stopped at testbed teardown. */
+/**
+ * Start a controller running only vnet with `config`, reachable from bridges of every
+ * instance in `instances`; stopped at testbed teardown.
+ */
 export async function startVnetController(
   tb: Testbed,
-  ovs: OvsInstance,
+  instances: readonly OvsInstance[],
   config: VnetConfig,
 ): Promise<VnetController> {
   const records: Record<string, unknown>[] = [];
@@ -62,20 +68,21 @@ export async function startVnetController(
       return handlers;
     },
   });
-  const path = join(ovs.rundir, 'vnet-ctl.sock');
+  const target = (ovs: OvsInstance) => `unix:${join(ovs.rundir, 'vnet-ctl.sock')}`;
   const ctl = new Controller(
-    controllerOptions({ ...DEFAULT_SETTINGS, listen: [`unix:${path}`] }),
+    controllerOptions({ ...DEFAULT_SETTINGS, listen: instances.map(target) }),
     [{ def: def as unknown as AppDefinition<unknown>, config }],
     log,
   );
   await ctl.start();
   tb.defer(() => ctl.stop());
   return {
-    target: `unix:${path}`,
+    target,
     handlers: handlers!,
     datapath: (dpid) => ctx!.datapaths().get(dpid),
     records,
     problems: () => records.filter((r) => (r.level as number) >= 40),
+    stop: () => ctl.stop(),
   };
 }
 

@@ -111,14 +111,21 @@ const setFieldTarget: fc.Arbitrary<OxmEntry> = fc.oneof(
 
 export const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ type: fc.constant('output' as const), port: u32, maxLen: u16 }),
-  fc.constantFrom(
-    ...(['copy_ttl_out', 'copy_ttl_in', 'dec_mpls_ttl', 'pop_vlan', 'dec_nw_ttl', 'pop_pbb'] as const),
-  ).map((type) => ({ type }) as Action),
+  fc
+    .constantFrom(
+      ...([
+        'copy_ttl_out',
+        'copy_ttl_in',
+        'dec_mpls_ttl',
+        'pop_vlan',
+        'dec_nw_ttl',
+        'pop_pbb',
+      ] as const),
+    )
+    .map((type) => ({ type }) as Action),
   fc.record({ type: fc.constantFrom('set_mpls_ttl' as const, 'set_nw_ttl' as const), ttl: u8 }),
   fc.record({
-    type: fc.constantFrom(
-      ...(['push_vlan', 'push_mpls', 'pop_mpls', 'push_pbb'] as const),
-    ),
+    type: fc.constantFrom(...(['push_vlan', 'push_mpls', 'pop_mpls', 'push_pbb'] as const)),
     ethertype: u16,
   }),
   fc.record({ type: fc.constant('set_queue' as const), queueId: u32 }),
@@ -166,7 +173,12 @@ export const bucket: fc.Arbitrary<Bucket> = fc.record({
 
 export const meterBand: fc.Arbitrary<MeterBand> = fc.oneof(
   fc.record({ type: fc.constant('drop' as const), rate: u32, burstSize: u32 }),
-  fc.record({ type: fc.constant('dscp_remark' as const), rate: u32, burstSize: u32, precLevel: u8 }),
+  fc.record({
+    type: fc.constant('dscp_remark' as const),
+    rate: u32,
+    burstSize: u32,
+    precLevel: u8,
+  }),
   fc.record({
     type: fc.constant('experimenter' as const),
     rate: u32,

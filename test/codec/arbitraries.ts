@@ -45,31 +45,32 @@ const flowFilter = {
   match,
 };
 
-export const REQUEST_BODIES: { readonly [K in MultipartKind]: fc.Arbitrary<MultipartRequestBody> } = {
-  desc: fc.constant({ kind: 'desc' }),
-  flow: fc.record({ kind: fc.constant('flow' as const), ...flowFilter }),
-  aggregate: fc.record({ kind: fc.constant('aggregate' as const), ...flowFilter }),
-  table: fc.constant({ kind: 'table' }),
-  port_stats: fc.record({ kind: fc.constant('port_stats' as const), portNo: u32 }),
-  queue: fc.record({ kind: fc.constant('queue' as const), portNo: u32, queueId: u32 }),
-  group: fc.record({ kind: fc.constant('group' as const), groupId: u32 }),
-  group_desc: fc.constant({ kind: 'group_desc' }),
-  group_features: fc.constant({ kind: 'group_features' }),
-  meter: fc.record({ kind: fc.constant('meter' as const), meterId: u32 }),
-  meter_config: fc.record({ kind: fc.constant('meter_config' as const), meterId: u32 }),
-  meter_features: fc.constant({ kind: 'meter_features' }),
-  table_features: fc.record({
-    kind: fc.constant('table_features' as const),
-    tables: fc.array(tableFeatures, { maxLength: 3 }),
-  }),
-  port_desc: fc.constant({ kind: 'port_desc' }),
-  experimenter: fc.record({
-    kind: fc.constant('experimenter' as const),
-    experimenter: u32,
-    expType: u32,
-    data: bytes(),
-  }),
-};
+export const REQUEST_BODIES: { readonly [K in MultipartKind]: fc.Arbitrary<MultipartRequestBody> } =
+  {
+    desc: fc.constant({ kind: 'desc' }),
+    flow: fc.record({ kind: fc.constant('flow' as const), ...flowFilter }),
+    aggregate: fc.record({ kind: fc.constant('aggregate' as const), ...flowFilter }),
+    table: fc.constant({ kind: 'table' }),
+    port_stats: fc.record({ kind: fc.constant('port_stats' as const), portNo: u32 }),
+    queue: fc.record({ kind: fc.constant('queue' as const), portNo: u32, queueId: u32 }),
+    group: fc.record({ kind: fc.constant('group' as const), groupId: u32 }),
+    group_desc: fc.constant({ kind: 'group_desc' }),
+    group_features: fc.constant({ kind: 'group_features' }),
+    meter: fc.record({ kind: fc.constant('meter' as const), meterId: u32 }),
+    meter_config: fc.record({ kind: fc.constant('meter_config' as const), meterId: u32 }),
+    meter_features: fc.constant({ kind: 'meter_features' }),
+    table_features: fc.record({
+      kind: fc.constant('table_features' as const),
+      tables: fc.array(tableFeatures, { maxLength: 3 }),
+    }),
+    port_desc: fc.constant({ kind: 'port_desc' }),
+    experimenter: fc.record({
+      kind: fc.constant('experimenter' as const),
+      experimenter: u32,
+      expType: u32,
+      data: bytes(),
+    }),
+  };
 
 const flowStats = fc.record({
   tableId: u8,
@@ -127,9 +128,7 @@ export const REPLY_BODIES: { readonly [K in MultipartKind]: fc.Arbitrary<Multipa
   }),
   table: fc.record({
     kind: fc.constant('table' as const),
-    tables: list(
-      fc.record({ tableId: u8, activeCount: u32, lookupCount: u64, matchedCount: u64 }),
-    ),
+    tables: list(fc.record({ tableId: u8, activeCount: u32, lookupCount: u64, matchedCount: u64 })),
   }),
   port_stats: fc.record({ kind: fc.constant('port_stats' as const), ports: list(portStats) }),
   queue: fc.record({

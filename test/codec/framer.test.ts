@@ -164,7 +164,7 @@ describe('Framer on bad lengths', () => {
       framer.push(stream, (b, s, e) => frames.push(Buffer.from(b.subarray(s, e)))),
     ).toThrow(/above the maximum 4096/);
     expect(frames.length).toBe(3);
-    frames.forEach((f, i) => expect(f.equals(good[i]!)).toBe(true));
+    for (const [i, f] of frames.entries()) expect(f.equals(good[i]!)).toBe(true);
   });
 
   it('rejects all input after a framing error', () => {

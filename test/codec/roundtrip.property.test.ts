@@ -17,18 +17,17 @@ import {
   type MultipartKind,
   type Result,
 } from '../../src/codec/index.js';
-import { MESSAGE_TYPES, MESSAGES, message, REPLY_BODIES, REQUEST_BODIES, u16, u32 } from './arbitraries.js';
+import {
+  MESSAGE_TYPES,
+  MESSAGES,
+  message,
+  REPLY_BODIES,
+  REQUEST_BODIES,
+  u16,
+  u32,
+} from './arbitraries.js';
 import { boundedBuffer } from './support/bounded-buffer.js';
-
-/** Byte arrays as hex, so a Buffer view and a Uint8Array with equal bytes compare equal. */
-export function normalize(x: unknown): unknown {
-  if (x instanceof Uint8Array) return { bytes: Buffer.from(x).toString('hex') };
-  if (Array.isArray(x)) return x.map(normalize);
-  if (x && typeof x === 'object') {
-    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, normalize(v)]));
-  }
-  return x;
-}
+import { normalize } from './support/normalize.js';
 
 function roundTrip(m: Message): void {
   const bytes = encodeMessage(m);
@@ -101,7 +100,11 @@ function decodeSafely(bytes: Uint8Array): Result<Message> {
 
 /** A valid header (version 4, a real type, the true length) over random body bytes. */
 const headerAndNoise = fc
-  .record({ type: fc.integer({ min: 0, max: 31 }), xid: u32, body: fc.uint8Array({ maxLength: 300 }) })
+  .record({
+    type: fc.integer({ min: 0, max: 31 }),
+    xid: u32,
+    body: fc.uint8Array({ maxLength: 300 }),
+  })
   .map(({ type, xid, body }) => {
     const b = Buffer.alloc(8 + body.length);
     b.writeUInt8(4, 0);
@@ -116,11 +119,13 @@ type Mutation = (b: Buffer) => Buffer;
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // Flip one bit anywhere.
-  fc.record({ at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }).map(({ at, bit }) => (b: Buffer) => {
-    const c = Buffer.from(b);
-    c[at % c.length]! ^= 1 << bit;
-    return c;
-  }),
+  fc
+    .record({ at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) })
+    .map(({ at, bit }) => (b: Buffer) => {
+      const c = Buffer.from(b);
+      c[at % c.length]! ^= 1 << bit;
+      return c;
+    }),
   // Cut the tail, keeping the header's length or fixing it.
   fc.record({ keep: fc.nat(), fix: fc.boolean() }).map(({ keep, fix }) => (b: Buffer) => {
     const c = Buffer.from(b.subarray(0, Math.max(8, keep % (b.length + 1))));
@@ -128,35 +133,39 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     return c;
   }),
   // Extend with random bytes, keeping the header's length or fixing it.
-  fc.record({ tail: fc.uint8Array({ minLength: 1, maxLength: 40 }), fix: fc.boolean() }).map(
-    ({ tail, fix }) =>
-      (b: Buffer) => {
-        const c = Buffer.concat([b, tail]);
-        if (fix && c.length <= 0xffff) c.writeUInt16BE(c.length, 2);
-        return c;
-      },
-  ),
+  fc
+    .record({ tail: fc.uint8Array({ minLength: 1, maxLength: 40 }), fix: fc.boolean() })
+    .map(({ tail, fix }) => (b: Buffer) => {
+      const c = Buffer.concat([b, tail]);
+      if (fix && c.length <= 0xffff) c.writeUInt16BE(c.length, 2);
+      return c;
+    }),
   // Rewrite an aligned 16-bit field (message, match, action, instruction... lengths).
-  fc.record({ at: fc.nat(), value: fc.oneof(u16, fc.integer({ min: 0, max: 16 })) }).map(
-    ({ at, value }) =>
-      (b: Buffer) => {
-        const c = Buffer.from(b);
-        const pos = (2 * (at % Math.floor(c.length / 2))) % (c.length - 1);
-        c.writeUInt16BE(value, pos);
-        return c;
-      },
-  ),
+  fc
+    .record({ at: fc.nat(), value: fc.oneof(u16, fc.integer({ min: 0, max: 16 })) })
+    .map(({ at, value }) => (b: Buffer) => {
+      const c = Buffer.from(b);
+      const pos = (2 * (at % Math.floor(c.length / 2))) % (c.length - 1);
+      c.writeUInt16BE(value, pos);
+      return c;
+    }),
 );
 
 describe('decodeMessage on malformed input', () => {
   it('random bytes: a value or an error, never a throw or a runaway', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => void decodeSafely(b)), {
-      numRuns: 5000,
-    });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (b) => void decodeSafely(b)),
+      {
+        numRuns: 5000,
+      },
+    );
   });
 
   it('a valid header over random bytes: the same', () => {
-    fc.assert(fc.property(headerAndNoise, (b) => void decodeSafely(b)), { numRuns: 10000 });
+    fc.assert(
+      fc.property(headerAndNoise, (b) => void decodeSafely(b)),
+      { numRuns: 10000 },
+    );
   });
 
   it('valid messages, mutated one to three times: the same', () => {

@@ -64,7 +64,9 @@ const xid = u32;
 
 const text = (max: number) =>
   fc
-    .array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '.split('')), { maxLength: max })
+    .array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '.split('')), {
+      maxLength: max,
+    })
     .map((cs) => cs.join('').trim());
 
 /** A physical port number OVS accepts. */
@@ -118,8 +120,14 @@ export function validActions(m: Match, last = true): fc.Arbitrary<Action[]> {
   const sf = validSetField(m);
   if (sf) plain.push(sf);
   const changers: fc.Arbitrary<Action>[] = [
-    fc.record({ type: fc.constant('push_vlan' as const), ethertype: fc.constantFrom(0x8100, 0x88a8) }),
-    fc.record({ type: fc.constant('push_mpls' as const), ethertype: fc.constantFrom(0x8847, 0x8848) }),
+    fc.record({
+      type: fc.constant('push_vlan' as const),
+      ethertype: fc.constantFrom(0x8100, 0x88a8),
+    }),
+    fc.record({
+      type: fc.constant('push_mpls' as const),
+      ethertype: fc.constantFrom(0x8847, 0x8848),
+    }),
   ];
   if (has('vlan_vid')) changers.push(fc.constant({ type: 'pop_vlan' as const }));
   const tail = last ? fc.option(fc.oneof(...changers), { nil: undefined }) : fc.constant(undefined);
@@ -145,9 +153,9 @@ export function validInstructions(m: Match, tableId: number): fc.Arbitrary<Instr
         .map((t): Instruction => ({ type: 'goto_table', tableId: t })),
     );
   }
-  return fc.shuffledSubarray(list).chain((chosen) =>
-    chosen.length ? fc.tuple(...chosen) : fc.constant<Instruction[]>([]),
-  );
+  return fc
+    .shuffledSubarray(list)
+    .chain((chosen) => (chosen.length ? fc.tuple(...chosen) : fc.constant<Instruction[]>([])));
 }
 
 const flowEntry = fc.integer({ min: 0, max: 254 }).chain((tableId) =>
@@ -304,7 +312,10 @@ export const VALID_REQUEST_BODIES: {
   table: fc.constant({ kind: 'table' }),
   port_stats: fc.record({ kind: fc.constant('port_stats' as const), portNo: portOrAny }),
   queue: fc.record({ kind: fc.constant('queue' as const), portNo: portOrAny, queueId: u32 }),
-  group: fc.record({ kind: fc.constant('group' as const), groupId: fc.oneof(groupId, fc.constant(0xfffffffc)) }),
+  group: fc.record({
+    kind: fc.constant('group' as const),
+    groupId: fc.oneof(groupId, fc.constant(0xfffffffc)),
+  }),
   group_desc: fc.constant({ kind: 'group_desc' }),
   group_features: fc.constant({ kind: 'group_features' }),
   meter: fc.record({ kind: fc.constant('meter' as const), meterId }),
@@ -425,7 +436,11 @@ export const VALID_REPLY_BODIES: {
     kind: fc.constant('group_desc' as const),
     groups: list(
       fc.integer({ min: 0, max: 3 }).chain((groupType) =>
-        fc.record({ groupType: fc.constant(groupType), groupId, buckets: validBuckets(groupType) }),
+        fc.record({
+          groupType: fc.constant(groupType),
+          groupId,
+          buckets: validBuckets(groupType),
+        }),
       ),
     ),
   }),
@@ -487,15 +502,19 @@ const switchConfig = { xid, flags: fc.integer({ min: 0, max: 3 }), missSendLen: 
 const onfMessage = fc.oneof(
   u32.map((id) => ({ expType: 1870, data: Buffer.from(id.toString(16).padStart(8, '0'), 'hex') })),
   fc.constantFrom(1871, 1872).map((expType) => ({ expType, data: Buffer.alloc(0) })),
-  fc.record({ role: fc.integer({ min: 1, max: 3 }), reason: fc.integer({ min: 0, max: 2 }), gen: u64 }).map(
-    ({ role, reason, gen }) => {
+  fc
+    .record({
+      role: fc.integer({ min: 1, max: 3 }),
+      reason: fc.integer({ min: 0, max: 2 }),
+      gen: u64,
+    })
+    .map(({ role, reason, gen }) => {
       const b = Buffer.alloc(16);
       b.writeUInt32BE(role, 0);
       b.writeUInt8(reason, 4);
       b.writeBigUInt64BE(gen, 8);
       return { expType: 1911, data: b };
-    },
-  ),
+    }),
 );
 
 /** One arbitrary per message type, all acceptable to Open vSwitch. */
@@ -512,20 +531,25 @@ export const VALID_MESSAGES: { readonly [T in MessageType]: fc.Arbitrary<Message
       { maxLength: 1 },
     ),
   }),
-  error: fc.record({
-    type: t('error'),
-    xid,
-    errType: fc.constant(0),
-    code: fc.constant(0),
-    data: fc.constant(new Uint8Array()),
-  }).chain((base) =>
-    fc.record({ e: fc.constantFrom(...KNOWN_ERRORS), x: xid, d: bytes(8) }).map(({ e, x, d }) => ({
-      ...base,
-      errType: e.type,
-      code: e.code,
-      data: encodeMessage({ type: 'echo_request', xid: x, data: d }),
-    })),
-  ),
+  error: fc
+    .record({
+      type: t('error'),
+      xid,
+      errType: fc.constant(0),
+      code: fc.constant(0),
+      data: fc.constant(new Uint8Array()),
+    })
+    .chain((base) =>
+      // The echo's xid stays below ofp-parse's numbering (support/ovs-ofctl.ts).
+      fc
+        .record({ e: fc.constantFrom(...KNOWN_ERRORS), x: fc.nat(0xffffff), d: bytes(8) })
+        .map(({ e, x, d }) => ({
+          ...base,
+          errType: e.type,
+          code: e.code,
+          data: encodeMessage({ type: 'echo_request', xid: x, data: d }),
+        })),
+    ),
   echo_request: fc.record({ type: t('echo_request'), xid, data: bytes() }),
   echo_reply: fc.record({ type: t('echo_reply'), xid, data: bytes() }),
   experimenter: fc
@@ -552,7 +576,9 @@ export const VALID_MESSAGES: { readonly [T in MessageType]: fc.Arbitrary<Message
       bufferId: fc.constant(bufferId),
       // Unbuffered, the frame is whole: total_len is its length exactly.
       totalLen:
-        bufferId === 0xffffffff ? fc.constant(data.length) : fc.integer({ min: data.length, max: 0xffff }),
+        bufferId === 0xffffffff
+          ? fc.constant(data.length)
+          : fc.integer({ min: data.length, max: 0xffff }),
       reason: fc.integer({ min: 0, max: 2 }),
       tableId: u8,
       cookie: u64,
@@ -591,7 +617,11 @@ export const VALID_MESSAGES: { readonly [T in MessageType]: fc.Arbitrary<Message
     actions: fc.array(
       fc.oneof(
         output,
-        fc.record({ type: fc.constant('output' as const), port: fc.constant(OFPP.TABLE), maxLen: u16 }),
+        fc.record({
+          type: fc.constant('output' as const),
+          port: fc.constant(OFPP.TABLE),
+          maxLen: u16,
+        }),
         fc.record({ type: fc.constant('group' as const), groupId }),
         fc.record({ type: fc.constant('set_queue' as const), queueId: u32 }),
       ),
@@ -662,7 +692,11 @@ export const VALID_MESSAGES: { readonly [T in MessageType]: fc.Arbitrary<Message
   }),
   barrier_request: empty('barrier_request'),
   barrier_reply: empty('barrier_reply'),
-  queue_get_config_request: fc.record({ type: t('queue_get_config_request'), xid, port: portOrAny }),
+  queue_get_config_request: fc.record({
+    type: t('queue_get_config_request'),
+    xid,
+    port: portOrAny,
+  }),
   queue_get_config_reply: fc.record({
     type: t('queue_get_config_reply'),
     xid,
@@ -674,7 +708,10 @@ export const VALID_MESSAGES: { readonly [T in MessageType]: fc.Arbitrary<Message
         properties: fc.subarray([1, 2]).chain((ps) =>
           fc.tuple(
             ...ps.map((p) =>
-              u16.map((rate) => ({ type: p === 1 ? ('min_rate' as const) : ('max_rate' as const), rate })),
+              u16.map((rate) => ({
+                type: p === 1 ? ('min_rate' as const) : ('max_rate' as const),
+                rate,
+              })),
             ),
           ),
         ),

@@ -30,11 +30,13 @@ function field(name: OxmName, masked = OXM_BY_NAME.get(name)!.maskable): fc.Arbi
   if (!masked) return fc.record({ field: fc.constant(name), value: oxmValue(info) });
   return fc.oneof(
     fc.record({ field: fc.constant(name), value: oxmValue(info) }),
-    fc.tuple(oxmValue(info), oxmValue(info)).map(([v, m]) =>
-      typeof v === 'bigint'
-        ? { field: name, value: v & (m as bigint), mask: m }
-        : { field: name, value: Number(BigInt(v) & BigInt(m)), mask: m },
-    ),
+    fc
+      .tuple(oxmValue(info), oxmValue(info))
+      .map(([v, m]) =>
+        typeof v === 'bigint'
+          ? { field: name, value: v & (m as bigint), mask: m }
+          : { field: name, value: Number(BigInt(v) & BigInt(m)), mask: m },
+      ),
   );
 }
 
@@ -55,13 +57,15 @@ const stack: fc.Arbitrary<Stack> = fc
   .chain(({ vlan, ethType }) => {
     if (ethType === 0x0800 || ethType === 0x86dd) {
       const protos = ethType === 0x0800 ? [undefined, 6, 17, 132, 1] : [undefined, 6, 17, 132, 58];
-      return fc.constantFrom(...protos).chain((ipProto) =>
-        ipProto === 58
-          ? fc
-              .constantFrom(undefined, 135, 136, 128)
-              .map((icmpv6Type): Stack => ({ vlan, ethType, ipProto, icmpv6Type }))
-          : fc.constant<Stack>({ vlan, ethType, ipProto }),
-      );
+      return fc
+        .constantFrom(...protos)
+        .chain((ipProto) =>
+          ipProto === 58
+            ? fc
+                .constantFrom(undefined, 135, 136, 128)
+                .map((icmpv6Type): Stack => ({ vlan, ethType, ipProto, icmpv6Type }))
+            : fc.constant<Stack>({ vlan, ethType, ipProto }),
+        );
     }
     return fc.constant<Stack>({ vlan, ethType });
   });
@@ -171,7 +175,9 @@ export function validSetField(m: Match): fc.Arbitrary<Action> | undefined {
     .constantFrom(...ok)
     .chain((n) =>
       n === 'vlan_vid'
-        ? fc.integer({ min: 0, max: 0xfff }).map((v): OxmBasic => ({ field: n, value: OFPVID_PRESENT | v }))
+        ? fc
+            .integer({ min: 0, max: 0xfff })
+            .map((v): OxmBasic => ({ field: n, value: OFPVID_PRESENT | v }))
         : field(n, false),
     )
     .map((f): Action => ({ type: 'set_field', field: f }));

@@ -34,7 +34,9 @@ interface ActionRecord {
   comment?: string;
 }
 
-const FILE = fileURLToPath(new URL('../fixtures/vectors/ovs-ofp-actions-of13.jsonl', import.meta.url));
+const FILE = fileURLToPath(
+  new URL('../fixtures/vectors/ovs-ofp-actions-of13.jsonl', import.meta.url),
+);
 const records = readFileSync(FILE, 'utf8')
   .split('\n')
   .filter((l) => l.trim())
@@ -53,12 +55,18 @@ const REWRITES: Record<string, { ours: 'ovs' | 'input' | string; why: string }> 
     ours: '0004000800000000',
     why: 'both zero the padding; OVS also drops the empty Apply-Actions, a normalisation the codec does not make',
   },
-  '0004000800000000': { ours: 'input', why: 'OVS drops an empty Apply-Actions; the codec keeps it' },
+  '0004000800000000': {
+    ours: 'input',
+    why: 'OVS drops an empty Apply-Actions; the codec keeps it',
+  },
   '0003000800000001': {
     ours: '0003000800000000',
     why: 'both zero the padding; OVS also drops the empty Write-Actions',
   },
-  '0003000800000000': { ours: 'input', why: 'OVS drops an empty Write-Actions; the codec keeps it' },
+  '0003000800000000': {
+    ours: 'input',
+    why: 'OVS drops an empty Write-Actions; the codec keeps it',
+  },
   '0001000801000001': { ours: 'ovs', why: 'goto_table padding is zeroed by both' },
   '0005000800000001': { ours: 'ovs', why: 'clear_actions padding is zeroed by both' },
   '0005000801000000': { ours: 'ovs', why: 'clear_actions padding is zeroed by both' },
@@ -80,9 +88,7 @@ const EMPTY_MATCH = '0001000400000000';
 /** A FLOW_MOD (xid 1, ADD, no buffer, any port/group) around the record's bytes. */
 function flowMod(rec: ActionRecord): Buffer {
   const body =
-    rec.kind === 'actions'
-      ? `0004${hex16(8 + rec.hex.length / 2)}00000000${rec.hex}`
-      : rec.hex;
+    rec.kind === 'actions' ? `0004${hex16(8 + rec.hex.length / 2)}00000000${rec.hex}` : rec.hex;
   const fixed =
     `${'00'.repeat(16)}${hex8(rec.table_id ?? 0)}00` + // cookie, cookie_mask, table, ADD
     `000000008000ffffffffffffffffffffffff00000000`; // timeouts, priority, buffer, ports, flags

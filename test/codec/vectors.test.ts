@@ -134,7 +134,9 @@ describe('the os-ken comparison itself', () => {
           { ...f0!, priority: f0!.priority - 1 },
           {
             ...f1!,
-            instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 1, maxLen: 0 }] }],
+            instructions: [
+              { type: 'apply_actions', actions: [{ type: 'output', port: 1, maxLen: 0 }] },
+            ],
           },
           { ...f2!, match: f2!.match.map((e) => (e.field === 'in_port' ? { ...e, value: 7 } : e)) },
           ...rest,

@@ -11,7 +11,8 @@
  * - VLAN: `addTrunkBridge` makes `br-eth1` holding the wire as a trunk.
  *
  * VMs are ordinary testbed hosts (`tb.addHost(host.ovs, bridge, ...)`). `tcpTransfer`
- * pushes bytes from one VM to another and checks what arrived.
+ * pushes bytes from one VM to another and checks what arrived; `sendFrame` puts a raw
+ * frame (a tagged one, say: the 8021q module may be missing) on a VM's wire.
  */
 import { createHash } from 'node:crypto';
 import { run } from './exec.js';
@@ -197,14 +198,42 @@ export async function tcpTransfer(
   try {
     await new Promise<void>((resolve, reject) => {
       server.stdout?.once('data', () => resolve());
-      server.once('exit', (code) => reject(new Error(`transfer server on ${to.name} exited ${code}`)));
+      server.once('exit', (code) =>
+        reject(new Error(`transfer server on ${to.name} exited ${code}`)),
+      );
     });
-    const { stdout } = await exec(from, process.execPath, '-e', CLIENT, ip, port, String(opts.bytes));
-    const reply = JSON.parse(stdout.trim()) as { n?: number; sha?: string; name?: string; error?: string };
+    const { stdout } = await exec(
+      from,
+      process.execPath,
+      '-e',
+      CLIENT,
+      ip,
+      port,
+      String(opts.bytes),
+    );
+    const reply = JSON.parse(stdout.trim()) as {
+      n?: number;
+      sha?: string;
+      name?: string;
+      error?: string;
+    };
     if (reply.error) throw new Error(`TCP ${from.name} -> ${ip}:${port} failed: ${reply.error}`);
     const sha = createHash('sha256').update(payload(opts.bytes)).digest('hex');
     return { received: reply.n ?? 0, intact: reply.sha === sha, server: reply.name ?? '' };
   } finally {
     server.kill('SIGKILL');
   }
+}
+
+const SEND_FRAME = `
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+frame = bytes.fromhex(sys.argv[2])
+for _ in range(int(sys.argv[3])): s.send(frame)`;
+
+/** Send a raw Ethernet frame `count` times out of the VM's eth0 (python3, AF_PACKET). */
+export async function sendFrame(vm: Host, frame: Uint8Array, count = 1): Promise<void> {
+  const hex = Buffer.from(frame).toString('hex');
+  await exec(vm, 'python3', '-c', SEND_FRAME, vm.ifname, hex, String(count));
 }

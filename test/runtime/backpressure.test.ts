@@ -77,6 +77,7 @@ describe('back-pressure', () => {
     await fillUntilPaused(dp, () => conn.readingPaused);
     const down = await app.waitFor('switchDown 9');
     expect(down).toMatch(/did not drain within 300 ms/);
+    sw!.socket.resume(); // a paused socket never sees the end of the stream
     await sw!.closed;
   });
 
@@ -94,6 +95,7 @@ describe('back-pressure', () => {
     expect(accepted).toBe(Math.floor(hard / messageLen) + 1);
     const down = await app.waitFor('switchDown 9');
     expect(down).toMatch(/output backlog above 1048576 bytes/);
+    sw!.socket.resume();
     await sw!.closed;
   });
 });

@@ -193,7 +193,10 @@ export class FakeSwitch {
 function mergeBodies(bodies: readonly MultipartReplyBody[]): MultipartReplyBody {
   const first = bodies[0]!;
   if (first.kind === 'port_desc') {
-    return { kind: 'port_desc', ports: bodies.flatMap((b) => (b.kind === 'port_desc' ? b.ports : [])) };
+    return {
+      kind: 'port_desc',
+      ports: bodies.flatMap((b) => (b.kind === 'port_desc' ? b.ports : [])),
+    };
   }
   if (first.kind === 'flow') {
     return { kind: 'flow', flows: bodies.flatMap((b) => (b.kind === 'flow' ? b.flows : [])) };

@@ -35,7 +35,11 @@ export async function startController(
   overrides: Partial<ControllerOptions> = {},
 ): Promise<TestController> {
   const lines: string[] = [];
-  const log = createLogger({ level: 'debug', pretty: false, stream: { write: (l) => lines.push(l) } });
+  const log = createLogger({
+    level: 'debug',
+    pretty: false,
+    stream: { write: (l) => lines.push(l) },
+  });
   const controller = new Controller(
     { ...TEST_OPTIONS, listen: [{ kind: 'tcp', host: '127.0.0.1', port: 0 }], ...overrides },
     apps.map((def) => ({ def, config: undefined })),

@@ -146,7 +146,13 @@ describe('requests and replies', () => {
   test('unsolicited replies and experimenter messages reach the message handler', async () => {
     const app = recorder('rec');
     const sw = await setup([app]);
-    sw.send({ type: 'experimenter', xid: 9, experimenter: 0x2320, expType: 1, data: Buffer.alloc(4) });
+    sw.send({
+      type: 'experimenter',
+      xid: 9,
+      experimenter: 0x2320,
+      expType: 1,
+      data: Buffer.alloc(4),
+    });
     expect(await app.waitFor('message')).toBe('message 5 experimenter');
   });
 

@@ -183,7 +183,7 @@ function entries<T>(r: Reader, min: number, what: string, read: (e: Reader) => T
   const out: T[] = [];
   while (r.remaining > 0) {
     r.need(min, what);
-    const len = r.buf.readUInt16BE(r.pos);
+    const len = (r.buf[r.pos]! << 8) | r.buf[r.pos + 1]!;
     if (len < min) badRequestLen(`${what} length ${len} < ${min}`);
     const e = r.sub(len, what);
     e.skip(2);

@@ -72,7 +72,14 @@ export function ipv6Text(v: number | bigint): string {
 /** Latin-1 string from the codec -> the UTF-8 text os-ken decodes the same bytes to. */
 export const utf8 = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
 
-const MAC_FIELDS = new Set(['eth_dst', 'eth_src', 'arp_sha', 'arp_tha', 'ipv6_nd_sll', 'ipv6_nd_tll']);
+const MAC_FIELDS = new Set([
+  'eth_dst',
+  'eth_src',
+  'arp_sha',
+  'arp_tha',
+  'ipv6_nd_sll',
+  'ipv6_nd_tll',
+]);
 const IPV4_FIELDS = new Set(['ipv4_src', 'ipv4_dst', 'arp_spa', 'arp_tpa']);
 const IPV6_FIELDS = new Set(['ipv6_src', 'ipv6_dst', 'ipv6_nd_target']);
 
@@ -273,7 +280,8 @@ export function bandShape(b: MeterBand): Shape {
     burst_size: b.burstSize,
   };
   if (b.type === 'drop') return { OFPMeterBandDrop: head };
-  if (b.type === 'dscp_remark') return { OFPMeterBandDscpRemark: { ...head, prec_level: b.precLevel } };
+  if (b.type === 'dscp_remark')
+    return { OFPMeterBandDscpRemark: { ...head, prec_level: b.precLevel } };
   return { OFPMeterBandExperimenter: { ...head, experimenter: b.experimenter } };
 }
 
@@ -298,7 +306,7 @@ export function queueShape(q: PacketQueue): Shape {
                 data: [...p.data],
               },
             };
-          case 'unknown':
+          default:
             return { 'OFPQueueProp*': { property: p.property, len: 8 + p.data.length } };
         }
       }),
@@ -456,5 +464,4 @@ export function tableFeaturesShape(t: TableFeatures): Shape {
   };
 }
 
-export const actionsLen = (list: readonly Action[]): number =>
-  sizeOf((w) => writeActions(w, list));
+export const actionsLen = (list: readonly Action[]): number => sizeOf((w) => writeActions(w, list));

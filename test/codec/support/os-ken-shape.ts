@@ -46,8 +46,8 @@ function packetData(data: Uint8Array): Shape {
   const d = Buffer.from(data);
   return new Check('the same bytes, or a Packet whose Ethernet header matches', (t) => {
     if (typeof t === 'string') return t === d.toString('base64');
-    const eth = (t as { Packet?: { protocols?: { ethernet?: Record<string, unknown> }[] } })
-      ?.Packet?.protocols?.[0]?.ethernet;
+    const eth = (t as { Packet?: { protocols?: { ethernet?: Record<string, unknown> }[] } })?.Packet
+      ?.protocols?.[0]?.ethernet;
     return (
       d.length >= 14 &&
       eth?.dst === macText(d.readUIntBE(0, 6)) &&
@@ -62,16 +62,17 @@ export function osKenShape(m: Message): Shape {
     case 'hello':
       return {
         OFPHello: {
-          elements: m.elements.map((e): Shape =>
-            e.type === 'versionbitmap'
-              ? {
-                  OFPHelloElemVersionBitmap: {
-                    type: 1,
-                    length: 4 + 4 * e.bitmaps.length,
-                    versions: bitmapVersions(e.bitmaps),
-                  },
-                }
-              : { 'OFPHelloElem*': { type: e.elementType } },
+          elements: m.elements.map(
+            (e): Shape =>
+              e.type === 'versionbitmap'
+                ? {
+                    OFPHelloElemVersionBitmap: {
+                      type: 1,
+                      length: 4 + 4 * e.bitmaps.length,
+                      versions: bitmapVersions(e.bitmaps),
+                    },
+                  }
+                : { 'OFPHelloElem*': { type: e.elementType } },
           ),
         },
       };

@@ -1,7 +1,7 @@
 /**
  * Runs Open vSwitch's own decoder, `ovs-ofctl ofp-parse FILE`, over many messages at
  * once and splits its printout back into one block per message. Messages are told
- * apart by xid: the caller gives each a distinct xid from `XID_BASE` upwards.
+ * apart by xid: each is sent with xid XID_BASE + its index (its own xid is replaced).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** First xid of a batch; xids below it (in nested messages) never start a block. */
+/** First xid of a batch. */
 export const XID_BASE = 0x5a000000;
 
 export interface OfpPrint {
@@ -31,14 +31,22 @@ export async function requireOvsOfctl(): Promise<void> {
 }
 
 /**
- * Prints `messages` (whose xids are XID_BASE + index) with one ovs-ofctl run, and
- * returns the printout of each, plus whatever OVS wrote to stderr for the batch.
+ * Prints `messages` with one ovs-ofctl run, and returns the printout of each, plus
+ * whatever OVS wrote to stderr for the batch. Nested messages (an error's data) must
+ * not use xids from XID_BASE up.
  */
-export async function ofpParse(messages: readonly Buffer[]): Promise<{ prints: OfpPrint[]; stderr: string }> {
+export async function ofpParse(
+  messages: readonly Buffer[],
+): Promise<{ prints: OfpPrint[]; stderr: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'ofp-parse-'));
   try {
     const file = join(dir, 'messages.bin');
-    await writeFile(file, Buffer.concat(messages));
+    const numbered = messages.map((m, i) => {
+      const c = Buffer.from(m);
+      c.writeUInt32BE(XID_BASE + i, 4);
+      return c;
+    });
+    await writeFile(file, Buffer.concat(numbered));
     const { stdout, stderr } = await run('ovs-ofctl', ['ofp-parse', file], {
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -53,7 +61,8 @@ export async function ofpParse(messages: readonly Buffer[]): Promise<{ prints: O
 function xidOf(line: string, following: string | undefined): number | undefined {
   const m = /\(xid=0x([0-9a-f]+)\)/.exec(line);
   if (m) return Number.parseInt(m[1]!, 16);
-  const dump = /^00000000 {2}(?:[0-9a-f]{2} ){4}([0-9a-f]{2}) ([0-9a-f]{2}) ([0-9a-f]{2}) ([0-9a-f]{2})/;
+  const dump =
+    /^00000000 {2}(?:[0-9a-f]{2} ){4}([0-9a-f]{2}) ([0-9a-f]{2}) ([0-9a-f]{2}) ([0-9a-f]{2})/;
   const d = line.startsWith('***decode error') && following ? dump.exec(following) : null;
   return d ? Number.parseInt(d.slice(1).join(''), 16) : undefined;
 }

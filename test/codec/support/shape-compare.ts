@@ -108,6 +108,7 @@ export function compareShape(
 
 function same(o: Shape, t: Json | undefined): boolean {
   const numeric = (x: unknown) => typeof x === 'number' || typeof x === 'bigint';
-  if (numeric(o) && numeric(t)) return BigInt(o as number | bigint) === BigInt(t as number | bigint);
+  if (numeric(o) && numeric(t))
+    return BigInt(o as number | bigint) === BigInt(t as number | bigint);
   return o === t;
 }

@@ -1,0 +1,141 @@
+/**
+ * FLOW_MOD as OpenFlow 1.3.5 section 6.4 defines it, over the pipeline's tables:
+ *  - ADD: an entry with identical match and priority is replaced (counters kept unless
+ *    RESET_COUNTS, duration restarted, no FLOW_REMOVED); CHECK_OVERLAP refuses an entry
+ *    of equal priority that some packet could match together with it (OFPFMFC_OVERLAP);
+ *    a full table answers OFPFMFC_TABLE_FULL.
+ *  - MODIFY / MODIFY_STRICT: matching entries (loose: at least as specific as the
+ *    request; strict: identical match and priority), filtered by cookie and cookie mask,
+ *    get the new instructions; cookie, timeouts, flags, counters and duration stay
+ *    (counters cleared with RESET_COUNTS). No match: nothing happens, no error.
+ *  - DELETE / DELETE_STRICT: the same selection plus out_port and out_group filters,
+ *    table OFPTT_ALL for every table; each removal reported with reason DELETE.
+ * Errors: bad command, bad table id (and OFPTT_ALL for ADD/MODIFY), unknown flags,
+ * unsupported or invalid match, bad instructions and actions (action-check.ts).
+ */
+import {
+  checkMatch,
+  type FlowMod,
+  FlowModCommand,
+  FlowModFlags,
+  OFPP,
+  type OfpError,
+} from '../codec/index.js';
+import { type CheckContext, checkInstructions, OFPG_ANY } from './action-check.js';
+import { FlowEntry } from './flow-entry.js';
+import { isFlowMatch, toFlowMatch } from './flow-key.js';
+import type { FlowTable } from './flow-table.js';
+
+export const OFPTT_ALL = 0xff;
+const ALL_FLAGS = 0x1f;
+
+const err = (type: number, code: number, message: string): OfpError => ({ type, code, message });
+
+export interface FlowModOutcome {
+  readonly error?: OfpError;
+  /** Entries DELETE removed (FLOW_REMOVED reason DELETE for those that asked). */
+  readonly removed: readonly FlowEntry[];
+}
+
+/** Applies `fm` at clock time `now`. */
+export function applyFlowMod(
+  tables: readonly FlowTable[],
+  fm: FlowMod,
+  ctx: CheckContext,
+  now: number,
+): FlowModOutcome {
+  const none: readonly FlowEntry[] = [];
+  const fail = (e: OfpError): FlowModOutcome => ({ error: e, removed: none });
+  const isDelete =
+    fm.command === FlowModCommand.DELETE || fm.command === FlowModCommand.DELETE_STRICT;
+  if (fm.command > FlowModCommand.DELETE_STRICT) {
+    return fail(err(5, 6, `flow_mod command ${fm.command}`));
+  }
+  if (fm.tableId >= tables.length && !(isDelete && fm.tableId === OFPTT_ALL)) {
+    return fail(err(5, 2, `table ${fm.tableId} does not exist (tables 0..${tables.length - 1})`));
+  }
+  if ((fm.flags & ~ALL_FLAGS) !== 0) return fail(err(5, 7, `flags 0x${fm.flags.toString(16)}`));
+  const bad = checkMatch(fm.match);
+  if (bad) return fail(bad);
+  const match = toFlowMatch(fm.match);
+  if (!isFlowMatch(match)) return fail(match);
+
+  if (isDelete) {
+    const strict = fm.command === FlowModCommand.DELETE_STRICT;
+    const targets = fm.tableId === OFPTT_ALL ? tables : [tables[fm.tableId]!];
+    const removed: FlowEntry[] = [];
+    for (const t of targets) {
+      const found = strict ? [t.findStrict(match, fm.priority)] : t.findLoose(match);
+      for (const e of found) {
+        if (!e || !cookieMatches(e, fm) || !outMatches(e, fm)) continue;
+        t.remove(e);
+        removed.push(e);
+      }
+    }
+    return { removed };
+  }
+
+  const table = tables[fm.tableId]!;
+  const insErr = checkInstructions(fm.instructions, fm.match, fm.tableId, ctx);
+  if (insErr) return fail(insErr);
+
+  if (fm.command === FlowModCommand.ADD) {
+    const old = table.findStrict(match, fm.priority);
+    // An identical entry overlaps too (as in Open vSwitch): CHECK_OVERLAP never replaces.
+    if (fm.flags & FlowModFlags.CHECK_OVERLAP && table.findOverlap(match, fm.priority)) {
+      return fail(err(5, 3, `overlaps an entry of priority ${fm.priority}`));
+    }
+    if (!old && table.full) return fail(err(5, 1, `table ${fm.tableId} is full`));
+    const entry = new FlowEntry({
+      tableId: fm.tableId,
+      priority: fm.priority,
+      match: fm.match,
+      instructions: fm.instructions,
+      cookie: fm.cookie,
+      flags: fm.flags,
+      idleTimeout: fm.idleTimeout,
+      hardTimeout: fm.hardTimeout,
+      now,
+    });
+    if (old) {
+      if (!(fm.flags & FlowModFlags.RESET_COUNTS)) {
+        entry.packetCount = old.packetCount;
+        entry.byteCount = old.byteCount;
+      }
+      table.remove(old);
+    }
+    table.insert(entry, match);
+    return { removed: none };
+  }
+
+  // MODIFY, MODIFY_STRICT
+  const strict = fm.command === FlowModCommand.MODIFY_STRICT;
+  const found = strict ? [table.findStrict(match, fm.priority)] : table.findLoose(match);
+  for (const e of found) {
+    if (!e || !cookieMatches(e, fm)) continue;
+    e.instructions = fm.instructions;
+    if (fm.flags & FlowModFlags.RESET_COUNTS) {
+      e.packetCount = 0;
+      e.byteCount = 0;
+    }
+  }
+  return { removed: none };
+}
+
+function cookieMatches(e: FlowEntry, fm: { cookie: bigint; cookieMask: bigint }): boolean {
+  return (e.cookie & fm.cookieMask) === (fm.cookie & fm.cookieMask);
+}
+
+function outMatches(e: FlowEntry, fm: { outPort: number; outGroup: number }): boolean {
+  if (fm.outPort !== OFPP.ANY && !e.outputsTo(fm.outPort)) return false;
+  if (fm.outGroup !== OFPG_ANY && !e.usesGroup(fm.outGroup)) return false;
+  return true;
+}
+
+/** The selection shared by DELETE and flow/aggregate stats (out_port, out_group, cookie). */
+export function entryPassesFilter(
+  e: FlowEntry,
+  f: { cookie: bigint; cookieMask: bigint; outPort: number; outGroup: number },
+): boolean {
+  return cookieMatches(e, f) && outMatches(e, f);
+}

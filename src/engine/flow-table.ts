@@ -1,0 +1,78 @@
+/**
+ * One flow table of the pipeline: a classifier of flow entries plus the table's
+ * counters (lookups, matches) and optional size limit (OFPFMFC_TABLE_FULL).
+ */
+import type { TableStats } from '../codec/index.js';
+import { Classifier } from './classifier.js';
+import type { FlowEntry } from './flow-entry.js';
+import type { FlowMatch } from './flow-key.js';
+
+export class FlowTable {
+  readonly cls = new Classifier<FlowEntry>();
+  lookupCount = 0;
+  matchedCount = 0;
+
+  constructor(
+    readonly id: number,
+    /** Most entries the table holds; undefined for no limit. */
+    readonly maxEntries: number | undefined = undefined,
+  ) {}
+
+  get activeCount(): number {
+    return this.cls.size;
+  }
+
+  get full(): boolean {
+    return this.maxEntries !== undefined && this.cls.size >= this.maxEntries;
+  }
+
+  /** The entry a packet with flow key `key` matches, counting the lookup. */
+  lookup(key: Uint32Array): FlowEntry | undefined {
+    this.lookupCount++;
+    const rule = this.cls.lookup(key);
+    if (rule === undefined) return undefined;
+    this.matchedCount++;
+    return rule.data;
+  }
+
+  insert(entry: FlowEntry, match: FlowMatch): void {
+    entry.rule = this.cls.insert(match, entry.priority, entry);
+  }
+
+  remove(entry: FlowEntry): void {
+    if (entry.rule) this.cls.remove(entry.rule);
+    entry.rule = undefined;
+  }
+
+  /** The entry with exactly this match and priority (OpenFlow's strict match). */
+  findStrict(match: FlowMatch, priority: number): FlowEntry | undefined {
+    return this.cls.findExact(match, priority)?.data;
+  }
+
+  /** Entries at least as specific as `match` (OpenFlow's non-strict match). */
+  findLoose(match: FlowMatch): FlowEntry[] {
+    return this.cls.matching(match).map((r) => r.data);
+  }
+
+  /** An entry of this priority that a packet could match together with `match`. */
+  findOverlap(match: FlowMatch, priority: number): FlowEntry | undefined {
+    return this.cls.findOverlap(match, priority)?.data;
+  }
+
+  entries(): FlowEntry[] {
+    const out: FlowEntry[] = [];
+    this.cls.forEach((r) => {
+      out.push(r.data);
+    });
+    return out;
+  }
+
+  stats(): TableStats {
+    return {
+      tableId: this.id,
+      activeCount: this.activeCount,
+      lookupCount: BigInt(this.lookupCount),
+      matchedCount: BigInt(this.matchedCount),
+    };
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * SwitchModel: one datapath's OpenFlow state as a switch would hold it (tables, groups,
+ * meters, ports, counters, timeouts), driven by the messages a controller sends and by
+ * an injectable clock, and able to say what it would do with a packet. The controller
+ * keeps one per datapath to answer "where does this packet go" and to compare with the
+ * flows a real switch reports (compare.ts).
+ */
+import type {
+  FlowMod,
+  FlowRemoved,
+  FlowStats,
+  FlowStatsFilter,
+  GroupDesc,
+  GroupMod,
+  GroupStats,
+  MeterConfig,
+  MeterMod,
+  MeterStats,
+  OfpError,
+  PacketOut,
+  PortMod,
+  Result,
+  TableStats,
+} from '../codec/index.js';
+import { type CheckContext, checkActions, OFPG_ALL } from './action-check.js';
+import { type FlowEntry, FlowRemovedReason } from './flow-entry.js';
+import { applyFlowMod } from './flow-mod.js';
+import { FlowTable } from './flow-table.js';
+import { GroupTable } from './groups.js';
+import { MeterTable, OFPM_ALL } from './meters.js';
+import {
+  type PipelineParts,
+  type PipelineResult,
+  processPacket,
+  processPacketOut,
+} from './pipeline.js';
+import { PortSet, type PortSpec } from './ports.js';
+import { type AggregateStats, ALL_FLOWS, aggregateStats, flowStats, tableStats } from './stats.js';
+
+export interface FlowRemovedEvent {
+  readonly reason: number;
+  readonly entry: FlowEntry;
+  /** The FLOW_REMOVED a switch sends (only for entries with OFPFF_SEND_FLOW_REM). */
+  readonly message: FlowRemoved | undefined;
+}
+
+export interface SwitchModelOptions {
+  /** Number of flow tables, 1..255 (default 255, as Open vSwitch). */
+  readonly nTables?: number;
+  /** Standard ports (numbers or descriptions). */
+  readonly ports?: readonly (PortSpec | number)[];
+  /** Milliseconds, monotonic; drives timeouts, durations and meters (default Date.now). */
+  readonly clock?: () => number;
+  /** Entry limit per table (one number for all, or per table id): OFPFMFC_TABLE_FULL. */
+  readonly tableSize?: number | Readonly<Record<number, number>>;
+  /** FLOOD and ALL include OFPP_LOCAL (Open vSwitch's behaviour; the spec's is false). */
+  readonly floodToLocal?: boolean;
+  /** Group buckets run as action sets (spec, default) or as ordered lists (Open vSwitch). */
+  readonly bucketsAsSets?: boolean;
+  /** Send packets whose TTL expires to the controller (OFPC_INVALID_TTL_TO_CONTROLLER). */
+  readonly invalidTtlToController?: boolean;
+  readonly onFlowRemoved?: (event: FlowRemovedEvent) => void;
+}
+
+export class SwitchModel {
+  readonly nTables: number;
+  readonly tables: readonly FlowTable[];
+  readonly groups = new GroupTable();
+  readonly meters = new MeterTable();
+  readonly ports: PortSet;
+  private readonly clock: () => number;
+  private readonly parts: PipelineParts;
+  private readonly listeners: ((e: FlowRemovedEvent) => void)[] = [];
+
+  constructor(opts: SwitchModelOptions = {}) {
+    const n = opts.nTables ?? 255;
+    if (!Number.isInteger(n) || n < 1 || n > 255) {
+      throw new RangeError(`nTables must be 1..255, got ${n}`);
+    }
+    this.nTables = n;
+    const size = (id: number) =>
+      typeof opts.tableSize === 'number' ? opts.tableSize : opts.tableSize?.[id];
+    this.tables = Array.from({ length: n }, (_, id) => new FlowTable(id, size(id)));
+    this.ports = new PortSet(opts.ports ?? [], opts.floodToLocal ?? false);
+    this.clock = opts.clock ?? Date.now;
+    if (opts.onFlowRemoved) this.listeners.push(opts.onFlowRemoved);
+    this.parts = {
+      tables: this.tables,
+      groups: this.groups,
+      meters: this.meters,
+      ports: this.ports,
+      bucketsAsSets: opts.bucketsAsSets ?? true,
+      invalidTtlToController: opts.invalidTtlToController ?? false,
+    };
+  }
+
+  /** Listens for removed flows (DELETE, timeouts, group/meter deletion); returns an unsubscribe. */
+  onFlowRemoved(listener: (e: FlowRemovedEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  private get ctx(): CheckContext {
+    return {
+      nTables: this.nTables,
+      hasGroup: (g) => this.groups.has(g),
+      hasMeter: (m) => this.meters.has(m),
+    };
+  }
+
+  private removed(entries: readonly FlowEntry[], reason: number, now: number): FlowRemovedEvent[] {
+    const events = entries.map((entry) => ({
+      reason,
+      entry,
+      message: entry.flags & 1 ? entry.toFlowRemoved(reason, now) : undefined,
+    }));
+    for (const e of events) for (const l of [...this.listeners]) l(e);
+    return events;
+  }
+
+  /** Applies a FLOW_MOD; returns the error the switch would send, or undefined. */
+  applyFlowMod(fm: FlowMod): OfpError | undefined {
+    const now = this.clock();
+    const out = applyFlowMod(this.tables, fm, this.ctx, now);
+    if (out.error) return out.error;
+    this.removed(out.removed, FlowRemovedReason.DELETE, now);
+    return undefined;
+  }
+
+  /** Applies a GROUP_MOD; deleting a group removes the flows that output to it. */
+  applyGroupMod(gm: GroupMod): OfpError | undefined {
+    const now = this.clock();
+    const out = this.groups.apply(gm, this.ctx, now);
+    if (out.error) return out.error;
+    if (out.deleted.length > 0) {
+      const gone = new Set(out.deleted);
+      const hit = this.allEntries().filter((e) =>
+        e.actions().some((a) => a.type === 'group' && gone.has(a.groupId)),
+      );
+      for (const e of hit) this.tables[e.tableId]!.remove(e);
+      this.removed(hit, FlowRemovedReason.GROUP_DELETE, now);
+    }
+    return undefined;
+  }
+
+  /** Applies a METER_MOD; deleting a meter removes the flows that use it. */
+  applyMeterMod(mm: MeterMod): OfpError | undefined {
+    const now = this.clock();
+    const out = this.meters.apply(mm, now);
+    if (out.error) return out.error;
+    if (out.deleted.length > 0) {
+      const gone = new Set(out.deleted);
+      const hit = this.allEntries().filter((e) => [...gone].some((m) => e.usesMeter(m)));
+      for (const e of hit) this.tables[e.tableId]!.remove(e);
+      this.removed(hit, FlowRemovedReason.DELETE, now);
+    }
+    return undefined;
+  }
+
+  /** Applies a PORT_MOD (config bits under mask); OFPPMFC_BAD_PORT for an unknown port. */
+  applyPortMod(pm: PortMod): OfpError | undefined {
+    const p = this.ports.get(pm.portNo);
+    if (!p) return { type: 7, code: 0, message: `port ${pm.portNo} does not exist` };
+    p.config = (p.config & ~pm.mask) | (pm.config & pm.mask);
+    return undefined;
+  }
+
+  /** Sets a port's state bits (link down, blocked, live), as a PORT_STATUS would report. */
+  setPortState(portNo: number, state: number): void {
+    const p = this.ports.get(portNo);
+    if (!p) throw new RangeError(`port ${portNo} does not exist`);
+    p.state = state;
+  }
+
+  /** Removes entries whose idle or hard timeout has passed at `now`; returns the events. */
+  expire(now = this.clock()): FlowRemovedEvent[] {
+    const events: FlowRemovedEvent[] = [];
+    for (const t of this.tables) {
+      for (const e of t.entries()) {
+        const reason = e.expiry(now);
+        if (reason === undefined) continue;
+        t.remove(e);
+        events.push(...this.removed([e], reason, now));
+      }
+    }
+    return events;
+  }
+
+  /** What the switch does with `bytes` arriving on `inPort`. */
+  process(
+    bytes: Uint8Array,
+    inPort: number,
+    opts: { inPhyPort?: number; tunnelId?: bigint } = {},
+  ): PipelineResult {
+    return processPacket(this.parts, bytes, inPort, { now: this.clock(), ...opts });
+  }
+
+  /** Executes a PACKET_OUT (its actions checked first, as a switch does). */
+  packetOut(po: PacketOut): Result<PipelineResult> {
+    const e = checkActions(po.actions, this.ctx, { facts: undefined, packetOut: true });
+    if (e) return { ok: false, error: e };
+    return { ok: true, value: processPacketOut(this.parts, po, { now: this.clock() }) };
+  }
+
+  /** Every installed entry, table by table. */
+  allEntries(): FlowEntry[] {
+    return this.tables.flatMap((t) => t.entries());
+  }
+
+  flowStats(filter: FlowStatsFilter = ALL_FLOWS): Result<FlowStats[]> {
+    return flowStats(this.tables, filter, this.clock());
+  }
+
+  aggregate(filter: FlowStatsFilter = ALL_FLOWS): Result<AggregateStats> {
+    return aggregateStats(this.tables, filter);
+  }
+
+  tableStats(): TableStats[] {
+    return tableStats(this.tables);
+  }
+
+  groupStats(groupId = OFPG_ALL): GroupStats[] {
+    return this.groups.stats(
+      groupId,
+      this.clock(),
+      (g) => this.allEntries().filter((e) => e.usesGroup(g)).length,
+    );
+  }
+
+  groupDesc(): GroupDesc[] {
+    return this.groups.desc();
+  }
+
+  meterStats(meterId = OFPM_ALL): MeterStats[] {
+    return this.meters.stats(
+      meterId,
+      this.clock(),
+      (m) => this.allEntries().filter((e) => e.usesMeter(m)).length,
+    );
+  }
+
+  meterConfig(meterId = OFPM_ALL): MeterConfig[] {
+    return this.meters.config(meterId);
+  }
+}

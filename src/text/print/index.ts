@@ -1,0 +1,308 @@
+/**
+ * ofp-print: any OpenFlow 1.3 message as ovs-ofctl prints it (ofp_to_string). The header
+ * "NAME (OF1.3) (xid=0x..):", the body in OVS's words, a trailing newline; a message that
+ * does not decode reads "***decode error: NAME***" followed by a hex dump.
+ */
+import {
+  assertNever,
+  decodeMessage,
+  type Message,
+  type MultipartReply,
+  type MultipartRequest,
+  messageName,
+} from '../../codec/index.js';
+import { formatFlowMod } from '../flow-format.js';
+import {
+  formatGroup,
+  formatGroupFeatures,
+  formatGroupMod,
+  formatGroupStats,
+  groupIdText,
+} from '../group.js';
+import {
+  formatMeterConfig,
+  formatMeterFeatures,
+  formatMeterMod,
+  formatMeterStats,
+  meterIdText,
+} from '../meter.js';
+import type { PortMap } from '../ports.js';
+import { hexDump } from '../values.js';
+import {
+  ovsErrorName,
+  printAsync,
+  printEcho,
+  printFeaturesReply,
+  printHello,
+  printPortMod,
+  printPortStatus,
+  printQueueGetConfigReply,
+  printRole,
+  printSwitchConfig,
+  printTableMod,
+} from './basic.js';
+import {
+  printAggregateReply,
+  printFlowRemoved,
+  printFlowStatsReply,
+  printFlowStatsRequest,
+  printPacketIn,
+  printPacketOut,
+} from './flows.js';
+import {
+  printDesc,
+  printPortDesc,
+  printPortStats,
+  printPortStatsRequest,
+  printQueueStats,
+  printQueueStatsRequest,
+  printTableStats,
+} from './stats.js';
+import { printTableFeatures } from './table-features.js';
+import { formatPort } from '../ports.js';
+
+const MP_NAMES: Readonly<Record<string, string>> = {
+  desc: 'DESC',
+  flow: 'FLOW',
+  aggregate: 'AGGREGATE',
+  table: 'TABLE',
+  port_stats: 'PORT',
+  queue: 'QUEUE',
+  group: 'GROUP',
+  group_desc: 'GROUP_DESC',
+  group_features: 'GROUP_FEATURES',
+  meter: 'METER',
+  meter_config: 'METER_CONFIG',
+  meter_features: 'METER_FEATURES',
+  table_features: 'TABLE_FEATURES',
+  port_desc: 'PORT_DESC',
+};
+
+/** OVS's name for a message, e.g. "OFPT_FLOW_MOD" or "OFPST_FLOW reply". */
+export function ovsMessageName(m: Message): string {
+  if (m.type === 'multipart_request' || m.type === 'multipart_reply') {
+    const name = MP_NAMES[m.body.kind] ?? 'EXPERIMENTER';
+    return `OFPST_${name} ${m.type === 'multipart_request' ? 'request' : 'reply'}`;
+  }
+  return messageName(messageCodeOf(m)) ?? m.type;
+}
+
+const CODES: Readonly<Record<Message['type'], number>> = {
+  hello: 0,
+  error: 1,
+  echo_request: 2,
+  echo_reply: 3,
+  experimenter: 4,
+  features_request: 5,
+  features_reply: 6,
+  get_config_request: 7,
+  get_config_reply: 8,
+  set_config: 9,
+  packet_in: 10,
+  flow_removed: 11,
+  port_status: 12,
+  packet_out: 13,
+  flow_mod: 14,
+  group_mod: 15,
+  port_mod: 16,
+  table_mod: 17,
+  multipart_request: 18,
+  multipart_reply: 19,
+  barrier_request: 20,
+  barrier_reply: 21,
+  queue_get_config_request: 22,
+  queue_get_config_reply: 23,
+  role_request: 24,
+  role_reply: 25,
+  get_async_request: 26,
+  get_async_reply: 27,
+  set_async: 28,
+  meter_mod: 29,
+};
+
+function messageCodeOf(m: Message): number {
+  return CODES[m.type];
+}
+
+export function header(m: Message): string {
+  return `${ovsMessageName(m)} (OF1.3) (xid=0x${m.xid.toString(16)}):`;
+}
+
+function mpFlags(flags: number): string {
+  if (!flags) return '';
+  let s = ' flags=';
+  if (flags & 1) s += '[more]';
+  const rest = flags & ~1;
+  if (rest) s += `[***unknown flags 0x${rest.toString(16).padStart(4, '0')}***]`;
+  return s;
+}
+
+function requestBody(m: MultipartRequest, ports?: PortMap): string {
+  const b = m.body;
+  switch (b.kind) {
+    case 'flow':
+    case 'aggregate':
+      return printFlowStatsRequest(b, ports);
+    case 'port_stats':
+      return printPortStatsRequest(b.portNo, ports);
+    case 'queue':
+      return printQueueStatsRequest(b.portNo, b.queueId, ports);
+    case 'group':
+      return ` group_id=${groupIdText(b.groupId)}`;
+    case 'group_desc':
+      return ' group_id=ALL';
+    case 'meter':
+    case 'meter_config':
+      return ` meter=${meterIdText(b.meterId)}`;
+    case 'port_desc':
+      return ' port=ANY';
+    case 'table_features':
+      return printTableFeatures(b.tables);
+    default:
+      return '';
+  }
+}
+
+function replyBody(m: MultipartReply, ports?: PortMap): string {
+  const b = m.body;
+  switch (b.kind) {
+    case 'desc':
+      return printDesc(b.desc);
+    case 'flow':
+      return printFlowStatsReply(b.flows, ports);
+    case 'aggregate':
+      return printAggregateReply(b.packetCount, b.byteCount, b.flowCount);
+    case 'table':
+      return printTableStats(b.tables);
+    case 'port_stats':
+      return printPortStats(b.ports, ports);
+    case 'queue':
+      return printQueueStats(b.queues, ports);
+    case 'group':
+      return b.groups.map((g) => `\n ${formatGroupStats(g)}`).join('');
+    case 'group_desc':
+      return b.groups.map((g) => `\n ${formatGroup(g, ports)}`).join('');
+    case 'group_features':
+      return formatGroupFeatures(b.features);
+    case 'meter':
+      return b.meters.map((x) => `\n${formatMeterStats(x)}`).join('');
+    case 'meter_config':
+      return b.meters.map((x) => `\n${formatMeterConfig(x)}`).join('');
+    case 'meter_features':
+      return formatMeterFeatures(b.features);
+    case 'table_features':
+      return printTableFeatures(b.tables);
+    case 'port_desc':
+      return printPortDesc(b.ports);
+    case 'experimenter':
+      return '';
+    default:
+      return assertNever(b);
+  }
+}
+
+/** The body text of a decoded message, or an OVS error name when OVS would reject it. */
+function body(m: Message, raw: Buffer, verbosity: number, ports?: PortMap): string | { error: string } {
+  switch (m.type) {
+    case 'hello':
+      return printHello(m, raw);
+    case 'error': {
+      const name = ovsErrorName(m.errType, m.code, m.experimenter);
+      if (!name) return `***decode error***${hexDump(raw.subarray(8), true)}`;
+      const inner =
+        m.errType === 0 ? Buffer.from(m.data).toString('latin1') : ofpToString(Buffer.from(m.data), 1, ports);
+      return ` ${name}\n${inner}`;
+    }
+    case 'echo_request':
+    case 'echo_reply':
+      return printEcho(m.data, verbosity);
+    case 'experimenter':
+      return { error: 'OFPBRC_BAD_VENDOR' };
+    case 'features_request':
+    case 'get_config_request':
+    case 'barrier_request':
+    case 'barrier_reply':
+    case 'get_async_request':
+      return '';
+    case 'features_reply':
+      return printFeaturesReply(m);
+    case 'get_config_reply':
+    case 'set_config':
+      return printSwitchConfig(m) ?? { error: 'OFPSCFC_BAD_FLAGS' };
+    case 'packet_in':
+      return printPacketIn(m, verbosity, ports);
+    case 'flow_removed':
+      return printFlowRemoved(m, ports);
+    case 'port_status':
+      return printPortStatus(m);
+    case 'packet_out':
+      return printPacketOut(m, verbosity, ports);
+    case 'flow_mod':
+      return formatFlowMod(m, ports);
+    case 'group_mod':
+      return formatGroupMod(m, ports);
+    case 'port_mod':
+      return printPortMod(m, ports);
+    case 'table_mod':
+      return printTableMod(m);
+    case 'multipart_request':
+      return `${mpFlags(m.flags)}${requestBody(m, ports)}`;
+    case 'multipart_reply':
+      return `${mpFlags(m.flags)}${replyBody(m, ports)}`;
+    case 'queue_get_config_request':
+      return ` port=${formatPort(m.port, ports)}`;
+    case 'queue_get_config_reply':
+      return printQueueGetConfigReply(m, ports);
+    case 'role_request':
+    case 'role_reply':
+      return printRole(m);
+    case 'get_async_reply':
+    case 'set_async':
+      return printAsync(m);
+    case 'meter_mod':
+      return formatMeterMod(m);
+    default:
+      return assertNever(m);
+  }
+}
+
+/** The codec's decode error as the OVS error name it corresponds to. */
+function decodeErrorName(type: number, code: number): string {
+  return ovsErrorName(type, code) ?? 'OFPBRC_BAD_LEN';
+}
+
+/**
+ * ofp_to_string for one message's bytes. `verbosity` as ovs-ofctl's (ofp-print defaults
+ * to 2; packet data is printed from 1, hex dumps of it from 3).
+ */
+export function ofpToString(raw: Buffer, verbosity = 2, ports?: PortMap): string {
+  const len = raw.length;
+  if (len === 0) return 'OpenFlow message is empty\n';
+  if (len < 8) return `OpenFlow packet too short (only ${len} bytes):\n${hexDump(raw, true)}`;
+  const declared = raw.readUInt16BE(2);
+  if (declared > len) {
+    return `(***truncated to ${len} bytes from ${declared}***)\n${hexDump(raw, true)}`;
+  }
+  if (declared < len) {
+    return `(***only uses ${declared} bytes out of ${len}***)\n${hexDump(raw, true)}`;
+  }
+  const r = decodeMessage(raw);
+  if (!r.ok) {
+    const e = r.error;
+    const headerLevel = e.type === 1 && (e.code === 0 || e.code === 1 || e.code === 6);
+    const name = decodeErrorName(e.type, e.code);
+    if (headerLevel || raw[0] !== 4) return `***decode error: ${name}***\n${hexDump(raw, true)}`;
+    const code = raw[1]!;
+    const hdr = `${messageName(code) ?? 'OFPT_UNKNOWN'} (OF1.3) (xid=0x${raw.readUInt32BE(4).toString(16)}):`;
+    return `${hdr} ***decode error: ${name}***\n${hexDump(raw, true)}`;
+  }
+  const m = r.value;
+  const b = body(m, raw, verbosity, ports);
+  if (typeof b !== 'string') {
+    if (m.type === 'experimenter') return `***decode error: ${b.error}***\n${hexDump(raw, true)}`;
+    return `${header(m)} ***decode error: ${b.error}***\n${hexDump(raw, true)}`;
+  }
+  let s = `${header(m)}${b}`;
+  while (s.endsWith(' ')) s = s.slice(0, -1);
+  return s.endsWith('\n') ? s : `${s}\n`;
+}
