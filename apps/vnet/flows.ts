@@ -67,7 +67,7 @@ function ingressFlows(plan: DatapathPlan): FlowSpec[] {
     }
     const drop = cookie(CookieKind.DROP, p.number);
     out.push(
-      flow(TABLE.INGRESS, PRIORITY.MATCH + 1, drop, [{ field: 'in_port', value: p.number }], []),
+      flow(TABLE.INGRESS, PRIORITY.PORT_DROP, drop, [{ field: 'in_port', value: p.number }], []),
     );
   }
   return out;
