@@ -5,4 +5,6 @@
  */
 export const BUILTIN_APPS: Readonly<Record<string, () => Promise<unknown>>> = {
   'l2-learning': () => import('./l2-learning/index.js'),
+  'static-flows': () => import('./static-flows/index.js'),
+  vnet: () => import('./vnet/index.js'),
 };

@@ -8,7 +8,7 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { type Figures, measure, now } from './classifier-measure.js';
+import { type Figures, INSERT_ROUNDS, measure, now } from './classifier-measure.js';
 import {
   aclRuleSet,
   l2RuleSet,
@@ -54,7 +54,7 @@ function findGc(): (() => void) | undefined {
 }
 
 const M = (x: number) => `${(x / 1e6).toFixed(2)} M`;
-const K = (x: number) => `${(x / 1e3).toFixed(0)} k`;
+const K = (x: number) => (x >= 1e4 ? `${(x / 1e3).toFixed(0)} k` : x.toFixed(0));
 const pad = (s: string, n: number) => s.padStart(n);
 
 function report(set: RuleSet, f: Figures, opts: Options, genSecs: number): void {
@@ -77,14 +77,19 @@ function report(set: RuleSet, f: Figures, opts: Options, genSecs: number): void 
     `  rules_hash 0x${set.rulesHash.toString(16).padStart(8, '0')}  ` +
       `pool_hash 0x${hash.toString(16).padStart(8, '0')}${check}`,
   );
-  console.log(`  ${'figure'.padEnd(22)}${pad('ofctl-ts', 12)}${pad('OVS', 12)}${pad('ratio', 8)}`);
+  console.log(`  ${'figure'.padEnd(24)}${pad('ofctl-ts', 12)}${pad('OVS', 12)}${pad('ratio', 8)}`);
   const row = (name: string, ours: string, theirs: string, ratio: number | undefined) =>
     console.log(
-      `  ${name.padEnd(22)}${pad(ours, 12)}${pad(theirs, 12)}${pad(ratio === undefined ? '' : ratio.toFixed(2), 8)}`,
+      `  ${name.padEnd(24)}${pad(ours, 12)}${pad(theirs, 12)}${pad(ratio === undefined ? '' : ratio.toFixed(2), 8)}`,
     );
   row('lookups/s', M(f.lookupsPerSec), M(ovsLookup), f.lookupsPerSec / ovsLookup);
   row('ns/lookup', (1e9 / f.lookupsPerSec).toFixed(0), (1e9 / ovsLookup).toFixed(0), undefined);
-  row('inserts/s', K(f.insertsPerSec), K(ovsInsert), f.insertsPerSec / ovsInsert);
+  row(
+    `inserts/s (best of ${INSERT_ROUNDS})`,
+    K(f.insertsPerSec),
+    K(ovsInsert),
+    f.insertsPerSec / ovsInsert,
+  );
   row('deletes/s', K(f.deletesPerSec), '', undefined);
   row(
     `bytes/rule${f.gcForced ? '' : ' (no gc!)'}`,
@@ -94,7 +99,20 @@ function report(set: RuleSet, f: Figures, opts: Options, genSecs: number): void 
   );
   row('linear lookups/s', K(f.linearLookupsPerSec), '', undefined);
   row('tss / linear', `${(f.lookupsPerSec / f.linearLookupsPerSec).toFixed(0)}x`, '', undefined);
+  const target = TARGETS[set.name];
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  console.log(
+    `  targets: lookups >= ${M(target.lookups)}/s ${verdict(f.lookupsPerSec >= target.lookups)}, ` +
+      `inserts >= ${K(target.inserts)}/s ${verdict(f.insertsPerSec >= target.inserts)}, ` +
+      `<= ${target.bytes} B/rule ${verdict(f.bytesPerRule <= target.bytes)}`,
+  );
 }
+
+/** The project's goals for one core (issue 4). */
+const TARGETS = {
+  l2: { lookups: 5e6, inserts: 5e5, bytes: 1024 },
+  acl: { lookups: 1e6, inserts: 5e5, bytes: 1024 },
+} as const;
 
 export async function run(args: string[]): Promise<void> {
   const opts = parseArgs(args);

@@ -18,8 +18,8 @@ import {
   OXM_BY_NAME,
   type OxmBasic,
   type PacketIn,
-  writeValue,
   Writer,
+  writeValue,
 } from '../src/codec/index.js';
 
 // binary-parser ships types only beside its CommonJS build; load that one.
@@ -251,7 +251,13 @@ export function sbEncodeFlowMod(m: FlowMod): Buffer {
   for (const e of m.match as OxmBasic[]) {
     const info = OXM_BY_NAME.get(e.field)!;
     const masked = e.mask !== undefined;
-    s.writeUInt32BE(((0x8000 << 16) | (info.code << 9) | (masked ? 0x100 : 0) | (info.bytes * (masked ? 2 : 1))) >>> 0);
+    s.writeUInt32BE(
+      ((0x8000 << 16) |
+        (info.code << 9) |
+        (masked ? 0x100 : 0) |
+        (info.bytes * (masked ? 2 : 1))) >>>
+        0,
+    );
     valueScratch.pos = 0;
     writeValue(valueScratch, info, e.value);
     if (masked) writeValue(valueScratch, info, e.mask!);

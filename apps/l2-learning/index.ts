@@ -73,7 +73,16 @@ export default defineApp<L2Config>({
       });
     };
 
-    const output = (port: number): readonly Action[] => [{ type: 'output', port, maxLen: 0 }];
+    /** One shared action list per output port (packet-ins allocate none for actions). */
+    const outputs = new Map<number, readonly Action[]>();
+    const output = (port: number): readonly Action[] => {
+      let a = outputs.get(port);
+      if (a === undefined) {
+        a = [{ type: 'output', port, maxLen: 0 }];
+        outputs.set(port, a);
+      }
+      return a;
+    };
 
     const sendPacket = (
       dp: Datapath,
@@ -81,13 +90,9 @@ export default defineApp<L2Config>({
       inPort: number,
       actions: readonly Action[],
     ) => {
-      const buffered = msg.bufferId !== OFP_NO_BUFFER;
-      dp.packetOut({
-        bufferId: msg.bufferId,
-        inPort,
-        actions,
-        ...(buffered ? {} : { data: msg.data }),
-      });
+      // A buffered packet is released by its buffer id; an unbuffered one travels whole.
+      const data = msg.bufferId === OFP_NO_BUFFER ? msg.data : undefined;
+      dp.packetOut({ bufferId: msg.bufferId, inPort, actions, data });
     };
 
     return {
@@ -123,8 +128,9 @@ export default defineApp<L2Config>({
         const inPort = inPortField.value as number;
         const now = performance.now();
 
-        if ((data[6]! & 1) === 0) {
-          const src = macAt(data, 6);
+        const srcUnicast = (data[6]! & 1) === 0;
+        const src = srcUnicast ? macAt(data, 6) : 0;
+        if (srcUnicast) {
           const moved = table.learn(src, inPort, now);
           if (moved !== undefined) {
             dp.log.info({ mac: formatMac(src), from: moved, to: inPort }, 'MAC moved');
@@ -139,7 +145,7 @@ export default defineApp<L2Config>({
         if (outPort === inPort) return;
 
         const actions = output(outPort);
-        if ((data[6]! & 1) === 0) {
+        if (srcUnicast) {
           dp.flowMod({
             priority: cfg.priority,
             idleTimeout: cfg.idleTimeout,
@@ -147,7 +153,7 @@ export default defineApp<L2Config>({
             flags: FlowModFlags.SEND_FLOW_REM,
             match: [
               { field: 'in_port', value: inPort },
-              { field: 'eth_src', value: macAt(data, 6) },
+              { field: 'eth_src', value: src },
               { field: 'eth_dst', value: dst },
             ],
             actions,

@@ -1,14 +1,16 @@
 /**
  * The main comparison: the same load (N switches, M MACs each) in each mode against
- * every target, a fresh controller process per target and mode; then a summary table
- * and the ratios of ofctl-ts to each peer, with the goals the project set itself.
+ * every target, a fresh controller process per target and mode, for one or more
+ * rounds; then a summary table and the ratios of ofctl-ts to each peer, with the goals
+ * the project set itself.
  */
 import { fmtInt, fmtRatio, fmtUs, table } from './report.js';
 import { type Measurement, measure, type Session } from './session.js';
 import type { Mode } from './switch.js';
-import type { TargetName, TargetSpec } from './targets.js';
+import type { RunningTarget, TargetName, TargetSpec } from './targets.js';
 
-export type Results = Map<TargetName, Map<Mode, Measurement>>;
+/** Every round's measurement, per target and mode. */
+export type Results = Map<TargetName, Map<Mode, Measurement[]>>;
 
 /** Throughput goal of ofctl-ts over each peer (responses/s ratio). */
 const THROUGHPUT_GOAL: Partial<Record<TargetName, number>> = {
@@ -16,6 +18,10 @@ const THROUGHPUT_GOAL: Partial<Record<TargetName, number>> = {
   'os-ken': 100,
 };
 
+/**
+ * Runs the comparison `rounds` times (targets in turn within each round, so that a
+ * busy machine slows every target alike) and summarises each target by its median round.
+ */
 export async function compare(
   session: Session,
   specs: readonly TargetSpec[],
@@ -23,65 +29,107 @@ export async function compare(
 ): Promise<Results> {
   const o = session.opts;
   const results: Results = new Map();
-  for (const spec of specs) {
-    console.log(`\n== ${spec.title}`);
-    const why = spec.unavailable();
-    if (why) {
-      console.log(`  not measured: ${why}`);
-      continue;
-    }
-    const switches = Math.min(o.switches, spec.maxSwitches);
-    if (switches < o.switches) {
-      console.log(`  ${spec.name} accepts at most ${spec.maxSwitches} switches: using ${switches}`);
-    }
-    const byMode = new Map<Mode, Measurement>();
-    results.set(spec.name, byMode);
-    for (const mode of o.modes) {
-      console.log(
-        `- ${mode} mode: ${switches} switches x ${fmtInt(o.macs)} MACs, ` +
-          (mode === 'throughput'
-            ? `window ${o.window} packet-ins per switch`
-            : 'one packet-in outstanding per switch'),
-      );
-      const prof = spec.name === 'ofctl-ts' && mode === 'throughput' ? profileDir : undefined;
-      let target: Awaited<ReturnType<Session['start']>> | undefined;
-      try {
-        target = await session.start(spec, prof);
-        byMode.set(mode, await measure(session, target, { mode, switches }, true));
-      } catch (e) {
-        console.log(`  failed: ${(e as Error).message}`);
-      } finally {
-        await target?.stop();
+  for (let round = 1; round <= o.rounds; round++) {
+    if (o.rounds > 1)
+      console.log(`
+#### round ${round} of ${o.rounds}`);
+    for (const spec of specs) {
+      console.log(`\n== ${spec.title}`);
+      const why = spec.unavailable();
+      if (why) {
+        console.log(`  not measured: ${why}`);
+        continue;
+      }
+      const byMode = results.get(spec.name) ?? new Map<Mode, Measurement[]>();
+      results.set(spec.name, byMode);
+      for (const mode of o.modes) {
+        const m = await measureOne(session, spec, mode, round === 1 ? profileDir : undefined);
+        if (m) byMode.set(mode, [...(byMode.get(mode) ?? []), m]);
       }
     }
   }
-  printSummary(results);
+  printSummary(results, o.rounds);
+  if (o.quick) {
+    console.log('(--quick: loops too short for stable figures; use the defaults to compare)');
+  }
   return results;
 }
 
-function printSummary(results: Results): void {
+/** One target in one mode, on a fresh controller process; undefined when it failed. */
+async function measureOne(
+  session: Session,
+  spec: TargetSpec,
+  mode: Mode,
+  profileDir: string | undefined,
+): Promise<Measurement | undefined> {
+  const o = session.opts;
+  const switches = Math.min(o.switches, spec.maxSwitches);
+  if (switches < o.switches) {
+    console.log(`  ${spec.name} accepts at most ${spec.maxSwitches} switches: using ${switches}`);
+  }
+  console.log(
+    `- ${mode} mode: ${switches} switches x ${fmtInt(o.macs)} MACs, ` +
+      (mode === 'throughput'
+        ? `window ${o.window} packet-ins per switch`
+        : 'one packet-in outstanding per switch'),
+  );
+  const prof = spec.name === 'ofctl-ts' && mode === 'throughput' ? profileDir : undefined;
+  let target: RunningTarget | undefined;
+  try {
+    target = await session.start(spec, prof);
+    return await measure(session, target, { mode, switches }, true);
+  } catch (e) {
+    console.log(`  failed: ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    await target?.stop();
+  }
+}
+
+/** The round whose average response rate is the median (the lower middle for even counts). */
+function median(ms: readonly Measurement[] | undefined): Measurement | undefined {
+  if (!ms || ms.length === 0) return undefined;
+  const sorted = [...ms].sort((a, b) => a.responses.avg - b.responses.avg);
+  return sorted[(sorted.length - 1) >> 1];
+}
+
+function printSummary(results: Results, rounds: number): void {
   if (results.size === 0) return;
-  console.log('\n== summary (responses = FLOW_MODs received per second, avg over measured loops)');
-  const rows = [['target', 'throughput resp/s', 'latency-mode resp/s', 'median RTT', 'p99 RTT']];
+  const of = rounds > 1 ? `, median of ${rounds} rounds` : '';
+  console.log(
+    `\n== summary (responses = FLOW_MODs received per second, avg over measured loops${of})`,
+  );
+  const header = ['target', 'throughput resp/s', 'latency-mode resp/s', 'median RTT', 'p99 RTT'];
+  const rows = [rounds > 1 ? [...header, 'throughput by round'] : header];
+  const pick = new Map<TargetName, Map<Mode, Measurement | undefined>>();
   for (const [name, byMode] of results) {
-    const t = byMode.get('throughput');
-    const l = byMode.get('latency');
-    rows.push([
+    const t = median(byMode.get('throughput'));
+    const l = median(byMode.get('latency'));
+    pick.set(
+      name,
+      new Map([
+        ['throughput', t],
+        ['latency', l],
+      ]),
+    );
+    const row = [
       name,
       t ? fmtInt(t.responses.avg) : '-',
       l ? fmtInt(l.responses.avg) : '-',
       l ? fmtUs(l.summary.latency?.medianUs) : '-',
       l ? fmtUs(l.summary.latency?.p99Us) : '-',
-    ]);
+    ];
+    const each = (byMode.get('throughput') ?? []).map((m) => fmtInt(m.responses.avg));
+    rows.push(rounds > 1 ? [...row, each.join(' / ')] : row);
   }
   console.log(table(rows));
-  const ours = results.get('ofctl-ts');
+  const ours = pick.get('ofctl-ts');
   if (!ours) {
     console.log('ratios: ofctl-ts was not measured');
     return;
   }
   console.log('\nratios (ofctl-ts / peer):');
-  for (const [name, peer] of results) {
+  for (const [name, peer] of pick) {
     if (name === 'ofctl-ts') continue;
     const parts: string[] = [];
     const ot = ours.get('throughput');

@@ -21,6 +21,8 @@ export interface FlowSetupOptions {
   /** First port to listen on (then +1 per start), or 0 for a free port each time. */
   readonly port: number;
   readonly quick: boolean;
+  /** Times the comparison is repeated; the summary takes each target's median round. */
+  readonly rounds: number;
   readonly compare: boolean;
   readonly scaling: boolean;
   readonly scalingSwitches: readonly number[];
@@ -42,6 +44,7 @@ export const USAGE = `flow-setup options:
   --window W            unanswered packet-ins per switch in throughput mode (default 128)
   --port P              first listening port for the controllers (default: a free port)
   --quick               short run (smoke test)
+  --rounds R            repeat the comparison R times, summarise the median (default 1)
   --scaling             add the scaling table (throughput vs number of switches)
   --scaling-switches L  switch counts for --scaling (default 1,16,64,256,1000)
   --memory              add controller RSS: idle, per switch, per learned MAC
@@ -62,6 +65,7 @@ const VALUED = new Set([
   'port',
   'scaling-switches',
   'stall-ms',
+  'rounds',
 ]);
 
 export class OptionError extends Error {}
@@ -117,6 +121,7 @@ export function parseOptions(args: readonly string[]): FlowSetupOptions {
     window: get('window', 128, 1, 100_000),
     port: get('port', 0, 0, 65_000),
     quick,
+    rounds: get('rounds', 1, 1, 100),
     compare: !flags.has('no-compare'),
     scaling: flags.has('scaling'),
     scalingSwitches: parseList(

@@ -64,7 +64,9 @@ export class OfClient {
     readonly target: Target,
   ) {
     sock.on('data', (chunk) => this.onData(chunk));
-    sock.on('error', (e) => this.fail(new CliError(`${target.name}: connection failed (${e.message})`)));
+    sock.on('error', (e) =>
+      this.fail(new CliError(`${target.name}: connection failed (${e.message})`)),
+    );
     sock.on('close', () => {
       this.fail(new CliError(`${target.name}: connection closed by the switch`));
       this.closedHandler?.();
@@ -80,7 +82,9 @@ export class OfClient {
           : net.connect({ host: target.host, port: target.port });
       const timer = setTimeout(() => {
         s.destroy();
-        reject(new CliError(`connecting to ${target.name} timed out; ${connectHint(target, undefined)}`));
+        reject(
+          new CliError(`connecting to ${target.name} timed out; ${connectHint(target, undefined)}`),
+        );
       }, timeoutMs);
       s.once('connect', () => {
         clearTimeout(timer);
@@ -89,7 +93,9 @@ export class OfClient {
       s.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         const why = ERRNO_TEXT[e.code ?? ''] ?? e.message;
-        reject(new CliError(`connecting to ${target.name} (${why}); ${connectHint(target, e.code)}`));
+        reject(
+          new CliError(`connecting to ${target.name} (${why}); ${connectHint(target, e.code)}`),
+        );
       });
     });
     const client = new OfClient(sock, target);
@@ -228,10 +234,14 @@ export class OfClient {
 
   private onData(chunk: Buffer): void {
     try {
-      this.framer.push(chunk, (buf, start, end) => this.onMessage(Buffer.from(buf.subarray(start, end))));
+      this.framer.push(chunk, (buf, start, end) =>
+        this.onMessage(Buffer.from(buf.subarray(start, end))),
+      );
     } catch (e) {
       if (e instanceof FramingError) {
-        this.fail(new CliError(`${this.target.name}: received a malformed OpenFlow stream (${e.message})`));
+        this.fail(
+          new CliError(`${this.target.name}: received a malformed OpenFlow stream (${e.message})`),
+        );
         this.sock.destroy();
       } else throw e;
     }

@@ -4,7 +4,7 @@
  * ovs-ofctl), modifications go out followed by a barrier, switch errors print as
  * ovs-ofctl prints them and exit 1.
  */
-import { type FlowStats, FlowModCommand, type Message } from '../codec/index.js';
+import { FlowModCommand, type FlowStats, type Message } from '../codec/index.js';
 import { formatFlowStats } from '../text/flow-format.js';
 import { parseFlow, splitCommand, toFlowMod, toFlowStatsFilter } from '../text/flow-parse.js';
 import type { PortMap } from '../text/ports.js';
@@ -37,7 +37,12 @@ export async function fetchFlows(
 ): Promise<FlowStats[]> {
   const filter = toFlowStatsFilter(parseFlow(filterText ?? '', 'filter', { ports }));
   const replies = await client.request(
-    { type: 'multipart_request', xid: client.allocXid(), flags: 0, body: { kind: 'flow', ...filter } },
+    {
+      type: 'multipart_request',
+      xid: client.allocXid(),
+      flags: 0,
+      body: { kind: 'flow', ...filter },
+    },
     ctx.opts.timeoutMs,
   );
   const flows: FlowStats[] = [];
@@ -46,12 +51,17 @@ export async function fetchFlows(
       ctx.io.out(ofpToString(r.raw, 1, ports));
       continue;
     }
-    if (r.msg?.type === 'multipart_reply' && r.msg.body.kind === 'flow') flows.push(...r.msg.body.flows);
+    if (r.msg?.type === 'multipart_reply' && r.msg.body.kind === 'flow')
+      flows.push(...r.msg.body.flows);
   }
   return flows;
 }
 
-async function dumpFlows(ctx: Context, args: readonly string[], aggregate: boolean): Promise<number> {
+async function dumpFlows(
+  ctx: Context,
+  args: readonly string[],
+  aggregate: boolean,
+): Promise<number> {
   return withSwitch(ctx, args[0]!, async (client) => {
     const filterText = args[1];
     const accept = filterText !== undefined ? await acceptNames(ctx, client) : undefined;
@@ -109,7 +119,10 @@ async function sendFlowMods(
  */
 export async function sendEach(ctx: Context, client: OfClient, msgs: readonly Message[]) {
   for (const m of msgs) {
-    const err = await client.transact([{ ...m, xid: client.allocXid() } as Message], ctx.opts.timeoutMs);
+    const err = await client.transact(
+      [{ ...m, xid: client.allocXid() } as Message],
+      ctx.opts.timeoutMs,
+    );
     if (err) return err;
   }
   return undefined;
@@ -181,7 +194,7 @@ export const FLOW_COMMANDS: readonly Command[] = [
   {
     name: 'mod-flows',
     usage: 'SWITCH FLOW',
-    summary: "change the actions of the flows matching FLOW (--strict: exactly FLOW)",
+    summary: 'change the actions of the flows matching FLOW (--strict: exactly FLOW)',
     help: `Replaces the actions of the matching flows. --strict matches priority and all fields exactly.\n${SW}`,
     minArgs: 2,
     maxArgs: 2,

@@ -109,10 +109,23 @@ export async function dumpTransaction(
   return replies;
 }
 
-/** Prints a switch's OFPT_ERROR the way ovs-ofctl does (stderr, with the failed request). */
+/**
+ * Prints a switch's OFPT_ERROR the way ovs-ofctl does (stderr, with the failed request);
+ * port names only with --names (or on a terminal).
+ */
 export function reportSwitchError(ctx: Context, err: Received, ports?: PortMap): number {
-  ctx.io.err(ofpToString(err.raw, ctx.opts.verbosity + 2, ports));
+  ctx.io.err(ofpToString(err.raw, ctx.opts.verbosity + 2, showNames(ctx) ? ports : undefined));
   return 1;
+}
+
+/**
+ * ovs-ofctl looks a port name up over a connection of its own (HELLO, port descriptions),
+ * so the command's own request goes out as xid 4.
+ */
+export async function lookupPortNames(ctx: Context, client: OfClient): Promise<PortMap> {
+  const map = await requestPortMap(ctx, client);
+  client.skipXids(1);
+  return map;
 }
 
 /** Runs `fn` with a connection, closing it afterwards. */

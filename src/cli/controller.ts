@@ -47,6 +47,8 @@ options:
   --echo-timeout S         seconds to wait for an answer before dropping a switch (default 10)
   --request-timeout S      seconds to wait for a reply to a request (default 10)
   --output-limit BYTES     per-switch unsent output before reading pauses, e.g. 8M (default)
+  --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
+                           sent (to compare with the switch; costs flow-setup rate; default off)
   -h, --help               this text`;
 
 /** What the command line says; undefined fields fall back to the config file, then defaults. */
@@ -89,6 +91,10 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
     }
     if (arg === '--pretty' || arg === '--no-pretty') {
       s.pretty = arg === '--pretty';
+      continue;
+    }
+    if (arg === '--flow-model' || arg === '--no-flow-model') {
+      s.flowModel = arg === '--flow-model';
       continue;
     }
     const eq = arg.indexOf('=');
@@ -244,14 +250,27 @@ export async function startController(argv: readonly string[]): Promise<RunningC
 
 /** `ofctl-ts controller ...`: runs until SIGINT/SIGTERM; resolves with the exit code. */
 export async function runController(argv: string[]): Promise<number> {
+  // Listen for the signals before anything is logged: whoever reads the startup line may
+  // signal at once. After the first signal our listeners are gone: a second one kills.
+  let signal: NodeJS.Signals | undefined;
+  let wake: (() => void) | undefined;
+  const onSignal = (s: NodeJS.Signals) => {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    signal = s;
+    wake?.();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  const unlisten = () => process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   let running: RunningController;
   try {
     if (parseControllerArgs(argv).help) {
+      unlisten();
       process.stdout.write(`${CONTROLLER_USAGE}\n`);
       return 0;
     }
     running = await startController(argv);
   } catch (e) {
+    unlisten();
     const usage = e instanceof UsageError || (e instanceof ConfigError && e.where.startsWith('-'));
     process.stderr.write(`ofctl-ts controller: ${(e as Error).message}\n`);
     if (usage) process.stderr.write("run 'ofctl-ts controller --help' for the options\n");
@@ -261,14 +280,11 @@ export async function runController(argv: string[]): Promise<number> {
   const onRejection = (e: unknown) =>
     log.error({ err: e }, 'unhandled promise rejection (a missing await or catch in an app?)');
   process.on('unhandledRejection', onRejection);
-  // After the first signal our listeners are gone: a second one kills at once.
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const on = (s: NodeJS.Signals) => {
-      process.off('SIGINT', on).off('SIGTERM', on);
-      resolve(s);
-    };
-    process.on('SIGINT', on).on('SIGTERM', on);
-  });
+  if (signal === undefined) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
   log.info(`${signal} received, shutting down`);
   await running.stop();
   process.off('unhandledRejection', onRejection);

@@ -5,7 +5,7 @@
  * changed ones; diff-flows prints "-" and "+" lines and exits 2 when they differ.
  */
 import { statSync } from 'node:fs';
-import { FlowModCommand, type FlowMod, type Message, OFP_NO_BUFFER, OFPP } from '../codec/index.js';
+import { type FlowMod, FlowModCommand, type Message, OFP_NO_BUFFER, OFPP } from '../codec/index.js';
 import { formatInstructions } from '../text/actions-format.js';
 import { parseFlow, toFlowMod } from '../text/flow-parse.js';
 import { formatMatch } from '../text/match-format.js';

@@ -24,8 +24,12 @@ export class CliError extends Error {
   }
 }
 
-/** The process's real streams. */
+/** The process's real streams; a closed stdout (ofctl-ts ... | head) ends quietly. */
 export function processIo(): Io {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   return {
     out: (s) => {
       process.stdout.write(s);

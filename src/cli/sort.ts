@@ -1,7 +1,7 @@
 /**
  * --sort and --rsort for dump-flows (ovs-ofctl's compare_flows): by priority, or by a
- * field's value; flows that do not match on the field sort last in either direction.
- * The sort is stable, so flows that compare equal keep the switch's order.
+ * field's value; flows that do not match on the field sort last in either direction,
+ * and ties go to the higher priority (then the switch's order), as ovs-ofctl prints them.
  */
 import type { FlowStats } from '../codec/index.js';
 import { fieldValue, prereqOk, textField } from '../text/fields.js';
@@ -13,7 +13,9 @@ import { CliError } from './io.js';
 export function checkSortKeys(keys: readonly SortKey[]): void {
   for (const k of keys) {
     if (k.field !== undefined && !textField(k.field)) {
-      throw new CliError(`${k.field}: unknown field name (use a match field such as in_port or nw_src)`);
+      throw new CliError(
+        `${k.field}: unknown field name (use a match field such as in_port or nw_src)`,
+      );
     }
   }
 }
@@ -41,7 +43,8 @@ export function sortFlows(flows: readonly FlowStats[], keys: readonly SortKey[])
         return missing || !k.descending ? c : -c;
       }
     }
-    return x.i - y.i;
+    // ovs-ofctl breaks the remaining ties by descending priority.
+    return y.f.priority - x.f.priority || x.i - y.i;
   });
   return decorated.map((d) => d.f);
 }

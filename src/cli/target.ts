@@ -32,7 +32,9 @@ function parseTcp(rest: string, name: string): Target {
   } else {
     const parts = rest.split(':');
     if (parts.length > 2 || parts[0] === '') {
-      throw new CliError(`${name}: expected tcp:HOST[:PORT] (IPv6 hosts in brackets: tcp:[::1]:6653)`);
+      throw new CliError(
+        `${name}: expected tcp:HOST[:PORT] (IPv6 hosts in brackets: tcp:[::1]:6653)`,
+      );
     }
     host = parts[0]!;
     if (parts[1] !== undefined) port = Number(parts[1]);
@@ -57,7 +59,9 @@ export function resolveTarget(
     );
   }
   if (arg.includes(':')) {
-    throw new CliError(`${arg}: unknown connection method; use a bridge name, unix:PATH or tcp:HOST:PORT`);
+    throw new CliError(
+      `${arg}: unknown connection method; use a bridge name, unix:PATH or tcp:HOST:PORT`,
+    );
   }
   const rundir = env.OVS_RUNDIR || DEFAULT_RUNDIR;
   const mgmt = join(rundir, `${arg}.mgmt`);

@@ -390,12 +390,24 @@ export function encodeInto(w: Writer, m: Message): void {
   w.patchU16(start + 2, len);
 }
 
-// One scratch writer for encodeMessage: it copies out before returning and never re-enters.
-const shared = new Writer(4096);
+/**
+ * encodeMessage writes each message straight into the unused tail of a slab and returns
+ * that slice: no copy, and no later call writes those bytes again (the slab is dropped
+ * for a fresh one once less than a maximum-size message fits), the scheme Node uses for
+ * small Buffers. A kept message keeps its slab alive, as a pooled Buffer does.
+ */
+const SLAB_BYTES = 256 * 1024;
+let slab = new Writer(SLAB_BYTES);
 
-/** Encodes one message to a new Buffer. */
+/** Encodes one message to a Buffer of its own. */
 export function encodeMessage(m: Message): Buffer {
-  shared.pos = 0;
-  encodeInto(shared, m);
-  return shared.take();
+  if (slab.buf.length - slab.pos <= 0xffff) slab = new Writer(SLAB_BYTES);
+  const start = slab.pos;
+  try {
+    encodeInto(slab, m);
+  } catch (e) {
+    slab.pos = start;
+    throw e;
+  }
+  return slab.buf.subarray(start, slab.pos);
 }

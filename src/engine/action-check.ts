@@ -20,6 +20,7 @@ import {
   type OxmEntry,
   type OxmName,
 } from '../codec/index.js';
+import { asActionSet } from './action-set.js';
 import { SETTABLE } from './packet-set-field.js';
 import { OFPP_MAX } from './ports.js';
 
@@ -259,7 +260,8 @@ export function checkInstructions(
         break;
       }
       case 'write_actions': {
-        const e = checkActions(ins.actions, ctx, { facts: copyFacts(facts) });
+        // The set runs in its own order (push before set_field), so check it in that order.
+        const e = checkActions(asActionSet(ins.actions), ctx, { facts: copyFacts(facts) });
         if (e) return e;
         break;
       }

@@ -146,9 +146,9 @@ export class Subtable<T> {
     this.filterIds = Int32Array.from(js.map((j) => filter.acquire(words[j]!, mask[words[j]!]!)));
     this.stride = 1 + this.n;
     this.masked = new Int32Array(this.n);
-    this.capMask = 7;
-    this.recs = new Int32Array(8 * this.stride);
-    this.heads = new Array(8).fill(undefined);
+    this.capMask = 15;
+    this.recs = new Int32Array(16 * this.stride);
+    this.heads = new Array(16).fill(undefined);
   }
 
   /** The best rule whose masked key equals `key`'s, or undefined. The hot path. */
@@ -330,11 +330,12 @@ export class Subtable<T> {
     this.recs = new Int32Array(size * stride);
     this.heads = new Array(size).fill(undefined);
     this.capMask = size - 1;
+    const recs = this.recs;
     for (let s = 0; s < oldSize; s++) {
       const h = old[s * stride]!;
       if (h === 0) continue;
       const to = this.emptySlot(h);
-      this.recs.set(old.subarray(s * stride, (s + 1) * stride), to * stride);
+      for (let j = 0; j < stride; j++) recs[to * stride + j] = old[s * stride + j]!;
       this.heads[to] = oldHeads[s];
       this.relink(to);
     }
@@ -512,7 +513,10 @@ export class Classifier<T> {
         let disjoint = false;
         for (let j = 0; j < st.n && !disjoint; j++) {
           const w = st.words[j]!;
-          if (((st.nodeWord(node, j) ^ match.value[w]!) & match.mask[w]!) >>> 0 !== 0) {
+          if (
+            ((st.nodeWord(node, j) ^ match.value[w]!) & match.mask[w]! & st.wmask[j]!) >>> 0 !==
+            0
+          ) {
             disjoint = true;
           }
         }

@@ -72,9 +72,13 @@ function normalAction(a: Action): string {
   return `${type}(${args})`;
 }
 
-/** Instructions in normal form, as text. */
+/**
+ * Instructions in normal form, as text: execution order, and without apply-actions or
+ * write-actions that hold no action (they do nothing; Open vSwitch does not report them).
+ */
 export function normalInstructions(list: readonly Instruction[]): string {
   return executionOrder(list)
+    .filter((i) => !((i.type === 'apply_actions' || i.type === 'write_actions') && i.actions.length === 0))
     .map((i) => {
       switch (i.type) {
         case 'apply_actions':

@@ -254,7 +254,10 @@ function flowHash(p: Packet): number {
   let h = 0x811c9dc5;
   h = Math.imul(h ^ p.key[W.IN_PORT]!, 0x01000193);
   for (let i = W.DL_DST; i < KEY_WORDS; i++) h = Math.imul(h ^ p.key[i]!, 0x01000193);
-  return (h ^ (h >>> 15)) >>> 0;
+  // FNV leaves the low bits weak: finish with murmur3's avalanche.
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 function bucketLive(g: GroupEntry, i: number, env: ExecEnv, depth: number): boolean {

@@ -164,13 +164,13 @@ export function readKeyField(key: Uint32Array, name: OxmName): OxmValue {
   if (f.big) {
     let v = 0n;
     for (const part of f.parts) {
-      v |= BigInt((key[part.word]! >>> part.shift) & low(part.bits)) << BigInt(part.offset);
+      v |= BigInt(((key[part.word]! >>> part.shift) & low(part.bits)) >>> 0) << BigInt(part.offset);
     }
     return v;
   }
   let v = 0;
   for (const part of f.parts) {
-    v += ((key[part.word]! >>> part.shift) & low(part.bits)) * 2 ** part.offset;
+    v += (((key[part.word]! >>> part.shift) & low(part.bits)) >>> 0) * 2 ** part.offset;
   }
   return v;
 }

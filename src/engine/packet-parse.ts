@@ -190,9 +190,10 @@ function parseIpv4(b: Uint8Array, o: number, key: Uint32Array, l: PacketLayout):
   if (o + 20 > b.length || b[o]! >> 4 !== 4) return;
   const ihl = (b[o]! & 0x0f) * 4;
   const total = u16(b, o + 2);
-  if (ihl < 20 || total < ihl || o + ihl > b.length) return;
+  // As Open vSwitch: a total length past the frame makes the L3 header unusable.
+  if (ihl < 20 || total < ihl || o + total > b.length) return;
   l.l3 = o;
-  l.l3End = Math.min(o + total, b.length);
+  l.l3End = o + total;
   const tos = b[o + 1]!;
   const proto = b[o + 9]!;
   l.ipProto = proto;
@@ -217,8 +218,10 @@ const EXT_BIT: Readonly<Record<number, number>> = {
 
 function parseIpv6(b: Uint8Array, o: number, key: Uint32Array, l: PacketLayout): void {
   if (o + 40 > b.length || b[o]! >> 4 !== 6) return;
+  // As Open vSwitch: a payload length past the frame makes the header unusable.
+  if (o + 40 + u16(b, o + 4) > b.length) return;
   l.l3 = o;
-  l.l3End = Math.min(o + 40 + u16(b, o + 4), b.length);
+  l.l3End = o + 40 + u16(b, o + 4);
   const vtf = u32(b, o);
   const tclass = (vtf >>> 20) & 0xff;
   key[W.IPV6_FLABEL] = vtf & 0xfffff;

@@ -20,8 +20,16 @@ function portText(port: number, fmt: TraceFormatter): string {
   return fmt.actions([{ type: 'output', port, maxLen: 0xffff }]).replace(/^output:/, '');
 }
 
+/** Packet fields as a flow, leaving out metadata 0 and an in_phy_port equal to in_port. */
 function fieldsText(fields: readonly OxmBasic[], fmt: TraceFormatter): string {
-  return fmt.match(fields.filter((f) => !(f.field === 'metadata' && f.value === 0n)));
+  const inPort = fields.find((f) => f.field === 'in_port')?.value;
+  return fmt.match(
+    fields.filter(
+      (f) =>
+        !(f.field === 'metadata' && f.value === 0n) &&
+        !(f.field === 'in_phy_port' && f.value === inPort),
+    ),
+  );
 }
 
 /** Renders a pipeline result (from SwitchModel.process) as ofproto/trace-like text. */

@@ -1,9 +1,9 @@
 /**
  * The app host: creates the apps at start, gives each one a Datapath handle per switch,
  * and delivers events to them in load order. A handler that throws or rejects is
- * logged (rate-limited per app) with the app, the event and the dpid, and nothing else
- * happens: the connection and the other apps carry on. See app.ts for the ordering
- * guarantees an app can rely on.
+ * logged (rate-limited per app and event) with the app, the event and the dpid, and
+ * nothing else happens: the connection and the other apps carry on. See app.ts for the
+ * ordering guarantees an app can rely on.
  */
 import type { FlowRemoved, Message, PacketIn, PortStatus } from '../codec/index.js';
 import type { AppContext, AppDefinition, AppHandlers, HandlerResult } from './app.js';
@@ -11,7 +11,7 @@ import type { Connection } from './connection.js';
 import { DatapathHandle } from './datapath.js';
 import type { OpenFlowError } from './errors.js';
 import type { Logger } from './log.js';
-import { RateLimiter } from './rate-limit.js';
+import { WarnLimiter } from './warn-limit.js';
 
 /** An app to run: its definition and its validated configuration. */
 export interface AppInstance {
@@ -25,7 +25,8 @@ interface RunningApp {
   readonly handlers: AppHandlers;
   readonly log: Logger;
   readonly datapaths: Map<bigint, DatapathHandle>;
-  readonly failures: RateLimiter;
+  /** Failures logged per event: a flood in one handler does not hide another's. */
+  readonly failures: WarnLimiter;
 }
 
 type EventName = keyof AppHandlers;
@@ -59,7 +60,7 @@ export class AppHost {
         handlers,
         log,
         datapaths,
-        failures: new RateLimiter(5_000, 5),
+        failures: new WarnLimiter(5_000, 5),
       };
     });
   }
@@ -203,7 +204,7 @@ export class AppHost {
   }
 
   private failed(app: RunningApp, h: DatapathHandle | undefined, event: string, e: unknown): void {
-    const dropped = app.failures.take();
+    const dropped = app.failures.take(event);
     if (dropped === undefined) return;
     const log = h?.log ?? app.log;
     const also = dropped > 0 ? ` (${dropped} more failures suppressed)` : '';

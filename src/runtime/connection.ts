@@ -54,6 +54,8 @@ export interface ConnectionOptions {
   readonly handshakeTimeoutMs: number;
   readonly outputSoftLimit: number;
   readonly outputHardLimit: number;
+  /** Cap on the bytes of one multipart reply (default pending.ts MAX_REPLY_BYTES). */
+  readonly maxReplyBytes?: number | undefined;
 }
 
 /** What the connection reports to its owner (the controller). */
@@ -99,7 +101,7 @@ export class Connection {
 
   private readonly framer = new Framer();
   private readonly outbox: Outbox;
-  private readonly pending = new PendingRequests();
+  private readonly pending: PendingRequests;
   private readonly keepalive: Keepalive;
   /** One warning per kind of peer mistake per 10 s (see warn-limit.ts). */
   private readonly warnLimit = new WarnLimiter(10_000, 1);
@@ -117,6 +119,7 @@ export class Connection {
     this.peer =
       socket.remoteAddress !== undefined ? `${socket.remoteAddress}:${socket.remotePort}` : 'unix';
     this.log = rootLog.child({ peer: this.peer });
+    this.pending = new PendingRequests(opts.maxReplyBytes);
     this.outbox = new Outbox(
       socket,
       {
@@ -178,8 +181,8 @@ export class Connection {
    */
   send(m: Message, owner = -1): void {
     if (this.state === 'closed') return;
-    if (m.type === 'flow_mod') this.beforeFlowMod(m);
-    this.outbox.append(m);
+    if (m.type !== 'flow_mod') this.outbox.append(m);
+    else this.sendFlowMod(m);
     const slot = m.xid & (OWNER_RING - 1);
     this.ownerXid[slot] = m.xid;
     this.ownerApp[slot] = owner;
@@ -195,9 +198,16 @@ export class Connection {
       return Promise.reject(new ConnectionClosedError(this.closeReason ?? 'closed'));
     }
     const msg = m as Message;
-    const reply = this.pending.add(msg.xid, msg.type as T, timeoutMs);
-    this.send(msg, owner);
-    return reply;
+    try {
+      this.send(msg, owner);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    // No reply can be read before this returns; a send that overflowed has closed us.
+    if (this.isClosed()) {
+      return Promise.reject(new ConnectionClosedError(this.closeReason ?? 'closed'));
+    }
+    return this.pending.add(msg.xid, msg.type as T, timeoutMs);
   }
 
   /**
@@ -229,13 +239,17 @@ export class Connection {
     this.events.closed(this, reason, wasReady);
   }
 
-  /** Deletes before adds: a barrier goes between a DELETE and a following ADD/MODIFY. */
-  private beforeFlowMod(m: FlowMod): void {
+  /**
+   * Deletes before adds: a barrier goes between a DELETE and a following ADD/MODIFY.
+   * The flow model sees the FLOW_MOD once it is encoded (an app's unencodable one throws).
+   */
+  private sendFlowMod(m: FlowMod): void {
     const isDelete =
       m.command === FlowModCommand.DELETE || m.command === FlowModCommand.DELETE_STRICT;
     if (!isDelete && this.lastFlowModDeleted) {
       this.outbox.append({ type: 'barrier_request', xid: this.nextXid() });
     }
+    this.outbox.append(m);
     this.lastFlowModDeleted = isDelete;
     this.model?.applyFlowMod(m);
   }
@@ -303,7 +317,7 @@ export class Connection {
       case 'queue_get_config_reply':
       case 'role_reply':
       case 'get_async_reply':
-        if (!this.pending.settle(m)) this.unsolicited(m);
+        if (!this.pending.settle(m, end - start)) this.unsolicited(m);
         return;
       case 'experimenter':
         return this.unsolicited(m);
@@ -387,6 +401,7 @@ export class Connection {
     if (this.state !== 'ready') return;
     if (m.reason === OFPPR_DELETE) this.ports.delete(m.port.portNo);
     else this.ports.set(m.port.portNo, m.port);
+    this.model?.applyPortStatus?.(m);
     this.events.portStatus(this, m);
   }
 

@@ -108,7 +108,7 @@ export class Controller {
     const old = this.registry.add(c);
     if (old) old.close(`replaced by a new connection from ${c.peer}`);
     const f = c.features!;
-    c.model = this.opts.flowModel?.({ dpid: f.datapathId, nTables: f.nTables });
+    c.model = this.opts.flowModel?.({ dpid: f.datapathId, nTables: f.nTables, ports: c.ports });
     c.log.info({ ports: c.ports.size, tables: f.nTables }, 'switch up');
     void this.host.switchUp(c);
   }
@@ -120,7 +120,7 @@ export class Controller {
       return;
     }
     this.registry.remove(c);
-    c.log.info({ reason }, 'switch down');
+    c.log.info({ reason, ...c.stats, writes: c.writes }, 'switch down');
     this.host.switchDown(c, reason);
   }
 

@@ -74,6 +74,18 @@ export class RequestTimeoutError extends Error {
   }
 }
 
+/** A multipart reply grew past the limit before its last part: the request fails. */
+export class ReplyTooLargeError extends Error {
+  constructor(
+    readonly requestType: string,
+    readonly xid: number,
+    readonly limit: number,
+  ) {
+    super(`reply to ${requestType} (xid ${xid}) passed ${limit} bytes before its last part`);
+    this.name = 'ReplyTooLargeError';
+  }
+}
+
 /** The connection went away (closed, replaced, shut down) before a reply came. */
 export class ConnectionClosedError extends Error {
   constructor(readonly reason: string) {

@@ -4,9 +4,10 @@
  * FLOW_MOD it sends (all sends go through one function, Connection.send) and every
  * FLOW_REMOVED the switch reports, and can compare what the model believes is installed
  * with the switch's real flow stats. Without a factory there is no model and nothing
- * is tracked.
+ * is tracked. engine-model.ts puts the engine's SwitchModel behind this seam.
  */
-import type { FlowMod, FlowRemoved, FlowStats, Instruction, Match } from '../codec/index.js';
+import type { FlowMod, FlowRemoved, FlowStats, Match, Port, PortStatus } from '../codec/index.js';
+import { normalInstructions, normalMatch } from '../engine/index.js';
 
 /** What the runtime needs from a model of one switch's flow tables. */
 export interface FlowModel {
@@ -14,6 +15,8 @@ export interface FlowModel {
   applyFlowMod(fm: FlowMod): void;
   /** Applies a FLOW_REMOVED the switch reported. */
   applyFlowRemoved(fr: FlowRemoved): void;
+  /** Applies a PORT_STATUS the switch reported (ports matter for FLOOD and ALL). */
+  applyPortStatus?(ps: PortStatus): void;
   /** The flows the model believes are installed (counters need not be meaningful). */
   flows(): readonly FlowStats[];
 }
@@ -21,6 +24,8 @@ export interface FlowModel {
 export interface FlowModelInfo {
   readonly dpid: bigint;
   readonly nTables: number;
+  /** The switch's ports at connect (PORT_DESC). */
+  readonly ports: ReadonlyMap<number, Port>;
 }
 
 export type FlowModelFactory = (info: FlowModelInfo) => FlowModel;
@@ -43,8 +48,9 @@ export interface FlowComparison {
 }
 
 /**
- * Compares two flow lists by identity (table, priority, match with fields in any order)
- * and then by content (cookie, instructions). Counters and timers are ignored.
+ * Compares two flow lists by identity (table, priority, match in the engine's normal
+ * form: field order, full masks and zero masks do not matter) and then by content
+ * (cookie, instructions in execution order). Counters and timers are ignored.
  */
 export function compareFlows(
   model: readonly FlowStats[],
@@ -62,7 +68,10 @@ export function compareFlows(
       continue;
     }
     byKey.delete(key);
-    if (m.cookie !== a.cookie || canon(m.instructions) !== canon(a.instructions)) {
+    if (
+      m.cookie !== a.cookie ||
+      normalInstructions(m.instructions) !== normalInstructions(a.instructions)
+    ) {
       different.push({ key, model: m, actual: a });
     }
   }
@@ -75,20 +84,11 @@ export function compareFlows(
   };
 }
 
-/** `table/priority/match` with the match fields sorted, so field order does not matter. */
+/** `table/priority/match`, the match in normal form. */
 export function flowIdentity(f: {
   readonly tableId: number;
   readonly priority: number;
   readonly match: Match;
 }): string {
-  const fields = f.match.map((e) => canon(e)).sort();
-  return `${f.tableId}/${f.priority}/${fields.join(',')}`;
-}
-
-function canon(v: Match[number] | readonly Instruction[]): string {
-  return JSON.stringify(v, (_k, x: unknown) => {
-    if (typeof x === 'bigint') return `${x}n`;
-    if (x instanceof Uint8Array) return Buffer.from(x).toString('hex');
-    return x;
-  });
+  return `${f.tableId}/${f.priority}/${normalMatch(f.match)}`;
 }

@@ -6,6 +6,7 @@ export * from './config.js';
 export * from './connection.js';
 export * from './controller.js';
 export * from './datapath.js';
+export * from './engine-model.js';
 export * from './errors.js';
 export * from './exposure.js';
 export * from './flow-model.js';

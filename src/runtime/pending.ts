@@ -6,7 +6,7 @@
  * clock), and with ConnectionClosedError when the connection goes away.
  */
 import type { Message, MessageOf, MessageType, MultipartReplyBody } from '../codec/index.js';
-import { OpenFlowError, RequestTimeoutError } from './errors.js';
+import { OpenFlowError, ReplyTooLargeError, RequestTimeoutError } from './errors.js';
 import { mergeMultipart, OFPMPF_REPLY_MORE } from './multipart.js';
 
 /** Every request type a switch answers, and the type of the answer. */
@@ -35,11 +35,18 @@ interface Pending {
   readonly reject: (e: Error) => void;
   readonly timer: NodeJS.Timeout;
   parts: MultipartReplyBody[] | undefined;
+  /** Wire bytes of the parts so far. */
+  bytes: number;
 }
+
+/** Default cap on one multipart reply: a switch that never sends the last part is cut off. */
+export const MAX_REPLY_BYTES = 256 * 1024 * 1024;
 
 export class PendingRequests {
   private next = 1;
   private readonly table = new Map<number, Pending>();
+
+  constructor(private readonly maxReplyBytes = MAX_REPLY_BYTES) {}
 
   /** Requests still waiting. */
   get size(): number {
@@ -73,15 +80,17 @@ export class PendingRequests {
         reject,
         timer,
         parts: undefined,
+        bytes: 0,
       });
     });
   }
 
   /**
    * Offers a message from the switch. Returns true when it answered a pending request
-   * (a reply of the expected type, or an OFPT_ERROR with the request's xid).
+   * (a reply of the expected type, or an OFPT_ERROR with the request's xid). `wireBytes`
+   * (the message's length) counts toward the cap on a multipart reply's parts.
    */
-  settle(m: Message): boolean {
+  settle(m: Message, wireBytes = 0): boolean {
     const p = this.table.get(m.xid);
     if (!p) return false;
     if (m.type === 'error') {
@@ -93,6 +102,12 @@ export class PendingRequests {
     if (m.type === 'multipart_reply') {
       if (p.parts === undefined) p.parts = [];
       p.parts.push(m.body);
+      p.bytes += wireBytes;
+      if (p.bytes > this.maxReplyBytes) {
+        this.finish(m.xid, p);
+        p.reject(new ReplyTooLargeError(p.requestType, m.xid, this.maxReplyBytes));
+        return true;
+      }
       if (m.flags & OFPMPF_REPLY_MORE) {
         p.timer.refresh();
         return true;

@@ -117,7 +117,9 @@ const setField = (field: OxmEntry): Action => ({ type: 'set_field', field });
 function fieldEntry(a: Extract<Ofpact, { k: 'set_field' }>): OxmEntry {
   const t = a.field.set;
   if ('oxm' in t) {
-    const isBig = ['metadata', 'tunnel_id', 'ipv6_src', 'ipv6_dst', 'ipv6_nd_target'].includes(t.oxm);
+    const isBig = ['metadata', 'tunnel_id', 'ipv6_src', 'ipv6_dst', 'ipv6_nd_target'].includes(
+      t.oxm,
+    );
     return { field: t.oxm, value: isBig ? a.value : Number(a.value) };
   }
   if ('nxmClass' in t) {
@@ -133,7 +135,9 @@ function fieldEntry(a: Extract<Ofpact, { k: 'set_field' }>): OxmEntry {
   return fail(`${a.field.name} is read-only`);
 }
 
-const L4_FIELDS: Readonly<Record<number, readonly ['tcp_src' | 'udp_src' | 'sctp_src', 'tcp_dst' | 'udp_dst' | 'sctp_dst']>> = {
+const L4_FIELDS: Readonly<
+  Record<number, readonly ['tcp_src' | 'udp_src' | 'sctp_src', 'tcp_dst' | 'udp_dst' | 'sctp_dst']>
+> = {
   [IPPROTO.TCP]: ['tcp_src', 'tcp_dst'],
   [IPPROTO.UDP]: ['udp_src', 'udp_dst'],
   [IPPROTO.SCTP]: ['sctp_src', 'sctp_dst'],

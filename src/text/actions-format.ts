@@ -4,13 +4,7 @@
  * `set_field:VALUE->FIELD` with Open vSwitch's field names and value syntax, reserved
  * ports by name, "drop" for nothing at all.
  */
-import {
-  type Action,
-  assertNever,
-  type Instruction,
-  OFPP,
-  type OxmEntry,
-} from '../codec/index.js';
+import { type Action, assertNever, type Instruction, OFPP, type OxmEntry } from '../codec/index.js';
 import { fieldForEntry, type TextField } from './fields.js';
 import { formatPort, type PortMap } from './ports.js';
 import { formatIpv4, formatIpv6, formatMac, hex, hexPad } from './values.js';

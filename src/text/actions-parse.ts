@@ -9,13 +9,7 @@ import { parseFieldValue } from './match-parse.js';
 import { INSTRUCTION_ORDER, type InstructionName, instructionOf, type Ofpact } from './ofpact.js';
 import { type PortMap, parsePortOrUndef } from './ports.js';
 import { parseKeyValues } from './tokenize.js';
-import {
-  fail,
-  parseIpv4OrUndef,
-  parseMacOrUndef,
-  parseNumeric,
-  parseSmall,
-} from './values.js';
+import { fail, parseIpv4OrUndef, parseMacOrUndef, parseNumeric, parseSmall } from './values.js';
 
 export interface ActionParseContext {
   readonly ports?: PortMap | undefined;
@@ -88,7 +82,11 @@ function parseOne(key: string, value: string, ctx: ActionParseContext): Ofpact |
     case 'drop':
       return undefined;
     case 'output':
-      return { k: 'output', port: port(value, ctx, (s) => `${s}: output to unknown port`), maxLen: 0 };
+      return {
+        k: 'output',
+        port: port(value, ctx, (s) => `${s}: output to unknown port`),
+        maxLen: 0,
+      };
     case 'controller':
       return parseController(value);
     case 'group':
@@ -145,7 +143,11 @@ function parseOne(key: string, value: string, ctx: ActionParseContext): Ofpact |
     case 'mod_tp_src':
     case 'mod_tp_dst': {
       const dst = k === 'mod_tp_dst';
-      return { k: 'set_l4', dst, port: parseSmall(value, 16, dst ? 'destination port' : 'source port') };
+      return {
+        k: 'set_l4',
+        dst,
+        port: parseSmall(value, 16, dst ? 'destination port' : 'source port'),
+      };
     }
     case 'dec_ttl':
       if (value !== '') {

@@ -119,9 +119,7 @@ export const TEXT_FIELDS: readonly TextField[] = [
     om.set('ipv6_label', v & allOnes(20), m & allOnes(20)),
   ),
   field('nw_proto', ['ip_proto'], 1, 'dec', false, 'ip', RO, store('nw_proto')),
-  field('nw_tos', [], 1, 'dec', false, 'ip', nxm(0, 5), (om, v) =>
-    om.setTosBits(0xfc, Number(v)),
-  ),
+  field('nw_tos', [], 1, 'dec', false, 'ip', nxm(0, 5), (om, v) => om.setTosBits(0xfc, Number(v))),
   field('ip_dscp', [], 1, 'dec', false, 'ip', oxm('ip_dscp'), (om, v) =>
     om.setTosBits(0xfc, Number(v) << 2),
   ),

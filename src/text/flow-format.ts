@@ -57,7 +57,8 @@ export function formatFlowMod(fm: FlowMod, ports?: PortMap): string {
   if (!s.endsWith(' ')) s += ' ';
   const add = fm.command === 0;
   const newCookie = add ? fm.cookie : (1n << 64n) - 1n;
-  if (newCookie !== 0n && newCookie !== (1n << 64n) - 1n) s += `cookie:0x${newCookie.toString(16)} `;
+  if (newCookie !== 0n && newCookie !== (1n << 64n) - 1n)
+    s += `cookie:0x${newCookie.toString(16)} `;
   if (fm.cookieMask !== 0n && !add) {
     s += `cookie:0x${fm.cookie.toString(16)}/0x${fm.cookieMask.toString(16)} `;
   }

@@ -12,7 +12,7 @@ import {
   OFP_NO_BUFFER,
   OFPP,
 } from '../codec/index.js';
-import { encodeInstructions, checkOfpacts } from './actions-encode.js';
+import { checkOfpacts, encodeInstructions } from './actions-encode.js';
 import { parseActionList, parseTable } from './actions-parse.js';
 import { formatMatch } from './match-format.js';
 import { applyField, applyProtocol } from './match-parse.js';
@@ -84,7 +84,11 @@ export function splitCommand(text: string): { command: number; rest: string } {
 }
 
 /** parse_ofp_str for one flow. */
-export function parseFlow(text: string, command: FlowCommand, opts: FlowParseOptions = {}): ParsedFlow {
+export function parseFlow(
+  text: string,
+  command: FlowCommand,
+  opts: FlowParseOptions = {},
+): ParsedFlow {
   const isFilter = command === 'filter';
   const del = command === FlowModCommand.DELETE || command === FlowModCommand.DELETE_STRICT;
   const add = command === FlowModCommand.ADD;

@@ -36,7 +36,8 @@ function parseBucket(text: string, groupType: number, ctx: ActionParseContext): 
     if (k === 'weight') weight = parseSmall(value, 16, 'weight');
     else if (k === 'watch_port') {
       const p = parsePortOrUndef(value, ctx.ports);
-      if (!p || (p.port >= 0xffffff00 && p.port !== OFPP.LOCAL)) fail(`${value}: invalid watch_port`);
+      if (!p || (p.port >= 0xffffff00 && p.port !== OFPP.LOCAL))
+        fail(`${value}: invalid watch_port`);
       watchPort = p.port;
     } else if (k === 'watch_group') {
       watchGroup = Number(parseNumeric(value, 32));
@@ -52,7 +53,11 @@ function parseBucket(text: string, groupType: number, ctx: ActionParseContext): 
 }
 
 /** parse_ofp_group_mod_str for OpenFlow 1.3: ADD, MODIFY or DELETE. */
-export function parseGroupMod(text: string, command: number, ctx: ActionParseContext = {}): GroupMod {
+export function parseGroupMod(
+  text: string,
+  command: number,
+  ctx: ActionParseContext = {},
+): GroupMod {
   const base = { type: 'group_mod' as const, xid: 0, command };
   if (command === GroupModCommand.DELETE && text.trim() === '') {
     return { ...base, groupType: 0, groupId: OFPG_ALL, buckets: [] };
@@ -124,7 +129,8 @@ export function formatGroupMod(m: GroupMod, ports?: PortMap): string {
 
 export function formatGroupStats(g: GroupStats): string {
   let s = `group_id=${g.groupId}`;
-  if (g.durationSec !== 0xffffffff) s += `,duration=${formatDuration(g.durationSec, g.durationNsec)}`;
+  if (g.durationSec !== 0xffffffff)
+    s += `,duration=${formatDuration(g.durationSec, g.durationNsec)}`;
   s += `,ref_count=${g.refCount},packet_count=${g.packetCount},byte_count=${g.byteCount}`;
   g.bucketStats.forEach((b, i) => {
     if (b.packetCount !== (1n << 64n) - 1n) {

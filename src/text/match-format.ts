@@ -16,13 +16,7 @@ import {
   VLAN_VID_MASK,
 } from './ovs-match.js';
 import { formatPort, type PortMap } from './ports.js';
-import {
-  formatIpv4Masked,
-  formatIpv6Masked,
-  formatMacMasked,
-  hex,
-  hexPad,
-} from './values.js';
+import { formatIpv4Masked, formatIpv6Masked, formatMacMasked, hex, hexPad } from './values.js';
 
 export const OFP_DEFAULT_PRIORITY = 0x8000;
 
@@ -116,13 +110,69 @@ function rawText(r: OxmRaw): string {
   return `oxm(0x${hexPad(r.oxmClass, 4)}:${r.oxmField})=${value}${mask},`;
 }
 
+/** Nicira extension fields ovs-ofctl prints by name (NXM class 1). */
+const NX_PKT_MARK = 33;
+const NX_CONJ_ID = 37;
+const NX_CT_STATE = 105;
+const NX_TUN_SRC = 31;
+const NX_TUN_DST = 32;
+const NX_PRINTED = new Set([NX_PKT_MARK, NX_CONJ_ID, NX_CT_STATE, NX_TUN_SRC, NX_TUN_DST]);
+const CT_STATE_BITS = ['new', 'est', 'rel', 'rpl', 'inv', 'trk', 'snat', 'dnat'];
+
+function nx(om: OvsMatch, field: number): { v: bigint; m: bigint; bits: number } | undefined {
+  const r = om.raw.find((e) => e.oxmClass === 1 && e.oxmField === field);
+  if (!r) return undefined;
+  const half = r.hasMask ? r.payload.length / 2 : r.payload.length;
+  const big = (b: Uint8Array) => BigInt(`0x${Buffer.from(b).toString('hex') || '0'}`);
+  const v = big(r.payload.subarray(0, half));
+  const m = r.hasMask ? big(r.payload.subarray(half)) : allOnes(half * 8);
+  return { v, m, bits: half * 8 };
+}
+
+/** format_uint32_masked: "%#x" with "/%#x" unless exact. */
+function u32Masked(name: string, x: { v: bigint; m: bigint; bits: number } | undefined): string {
+  if (!x) return '';
+  return x.m === allOnes(x.bits) ? `${name}=${hex(x.v)},` : `${name}=${hex(x.v)}/${hex(x.m)},`;
+}
+
+function ctState(x: { v: bigint; m: bigint; bits: number } | undefined): string {
+  if (!x) return '';
+  const v = Number(x.v);
+  const m = Number(x.m);
+  if ((m & 0xff) === 0xff) {
+    const names = CT_STATE_BITS.filter((_, i) => v & (1 << i));
+    return `ct_state=${names.length ? names.join('|') : '0'},`;
+  }
+  let s = 'ct_state=';
+  for (let i = 0; i < 32; i++) {
+    if (m & (1 << i)) s += `${v & (1 << i) ? '+' : '-'}${CT_STATE_BITS[i] ?? '[Unknown]'}`;
+  }
+  return `${s},`;
+}
+
 /** match_format: the match text, with "priority=N," first when N is not 32768. */
-export function formatMatch(om: OvsMatch, priority = OFP_DEFAULT_PRIORITY, ports?: PortMap): string {
+export function formatMatch(
+  om: OvsMatch,
+  priority = OFP_DEFAULT_PRIORITY,
+  ports?: PortMap,
+): string {
   let s = '';
   if (priority !== OFP_DEFAULT_PRIORITY) s += `priority=${priority},`;
+  s += u32Masked('pkt_mark', nx(om, NX_PKT_MARK));
+  const conj = nx(om, NX_CONJ_ID);
+  if (conj) s += `conj_id=${conj.v},`;
+  s += ctState(nx(om, NX_CT_STATE));
   const sh = shorthand(om);
   if (sh.name) s += `${sh.name},`;
+  for (let i = 0; i < 16; i++) s += u32Masked(`reg${i}`, nx(om, i));
   s += be64Masked('tun_id', om.v.tun_id, om.m.tun_id);
+  for (const [name, field] of [
+    ['tun_src', NX_TUN_SRC],
+    ['tun_dst', NX_TUN_DST],
+  ] as const) {
+    const t = nx(om, field);
+    if (t) s += `${name}=${formatIpv4Masked(Number(t.v), Number(t.m))},`;
+  }
   s += be64Masked('metadata', om.v.metadata, om.m.metadata);
   if (om.has('in_port')) s += `in_port=${formatPort(om.num('in_port'), ports)},`;
   s += vlan(om);
@@ -137,9 +187,10 @@ export function formatMatch(om: OvsMatch, priority = OFP_DEFAULT_PRIORITY, ports
     if (om.has('ipv6_label')) {
       const lm = om.m.ipv6_label;
       const lv = hexPad(om.v.ipv6_label, 5);
-      s += lm === allOnes(32) || lm === allOnes(20)
-        ? `ipv6_label=0x${lv},`
-        : `ipv6_label=0x${lv}/0x${hexPad(lm, 5)},`;
+      s +=
+        lm === allOnes(32) || lm === allOnes(20)
+          ? `ipv6_label=0x${lv},`
+          : `ipv6_label=0x${lv}/0x${hexPad(lm, 5)},`;
     }
   } else if (isArp) {
     s += ip4('arp_spa', om, 'nw_src');
@@ -183,7 +234,10 @@ export function formatMatch(om: OvsMatch, priority = OFP_DEFAULT_PRIORITY, ports
     s += be16Masked('tp_dst', om.v.tp_dst, tpm('tp_dst'));
   }
   s += extensions(om);
-  for (const r of om.raw) s += rawText(r);
+  for (const r of om.raw) {
+    if (r.oxmClass === 1 && (NX_PRINTED.has(r.oxmField) || r.oxmField < 16)) continue;
+    s += rawText(r);
+  }
   return s.endsWith(',') ? s.slice(0, -1) : s;
 }
 
@@ -205,9 +259,10 @@ function extensions(om: OvsMatch): string {
       : `pbb_isid=${hex(om.v.pbb_isid)}/${hex(om.m.pbb_isid)},`;
   }
   if (om.has('ipv6_exthdr')) {
-    s += om.m.ipv6_exthdr === allOnes(FID_BITS.ipv6_exthdr)
-      ? `ipv6_exthdr=${hex(om.v.ipv6_exthdr)},`
-      : `ipv6_exthdr=${hex(om.v.ipv6_exthdr)}/${hex(om.m.ipv6_exthdr)},`;
+    s +=
+      om.m.ipv6_exthdr === allOnes(FID_BITS.ipv6_exthdr)
+        ? `ipv6_exthdr=${hex(om.v.ipv6_exthdr)},`
+        : `ipv6_exthdr=${hex(om.v.ipv6_exthdr)}/${hex(om.m.ipv6_exthdr)},`;
   }
   if (om.has('in_phy_port')) s += `in_phy_port=${om.v.in_phy_port},`;
   return s;

@@ -4,8 +4,9 @@
  * set eth_type and ip_proto. Errors read as ovs-ofctl's ("99999: value too large for
  * 2-byte field tcp_dst", "zz: invalid Ethernet address").
  */
-import { ETH_TYPE, IPPROTO, OvsMatch } from './ovs-match.js';
+
 import { type TextField, textField } from './fields.js';
+import { ETH_TYPE, IPPROTO, OvsMatch } from './ovs-match.js';
 import { type PortMap, parsePortOrUndef } from './ports.js';
 import {
   fail,
@@ -45,7 +46,7 @@ export function applyProtocol(om: OvsMatch, name: string): boolean {
 }
 
 /** parse_int_string: 0x-hex or decimal, into `bytes` bytes; 'range' when too large. */
-function parseInt(s: string, bytes: number): bigint | 'syntax' | 'range' {
+function parseIntField(s: string, bytes: number): bigint | 'syntax' | 'range' {
   let v: bigint;
   if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = BigInt(s);
   else if (/^[0-9]+$/.test(s)) v = BigInt(s);
@@ -56,14 +57,14 @@ function parseInt(s: string, bytes: number): bigint | 'syntax' | 'range' {
 function integer(f: TextField, s: string): { v: bigint; m: bigint } {
   const slash = s.indexOf('/');
   const vs = slash < 0 ? s : s.slice(0, slash);
-  const v = parseInt(vs, f.bytes);
+  const v = parseIntField(vs, f.bytes);
   const problem = (what: string, r: 'syntax' | 'range') =>
     r === 'range'
       ? fail(`${s}: ${what} too large for ${f.bytes}-byte field ${f.name}`)
       : fail(`${s}: bad syntax for ${f.name} ${what}`);
   if (typeof v === 'string') return problem('value', v);
   if (slash < 0) return { v, m: (1n << BigInt(f.bytes * 8)) - 1n };
-  const m = parseInt(s.slice(slash + 1), f.bytes);
+  const m = parseIntField(s.slice(slash + 1), f.bytes);
   if (typeof m === 'string') return problem('mask', m);
   return { v, m };
 }
@@ -116,9 +117,9 @@ export function parseFieldValue(
     }
   }
   const full = f.kind === 'mac' ? BigInt(MAC_ALL) : f.kind === 'ipv6' ? IPV6_ALL : undefined;
-  const all = full ?? (f.kind === 'port' || f.kind === 'port_oxm'
-    ? 0xffffffffn
-    : (1n << BigInt(f.bytes * 8)) - 1n);
+  const all =
+    full ??
+    (f.kind === 'port' || f.kind === 'port_oxm' ? 0xffffffffn : (1n << BigInt(f.bytes * 8)) - 1n);
   if (!f.maskable && r.m !== 0n && r.m !== all) fail(`${s}: invalid mask for field ${f.name}`);
   return r;
 }
@@ -148,7 +149,10 @@ export function applyField(
   } else {
     f.apply(om, v, m);
   }
-  if (f.prereq !== 'none' || ['eth_src', 'eth_dst', 'eth_type', 'vlan_tci', 'dl_vlan', 'vlan_vid'].includes(f.name)) {
+  if (
+    f.prereq !== 'none' ||
+    ['eth_src', 'eth_dst', 'eth_type', 'vlan_tci', 'dl_vlan', 'vlan_vid'].includes(f.name)
+  ) {
     om.ethernet = true;
   }
   return true;

@@ -51,7 +51,8 @@ function parseBands(text: string): MeterBand[] {
     const band = drafts[drafts.length - 1];
     if (name === 'type') {
       if (value === 'drop') drafts.push({ type: 1, rate: 0, burstSize: 0, precLevel: 0 });
-      else if (value === 'dscp_remark') drafts.push({ type: 2, rate: 0, burstSize: 0, precLevel: 0 });
+      else if (value === 'dscp_remark')
+        drafts.push({ type: 2, rate: 0, burstSize: 0, precLevel: 0 });
       else fail(`field ${name} unknown value ${value}`);
     } else if (!band) {
       fail("band must start with the 'type' keyword");

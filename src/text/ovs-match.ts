@@ -281,7 +281,13 @@ function applyOxm(om: OvsMatch, e: OxmEntry): void {
 }
 
 /** Builds one OXM entry; the mask is left out when it is all ones. */
-function oxm(field: OxmEntry['field'], v: bigint, m: bigint, bits: number, isBig: boolean): OxmEntry {
+function oxm(
+  field: OxmEntry['field'],
+  v: bigint,
+  m: bigint,
+  bits: number,
+  isBig: boolean,
+): OxmEntry {
   const full = m === allOnes(bits);
   const value = isBig ? v : Number(v);
   if (full) return { field, value } as OxmEntry;

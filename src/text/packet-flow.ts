@@ -27,18 +27,18 @@ export interface PacketFlow {
 }
 
 const TCP_FLAG_NAMES: Readonly<Record<number, string>> = {
-  0x001: 'fin',
-  0x002: 'syn',
-  0x004: 'rst',
-  0x008: 'psh',
-  0x010: 'ack',
-  0x020: 'urg',
-  0x040: 'ece',
-  0x080: 'cwr',
-  0x100: 'ns',
-  0x200: '[200]',
-  0x400: '[400]',
-  0x800: '[800]',
+  1: 'fin',
+  2: 'syn',
+  4: 'rst',
+  8: 'psh',
+  16: 'ack',
+  32: 'urg',
+  64: 'ece',
+  128: 'cwr',
+  256: 'ns',
+  512: '[200]',
+  1024: '[400]',
+  2048: '[800]',
 };
 
 /** format_flags for tcp_flags: names joined by '|', "0" for none. */

@@ -67,9 +67,9 @@ function quoteName(name: string): string {
   return JSON.stringify(name);
 }
 
-/** ofputil_format_port: the name from the map when there is one. */
+/** ofputil_format_port: the name from the map when there is one (reserved ports keep theirs). */
 export function formatPort(port: number, map?: PortMap): string {
-  const name = map?.name(port);
+  const name = port >= OFPP.IN_PORT ? undefined : map?.name(port);
   return name !== undefined ? quoteName(name) : portToString(port);
 }
 

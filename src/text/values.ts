@@ -59,7 +59,8 @@ export function parseSmall(s: string, bits: number, name: string): number {
 
 // --- Ethernet ---------------------------------------------------------------
 
-const MAC = /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/;
+const MAC =
+  /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/;
 
 export function parseMacOrUndef(s: string): number | undefined {
   const m = MAC.exec(s);
@@ -261,26 +262,22 @@ export function formatDuration(sec: number, nsec: number): string {
   return `${sec}.${String(nsec).padStart(9, '0').replace(/0+$/, '')}s`;
 }
 
-/** Bytes of `b` as OVS's hex dump (ovs_hex_dump): offset, 16 bytes, optional ASCII. */
+/** Bytes of `b` as OVS's hex dump (ds_put_hex_dump): offset, 16 bytes, optional ASCII. */
 export function hexDump(b: Uint8Array, ascii: boolean, startOffset = 0): string {
   let out = '';
   for (let off = 0; off < b.length; off += 16) {
     const row = b.subarray(off, off + 16);
-    let line = hexPad(startOffset + off, 8);
-    line += ' ';
-    for (let i = 0; i < 16; i++) {
-      if (i < row.length) line += `${i === 8 ? '-' : ' '}${hexPad(row[i]!, 2)}`;
-      else if (ascii) line += '   ';
-    }
+    let line = `${hexPad(startOffset + off, 8)}  `;
+    row.forEach((byte, i) => {
+      line += `${hexPad(byte, 2)}${i === 7 ? '-' : ' '}`;
+    });
     if (ascii) {
-      line += ' |';
-      for (let i = 0; i < 16; i++) {
-        if (i < row.length) {
-          const c = row[i]!;
-          line += c >= 32 && c < 127 ? String.fromCharCode(c) : '.';
-        } else line += ' ';
-      }
+      line += '   '.repeat(16 - row.length);
       line += '|';
+      for (const c of row) line += c >= 32 && c < 127 ? String.fromCharCode(c) : '.';
+      line += `${' '.repeat(16 - row.length)}|`;
+    } else {
+      line = line.replace(/ $/, '');
     }
     out += `${line}\n`;
   }

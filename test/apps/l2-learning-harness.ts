@@ -1,11 +1,13 @@
 /**
  * Test harness for the l2-learning app without a switch: real DatapathHandles over a
- * stub connection that records every message exactly as it would go on the wire, and
- * builders for Ethernet frames, PACKET_INs and PORT_STATUS messages.
+ * stub connection that records every message exactly as it would go on the wire,
+ * builders for Ethernet frames, PACKET_INs and PORT_STATUS messages, and a simulated
+ * switch that runs the app's flows in the engine's SwitchModel.
  */
 
 import l2, { L2_COOKIE } from '../../apps/l2-learning/index.js';
 import type { Message, PacketIn, Port, PortStatus } from '../../src/codec/index.js';
+import { SwitchModel } from '../../src/engine/index.js';
 import {
   type AppHandlers,
   type Connection,
@@ -118,4 +120,75 @@ export function packetIn(inPort: number, data: Uint8Array, cookie = L2_COOKIE): 
 /** OFPPR_ADD 0, DELETE 1, MODIFY 2. */
 export function portStatus(reason: number, p: Port): PortStatus {
   return { type: 'port_status', xid: 0, reason, port: p };
+}
+
+/**
+ * The app driving the engine's SwitchModel: flow-mods are applied to the model,
+ * packet-outs executed by it, and a frame's packet-ins delivered to the app, so a test
+ * can ask where a frame goes, whether by installed flows or through the controller.
+ */
+export class SimulatedSwitch {
+  readonly model: SwitchModel;
+  readonly fake: FakeDatapath;
+  /** Packet-ins the app has been given. */
+  packetIns = 0;
+
+  constructor(
+    readonly app: AppHandlers,
+    nPorts: number,
+    dpid = 1n,
+  ) {
+    this.fake = fakeDatapath(dpid, nPorts);
+    this.model = new SwitchModel({ nTables: 254, ports: [...this.fake.ports.keys()] });
+    app.switchUp!(this.fake.dp);
+    this.drain();
+  }
+
+  /** A frame arrives on `inPort`: the ports it leaves by, and whether the controller saw it. */
+  deliver(data: Uint8Array, inPort: number): { ports: number[]; viaController: boolean } {
+    const r = this.model.process(data, inPort);
+    const ports = r.outputs.map((o) => o.port);
+    for (const pi of r.packetIns) {
+      this.packetIns++;
+      this.app.packetIn!(this.fake.dp, {
+        type: 'packet_in',
+        xid: 0,
+        bufferId: 0xffffffff,
+        totalLen: pi.totalLen,
+        reason: pi.reason,
+        tableId: pi.tableId,
+        cookie: pi.cookie,
+        match: pi.match,
+        data: pi.data,
+      });
+      ports.push(...this.drain());
+    }
+    return { ports: ports.sort((a, b) => a - b), viaController: r.packetIns.length > 0 };
+  }
+
+  /** The port's link goes down (or comes back): the model and the app are told. */
+  setLink(portNo: number, up: boolean): void {
+    const state = up ? 0 : 1;
+    this.model.setPortState(portNo, up ? 4 : 1);
+    const p = port(portNo, state);
+    this.fake.ports.set(portNo, p);
+    this.app.portStatus!(this.fake.dp, portStatus(2, p));
+    this.drain();
+  }
+
+  /** Applies what the app sent since the last call; returns where packet-outs went. */
+  private drain(): number[] {
+    const out: number[] = [];
+    for (const m of this.fake.take()) {
+      if (m.type === 'flow_mod') {
+        const err = this.model.applyFlowMod(m);
+        if (err) throw new Error(`the model refused a flow-mod: ${err.message}`);
+      } else if (m.type === 'packet_out') {
+        const r = this.model.packetOut(m);
+        if (!r.ok) throw new Error(`the model refused a packet-out: ${r.error.message}`);
+        out.push(...r.value.outputs.map((o) => o.port));
+      }
+    }
+    return out;
+  }
 }

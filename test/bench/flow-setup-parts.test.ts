@@ -118,6 +118,7 @@ describe('options', () => {
     expect(o.modes).toEqual(['throughput', 'latency']);
     expect(o.targets).toBeUndefined();
     expect(o.compare).toBe(true);
+    expect(o.rounds).toBe(1);
   });
 
   test('--quick shortens the defaults but not explicit values', () => {
@@ -145,5 +146,6 @@ describe('options', () => {
     expect(() => parseOptions(['--mode', 'fast'])).toThrow(OptionError);
     expect(() => parseOptions(['--target', 'nox'])).toThrow(/--target: unknown 'nox'/);
     expect(() => parseOptions(['--loops'])).toThrow(/needs a value/);
+    expect(() => parseOptions(['--rounds', '1.5'])).toThrow(/--rounds: expected an integer/);
   });
 });

@@ -65,6 +65,20 @@ describe('decode(encode(m)) = m', () => {
     fc.assert(fc.property(arb, roundTrip), { numRuns: 60 });
   });
 
+  it('buffers from encodeMessage stay intact however many messages follow', () => {
+    // Enough bytes to fill several of encodeMessage's 256 KB slabs.
+    const msgs = fc.sample(MESSAGES.multipart_reply as fc.Arbitrary<Message>, {
+      numRuns: 4000,
+      seed: 7,
+    });
+    const kept = msgs.map((m) => ({
+      bytes: encodeMessage(m),
+      copy: Buffer.from(encodeMessage(m)),
+    }));
+    expect(kept.reduce((n, k) => n + 2 * k.bytes.length, 0)).toBeGreaterThan(4 * 256 * 1024);
+    for (const k of kept) expect(k.bytes.equals(k.copy)).toBe(true);
+  });
+
   it('many messages back to back in one Writer decode one by one', () => {
     fc.assert(
       fc.property(fc.array(message, { minLength: 1, maxLength: 8 }), (msgs) => {

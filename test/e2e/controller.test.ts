@@ -1,7 +1,8 @@
 /**
  * The built controller with the l2-learning app against real Open vSwitch: a private
- * OVS in its own namespace, the controller process inside that namespace listening on a
- * free port of 127.0.0.1, bridges with fail_mode=secure. Checks forwarding between four
+ * OVS in its own namespace, the controller process (dist/src/cli/controller.js, which
+ * runs runController; controller-cli.test.ts checks the main.js route) inside that
+ * namespace listening on a free port of 127.0.0.1, bridges with fail_mode=secure. Checks forwarding between four
  * hosts by learned flows (and not by the controller), port down/up, a MAC moving to
  * another port, two bridges kept apart by datapath ID, a stalled switch dropped after
  * the echo timeout and served again when it comes back, and a clean shutdown.
@@ -17,7 +18,7 @@ import {
   setLinkDown,
   setLinkUp,
 } from '../harness/index.js';
-import { type ControllerProcess, spawnController } from '../runtime/controller-process.js';
+import { type ControllerProcess, inNetns, spawnController } from '../runtime/controller-process.js';
 
 const TIMEOUT = 120_000;
 const L2_COOKIE = 0x4c32_0000_0000_0000n;
@@ -103,7 +104,12 @@ describe('controller + l2-learning on Open vSwitch', { timeout: TIMEOUT }, () =>
       await noIpv6(h);
       hosts.push(h);
     }
-    ctl = await spawnController(tb, ovs.netns, ['--echo-interval', '1', '--echo-timeout', '2']);
+    ctl = await spawnController(inNetns(tb, ovs.netns), [
+      '--echo-interval',
+      '1',
+      '--echo-timeout',
+      '2',
+    ]);
     await ovs.setController('br0', `tcp:127.0.0.1:${ctl.port}`);
     await switchReady('br0', '0000000000000001', 0);
   }, TIMEOUT);

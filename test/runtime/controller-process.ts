@@ -1,8 +1,8 @@
 /**
  * The built controller as a child process, for end-to-end tests: spawned with the
- * testbed (inside an OVS namespace, so switches reach it at 127.0.0.1), listening on a
- * free port (`--listen tcp:127.0.0.1:0`, the real port read from its startup line),
- * with every JSON log line parsed and searchable.
+ * testbed (inside an OVS namespace, so switches reach it at 127.0.0.1) or plainly,
+ * listening on a free port (`--listen tcp:127.0.0.1:0`, the real port read from its
+ * startup line), with every JSON log line parsed and searchable.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -12,20 +12,30 @@ import type { Testbed } from '../harness/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Source folders whose compiled output the controller process runs. */
-const SOURCES = ['src/runtime', 'src/codec', 'src/cli', 'apps/l2-learning', 'apps'];
+/** Sources (folders or files) whose compiled output the controller process runs. */
+const SOURCES = [
+  'src/runtime',
+  'src/codec',
+  'src/engine',
+  'apps/l2-learning',
+  'apps/index.ts',
+  'src/cli/controller.ts',
+  'src/cli/main.ts',
+];
 
-function tsFiles(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+function tsFiles(path: string): string[] {
+  if (path.endsWith('.ts')) return existsSync(join(ROOT, path)) ? [join(ROOT, path)] : [];
+  return readdirSync(join(ROOT, path), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .map((f) => join(ROOT, dir, f));
+    .map((f) => join(ROOT, path, f));
 }
 
 /**
- * The compiled entry: dist/src/cli/main.js (`controller` subcommand) when it exists,
- * else dist/src/cli/controller.js. Throws when dist is missing or older than a source.
+ * The compiled entry: `dist/src/cli/main.js controller` (the ofctl-ts executable) or
+ * `dist/src/cli/controller.js` (runController run directly). Throws when dist is
+ * missing or older than a source.
  */
-export function controllerEntry(): { file: string; args: string[] } {
+export function controllerEntry(via: 'main' | 'controller'): { file: string; args: string[] } {
   for (const src of SOURCES.flatMap(tsFiles)) {
     const out = join(ROOT, 'dist', relative(ROOT, src)).replace(/\.ts$/, '.js');
     if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
@@ -34,8 +44,7 @@ export function controllerEntry(): { file: string; args: string[] } {
       );
     }
   }
-  const main = join(ROOT, 'dist/src/cli/main.js');
-  if (existsSync(main)) return { file: main, args: ['controller'] };
+  if (via === 'main') return { file: join(ROOT, 'dist/src/cli/main.js'), args: ['controller'] };
   return { file: join(ROOT, 'dist/src/cli/controller.js'), args: [] };
 }
 
@@ -55,14 +64,26 @@ export interface ControllerProcess {
 
 const LOG_WAIT_MS = 45_000;
 
-/** Starts the controller in `netns` with `args` (a --listen is added); waits for its startup line. */
+/** Starts a process: the testbed's spawnInNetns for a namespace, or plain spawn. */
+export type Spawner = (cmd: string, args: readonly string[]) => ChildProcess;
+
+/** A spawner that runs the process inside `netns` (tracked by the testbed). */
+export const inNetns =
+  (tb: Testbed, netns: string): Spawner =>
+  (cmd, args) =>
+    tb.spawnInNetns(netns, cmd, args);
+
+/**
+ * Starts the controller with `args` (a --listen is added), through runController's own
+ * entry unless `via` says main.js; waits for its startup line.
+ */
 export async function spawnController(
-  tb: Testbed,
-  netns: string,
+  spawner: Spawner,
   args: readonly string[],
+  via: 'main' | 'controller' = 'controller',
 ): Promise<ControllerProcess> {
-  const entry = controllerEntry();
-  const child = tb.spawnInNetns(netns, process.execPath, [
+  const entry = controllerEntry(via);
+  const child = spawner(process.execPath, [
     entry.file,
     ...entry.args,
     '--listen',

@@ -131,6 +131,22 @@ describe('requests and replies', () => {
     await expect(p).rejects.toThrow(/no reply to get_config_request .* within 100 ms/);
   });
 
+  test('a message too big to encode throws at the sender (a request rejects) and sends nothing', async () => {
+    const app = recorder('rec');
+    const sw = await setup([app]);
+    const dp = app.handles.get(5n)!;
+    const conn = tc!.controller.registry.get(5n)!;
+    const huge = Buffer.alloc(70_000);
+    expect(() => dp.packetOut({ actions: [], data: huge })).toThrow(/exceeds 65535/);
+    const experimenter = { kind: 'experimenter', experimenter: 1, expType: 1, data: huge } as const;
+    const p = dp.request({ type: 'multipart_request', flags: 0, body: experimenter });
+    await expect(p).rejects.toThrow(/exceeds 65535/);
+    expect(conn.pendingRequests).toBe(0);
+    await dp.barrier();
+    expect(sw.all('packet_out')).toEqual([]);
+    expect(sw.all('multipart_request').filter((m) => m.body.kind === 'experimenter')).toEqual([]);
+  });
+
   test('a DELETE followed by an ADD has a barrier between them', async () => {
     const app = recorder('rec');
     const sw = await setup([app]);

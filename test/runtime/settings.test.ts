@@ -11,6 +11,7 @@ import { parseControllerArgs, resolveSettings } from '../../src/cli/controller.j
 import {
   controllerOptions,
   DEFAULT_SETTINGS,
+  engineFlowModel,
   formatListenAddress,
   parseConfigFile,
   parseListenAddress,
@@ -54,6 +55,7 @@ describe('config file', () => {
         echoTimeout: 4,
         requestTimeout: 2,
         outputLimit: 1048576,
+        flowModel: true,
       }),
       '/etc/ofctl/controller.json',
     );
@@ -68,6 +70,7 @@ describe('config file', () => {
       echoTimeout: 4,
       requestTimeout: 2,
       outputLimit: 1048576,
+      flowModel: true,
     });
   });
 
@@ -108,6 +111,7 @@ describe('controller command line', () => {
       '--output-limit',
       '16M',
       '--pretty',
+      '--flow-model',
     ]);
     expect(a.help).toBe(false);
     expect(a.settings).toEqual({
@@ -120,6 +124,7 @@ describe('controller command line', () => {
       requestTimeout: 3,
       outputLimit: 16 * 1024 * 1024,
       pretty: true,
+      flowModel: true,
     });
     expect(parseControllerArgs(['-h']).help).toBe(true);
   });
@@ -155,6 +160,12 @@ describe('controller command line', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('--flow-model gives the controller the engine model factory; off by default', () => {
+    const on = resolveSettings(parseControllerArgs(['--flow-model']));
+    expect(controllerOptions(on).flowModel).toBe(engineFlowModel);
+    expect(controllerOptions(DEFAULT_SETTINGS).flowModel).toBeUndefined();
   });
 
   test('the defaults become the runtime options', () => {

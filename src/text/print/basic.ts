@@ -30,7 +30,11 @@ const OVS_ERROR_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** The error's name as ovs-ofctl prints it, or undefined when OVS would not know it. */
-export function ovsErrorName(type: number, code: number, experimenter?: number): string | undefined {
+export function ovsErrorName(
+  type: number,
+  code: number,
+  experimenter?: number,
+): string | undefined {
   if (type === 0xffff) {
     if (experimenter === 0x4f4e4600 && code === 2600) return 'OFPBIC_DUP_INST';
     return undefined;
@@ -124,14 +128,9 @@ export function printAsync(m: AsyncConfig): string {
 }
 
 export function printQueueGetConfigReply(m: QueueGetConfigReply, ports?: PortMap): string {
-  let s = ' ';
-  let port = 0;
+  let s = ` port=${formatPort(m.port, ports)}\n`;
   const queues = [...m.queues].sort((a, b) => a.queueId - b.queueId);
   for (const q of queues) {
-    if (q.port !== port) {
-      port = q.port;
-      s += `port=${formatPort(port, ports)}\n`;
-    }
     s += `queue ${q.queueId}:`;
     for (const p of q.properties) {
       if (p.type === 'min_rate' || p.type === 'max_rate') {

@@ -30,7 +30,14 @@ export function printFlowRemoved(m: FlowRemoved, ports?: PortMap): string {
   return `${s} pkts${m.packetCount} bytes${m.byteCount}\n`;
 }
 
-const PACKET_IN_REASONS = ['no_match', 'action', 'invalid_ttl', 'action_set', 'group', 'packet_out'];
+const PACKET_IN_REASONS = [
+  'no_match',
+  'action',
+  'invalid_ttl',
+  'action_set',
+  'group',
+  'packet_out',
+];
 
 export function printPacketIn(m: PacketIn, verbosity: number, ports?: PortMap): string {
   let s = '';

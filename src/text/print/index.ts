@@ -6,6 +6,8 @@
 import {
   assertNever,
   decodeMessage,
+  type Instruction,
+  type Match,
   type Message,
   type MultipartReply,
   type MultipartRequest,
@@ -27,6 +29,7 @@ import {
   meterIdText,
 } from '../meter.js';
 import type { PortMap } from '../ports.js';
+import { formatPort } from '../ports.js';
 import { hexDump } from '../values.js';
 import {
   ovsErrorName,
@@ -59,7 +62,7 @@ import {
   printTableStats,
 } from './stats.js';
 import { printTableFeatures } from './table-features.js';
-import { formatPort } from '../ports.js';
+import { checkActions, checkBands, checkInstructions, checkOvsMatch } from './validate.js';
 
 const MP_NAMES: Readonly<Record<string, string>> = {
   desc: 'DESC',
@@ -163,13 +166,17 @@ function requestBody(m: MultipartRequest, ports?: PortMap): string {
   }
 }
 
-function replyBody(m: MultipartReply, ports?: PortMap): string {
+function replyBody(m: MultipartReply, ports?: PortMap): string | BodyError {
   const b = m.body;
   switch (b.kind) {
     case 'desc':
       return printDesc(b.desc);
     case 'flow':
-      return printFlowStatsReply(b.flows, ports);
+      return items(
+        b.flows,
+        (f) => flowChecks(f.match, f.instructions),
+        (f) => printFlowStatsReply([f], ports),
+      );
     case 'aggregate':
       return printAggregateReply(b.packetCount, b.byteCount, b.flowCount);
     case 'table':
@@ -181,13 +188,21 @@ function replyBody(m: MultipartReply, ports?: PortMap): string {
     case 'group':
       return b.groups.map((g) => `\n ${formatGroupStats(g)}`).join('');
     case 'group_desc':
-      return b.groups.map((g) => `\n ${formatGroup(g, ports)}`).join('');
+      return items(
+        b.groups,
+        (g) => g.buckets.map((x) => checkActions(x.actions)).find((e) => e),
+        (g) => `\n ${formatGroup(g, ports)}`,
+      );
     case 'group_features':
       return formatGroupFeatures(b.features);
     case 'meter':
       return b.meters.map((x) => `\n${formatMeterStats(x)}`).join('');
     case 'meter_config':
-      return b.meters.map((x) => `\n${formatMeterConfig(x)}`).join('');
+      return items(
+        b.meters,
+        (x) => checkBands(x.bands),
+        (x) => `\n${formatMeterConfig(x)}`,
+      );
     case 'meter_features':
       return formatMeterFeatures(b.features);
     case 'table_features':
@@ -201,23 +216,54 @@ function replyBody(m: MultipartReply, ports?: PortMap): string {
   }
 }
 
-/** The body text of a decoded message, or an OVS error name when OVS would reject it. */
-function body(m: Message, raw: Buffer, verbosity: number, ports?: PortMap): string | { error: string } {
+/** What OVS could not decode: the error name and the text printed before it. */
+interface BodyError {
+  readonly error: string;
+  readonly partial: string;
+}
+
+const err = (error: string, partial = ''): BodyError => ({ error, partial });
+
+/** The first decode error OVS would hit in a list of items, with the text before it. */
+function items<T>(
+  list: readonly T[],
+  check: (x: T) => string | undefined,
+  format: (x: T) => string,
+): string | BodyError {
+  let s = '';
+  for (const x of list) {
+    const e = check(x);
+    if (e) return err(e, s);
+    s += format(x);
+  }
+  return s;
+}
+
+function flowChecks(match: Match, instructions: readonly Instruction[]): string | undefined {
+  return checkOvsMatch(match) ?? checkInstructions(instructions);
+}
+
+/** The body text of a decoded message, or the OVS error name when OVS would reject it. */
+function body(m: Message, raw: Buffer, verbosity: number, ports?: PortMap): string | BodyError {
+  const bad = validate(m, ports);
+  if (bad !== undefined) return bad;
   switch (m.type) {
     case 'hello':
       return printHello(m, raw);
     case 'error': {
       const name = ovsErrorName(m.errType, m.code, m.experimenter);
-      if (!name) return `***decode error***${hexDump(raw.subarray(8), true)}`;
+      if (!name) return err('OFPBRC_BAD_LEN');
       const inner =
-        m.errType === 0 ? Buffer.from(m.data).toString('latin1') : ofpToString(Buffer.from(m.data), 1, ports);
+        m.errType === 0
+          ? Buffer.from(m.data).toString('latin1')
+          : ofpToString(Buffer.from(m.data), 1, ports);
       return ` ${name}\n${inner}`;
     }
     case 'echo_request':
     case 'echo_reply':
       return printEcho(m.data, verbosity);
     case 'experimenter':
-      return { error: 'OFPBRC_BAD_VENDOR' };
+      return err('OFPBRC_BAD_VENDOR');
     case 'features_request':
     case 'get_config_request':
     case 'barrier_request':
@@ -228,7 +274,7 @@ function body(m: Message, raw: Buffer, verbosity: number, ports?: PortMap): stri
       return printFeaturesReply(m);
     case 'get_config_reply':
     case 'set_config':
-      return printSwitchConfig(m) ?? { error: 'OFPSCFC_BAD_FLAGS' };
+      return printSwitchConfig(m) ?? err('OFPSCFC_BAD_FLAGS');
     case 'packet_in':
       return printPacketIn(m, verbosity, ports);
     case 'flow_removed':
@@ -247,8 +293,12 @@ function body(m: Message, raw: Buffer, verbosity: number, ports?: PortMap): stri
       return printTableMod(m);
     case 'multipart_request':
       return `${mpFlags(m.flags)}${requestBody(m, ports)}`;
-    case 'multipart_reply':
-      return `${mpFlags(m.flags)}${replyBody(m, ports)}`;
+    case 'multipart_reply': {
+      const b = replyBody(m, ports);
+      return typeof b === 'string'
+        ? `${mpFlags(m.flags)}${b}`
+        : err(b.error, `${mpFlags(m.flags)}${b.partial}`);
+    }
     case 'queue_get_config_request':
       return ` port=${formatPort(m.port, ports)}`;
     case 'queue_get_config_reply':
@@ -264,6 +314,49 @@ function body(m: Message, raw: Buffer, verbosity: number, ports?: PortMap): stri
     default:
       return assertNever(m);
   }
+}
+
+/** Whole-message checks OVS makes before printing anything of the body. */
+function validate(m: Message, ports?: PortMap): BodyError | undefined {
+  void ports;
+  let e: string | undefined;
+  switch (m.type) {
+    case 'flow_mod':
+      e = flowChecks(m.match, m.instructions);
+      break;
+    case 'flow_removed':
+    case 'packet_in':
+      e = checkOvsMatch(m.match);
+      break;
+    case 'packet_out':
+      e = checkActions(m.actions);
+      break;
+    case 'group_mod':
+      e = m.buckets.map((b) => checkActions(b.actions)).find((x) => x);
+      break;
+    case 'meter_mod':
+      e = checkBands(m.bands);
+      break;
+    default:
+      break;
+  }
+  return e ? err(e) : undefined;
+}
+
+/** Message types whose variable part OVS requires in multiples of 8 bytes. */
+const MULTIPLE_OF_8 = new Set([11, 14, 15, 23, 29]);
+const OVS_VENDORS = new Set([0x2320, 0x4f4e4600]);
+
+/** OVS's checks before any decoding (ofpraw_pull): length rules and known vendors. */
+function rawCheck(raw: Buffer): string | undefined {
+  const code = raw[1]!;
+  if (raw[0] === 4 && MULTIPLE_OF_8.has(code) && raw.length % 8 !== 0) return 'OFPBRC_BAD_LEN';
+  const isMpExperimenter =
+    (code === 18 || code === 19) && raw.length >= 20 && raw.readUInt16BE(8) === 0xffff;
+  if (isMpExperimenter && !OVS_VENDORS.has(raw.readUInt32BE(16))) return 'OFPBRC_BAD_VENDOR';
+  if (code === 4 && raw.length >= 12 && !OVS_VENDORS.has(raw.readUInt32BE(8)))
+    return 'OFPBRC_BAD_VENDOR';
+  return undefined;
 }
 
 /** The codec's decode error as the OVS error name it corresponds to. */
@@ -286,6 +379,8 @@ export function ofpToString(raw: Buffer, verbosity = 2, ports?: PortMap): string
   if (declared < len) {
     return `(***only uses ${declared} bytes out of ${len}***)\n${hexDump(raw, true)}`;
   }
+  const rawError = rawCheck(raw);
+  if (rawError) return `***decode error: ${rawError}***\n${hexDump(raw, true)}`;
   const r = decodeMessage(raw);
   if (!r.ok) {
     const e = r.error;
@@ -300,7 +395,12 @@ export function ofpToString(raw: Buffer, verbosity = 2, ports?: PortMap): string
   const b = body(m, raw, verbosity, ports);
   if (typeof b !== 'string') {
     if (m.type === 'experimenter') return `***decode error: ${b.error}***\n${hexDump(raw, true)}`;
-    return `${header(m)} ***decode error: ${b.error}***\n${hexDump(raw, true)}`;
+    let s = `${header(m)}${b.partial}`;
+    if (b.partial) {
+      while (s.endsWith(' ')) s = s.slice(0, -1);
+      s += '\n';
+    } else s += ' ';
+    return `${s}***decode error: ${b.error}***\n${hexDump(raw, true)}`;
   }
   let s = `${header(m)}${b}`;
   while (s.endsWith(' ')) s = s.slice(0, -1);

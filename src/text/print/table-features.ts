@@ -50,7 +50,9 @@ function actionBits(ids: readonly { type: number }[]): number {
   return bits;
 }
 
-function knownNames(ids: readonly { header: number; experimenter?: number | undefined }[]): string[] {
+function knownNames(
+  ids: readonly { header: number; experimenter?: number | undefined }[],
+): string[] {
   const out: string[] = [];
   for (const i of ids) {
     const n = oxmIdName(i.header, i.experimenter);
@@ -59,7 +61,9 @@ function knownNames(ids: readonly { header: number; experimenter?: number | unde
   return out;
 }
 
-function setFieldNames(ids: readonly { header: number; experimenter?: number | undefined }[]): string {
+function setFieldNames(
+  ids: readonly { header: number; experimenter?: number | undefined }[],
+): string {
   return groupNames(sortFieldNames(knownNames(ids)));
 }
 
@@ -132,7 +136,8 @@ function decode(t: TableFeatures): Features {
     else if (wildcardHeaders.has(id.header & ~0x1ff)) wildcard.push(name);
     else exact.push(name);
   }
-  for (const list of [arbitrary, wildcard, exact]) list.splice(0, list.length, ...sortFieldNames(list));
+  for (const list of [arbitrary, wildcard, exact])
+    list.splice(0, list.length, ...sortFieldNames(list));
   return {
     tableId: t.tableId,
     name: Buffer.from(t.name, 'latin1').toString('utf8'),
@@ -167,12 +172,26 @@ function actionsEqual(a: InstructionFeatures, b: InstructionFeatures): boolean {
   );
 }
 
-function instEqual(a: InstructionFeatures, aId: number, b: InstructionFeatures, bId: number): boolean {
-  return nextEqual(a.next, aId, b.next, bId) && a.instructions === b.instructions && actionsEqual(a, b);
+function instEqual(
+  a: InstructionFeatures,
+  aId: number,
+  b: InstructionFeatures,
+  bId: number,
+): boolean {
+  return (
+    nextEqual(a.next, aId, b.next, bId) && a.instructions === b.instructions && actionsEqual(a, b)
+  );
 }
 
 function instEmpty(f: InstructionFeatures): boolean {
-  return f.next.size === 0 && !f.instructions && !f.writeActions && !f.applyActions && !f.writeSet && !f.applySet;
+  return (
+    f.next.size === 0 &&
+    !f.instructions &&
+    !f.writeActions &&
+    !f.applyActions &&
+    !f.writeSet &&
+    !f.applySet
+  );
 }
 
 function matchKey(f: Features): string {
@@ -215,7 +234,9 @@ function printInstructions(f: InstructionFeatures, prev: InstructionFeatures | u
   if (f.instructions) {
     if (prev && prev.instructions === f.instructions) s += '      (same instructions)\n';
     else {
-      const names = INSTRUCTION_ORDER.filter((i) => f.instructions & (1 << i)).map((i) => INSTRUCTION_NAMES[i]);
+      const names = INSTRUCTION_ORDER.filter((i) => f.instructions & (1 << i)).map(
+        (i) => INSTRUCTION_NAMES[i],
+      );
       s += `      instructions: ${names.join(' ')}\n`;
     }
   }
@@ -270,7 +291,9 @@ export function printTableFeatures(tables: readonly TableFeatures[]): string {
   let prev: Features | undefined;
   const finish = () => {
     if (first < 0) return '';
-    return first === last ? `\n  table ${first}: ditto\n` : `\n  tables ${first}...${last}: ditto\n`;
+    return first === last
+      ? `\n  table ${first}: ditto\n`
+      : `\n  tables ${first}...${last}: ditto\n`;
   };
   for (const t of tables) {
     const f = decode(t);

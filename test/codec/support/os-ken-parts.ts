@@ -11,6 +11,7 @@ import {
   type Instruction,
   type Match,
   type MeterBand,
+  OXM_FIELDS,
   type OxmEntry,
   oxmSize,
   type PacketQueue,
@@ -111,38 +112,7 @@ export function oxmShape(e: OxmEntry): Shape {
   };
 }
 
-const BASIC_NAMES = new Set<string>([
-  ...MAC_FIELDS,
-  ...IPV4_FIELDS,
-  ...IPV6_FIELDS,
-  'in_port',
-  'in_phy_port',
-  'metadata',
-  'eth_type',
-  'vlan_vid',
-  'vlan_pcp',
-  'ip_dscp',
-  'ip_ecn',
-  'ip_proto',
-  'tcp_src',
-  'tcp_dst',
-  'udp_src',
-  'udp_dst',
-  'sctp_src',
-  'sctp_dst',
-  'icmpv4_type',
-  'icmpv4_code',
-  'arp_op',
-  'ipv6_flabel',
-  'icmpv6_type',
-  'icmpv6_code',
-  'mpls_label',
-  'mpls_tc',
-  'mpls_bos',
-  'pbb_isid',
-  'tunnel_id',
-  'ipv6_exthdr',
-]);
+const BASIC_NAMES: ReadonlySet<string> = new Set(OXM_FIELDS.map((f) => f.name));
 
 export function matchShape(m: Match): Shape {
   const length = 4 + m.reduce((n, e) => n + oxmSize(e), 0);
@@ -333,48 +303,7 @@ const PROP_CODES: Record<TableFeatureProp['type'], number> = {
   experimenter_miss: 0xffff,
 };
 
-const OXM_NAMES_BY_CODE = [
-  'in_port',
-  'in_phy_port',
-  'metadata',
-  'eth_dst',
-  'eth_src',
-  'eth_type',
-  'vlan_vid',
-  'vlan_pcp',
-  'ip_dscp',
-  'ip_ecn',
-  'ip_proto',
-  'ipv4_src',
-  'ipv4_dst',
-  'tcp_src',
-  'tcp_dst',
-  'udp_src',
-  'udp_dst',
-  'sctp_src',
-  'sctp_dst',
-  'icmpv4_type',
-  'icmpv4_code',
-  'arp_op',
-  'arp_spa',
-  'arp_tpa',
-  'arp_sha',
-  'arp_tha',
-  'ipv6_src',
-  'ipv6_dst',
-  'ipv6_flabel',
-  'icmpv6_type',
-  'icmpv6_code',
-  'ipv6_nd_target',
-  'ipv6_nd_sll',
-  'ipv6_nd_tll',
-  'mpls_label',
-  'mpls_tc',
-  'mpls_bos',
-  'pbb_isid',
-  'tunnel_id',
-  'ipv6_exthdr',
-];
+const OXM_NAMES_BY_CODE: readonly string[] = OXM_FIELDS.map((f) => f.name);
 
 function propShape(p: TableFeatureProp): Shape {
   const head = { type: PROP_CODES[p.type] };

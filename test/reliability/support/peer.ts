@@ -25,7 +25,7 @@ export interface PeerOptions {
   readonly hello?: Hello | false;
   /** Answer FEATURES, PORT_DESC and flow stats requests (default true). */
   readonly handshake?: boolean;
-  /** The flows a flow-stats request is answered with (default none). */
+  /** The flows a flow-stats request is answered with, filtered by cookie (default none). */
   readonly flows?: readonly FlowStats[];
   readonly host?: string;
 }
@@ -64,6 +64,9 @@ export class Peer {
   isClosed = false;
   private readonly framer = new Framer();
   private waiters: Waiter[] = [];
+  /** Writes waiting behind a trickle, and the end of that queue. */
+  private queued = 0;
+  private tail: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly socket: net.Socket,
@@ -78,7 +81,7 @@ export class Peer {
       }),
     );
     socket.on('error', () => undefined);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', this.onData);
   }
 
   static connect(port: number, opts: PeerOptions = {}): Promise<Peer> {
@@ -101,7 +104,32 @@ export class Peer {
     this.sendRaw(encodeMessage(m));
   }
 
+  /** Writes `b`, after any trickle() still in progress (a switch never interleaves). */
   sendRaw(b: Uint8Array): void {
+    if (this.queued === 0) return this.write(b);
+    this.queued++;
+    const copy = Buffer.from(b);
+    this.tail = this.tail.then(() => {
+      this.queued--;
+      this.write(copy);
+    });
+  }
+
+  /** Writes `b` one byte at a time, awaiting `pause()` after each: a slow uplink. */
+  trickle(b: Uint8Array, pause: () => Promise<void>): Promise<void> {
+    this.queued++;
+    const copy = Buffer.from(b);
+    this.tail = this.tail.then(async () => {
+      for (let i = 0; i < copy.length && !this.isClosed; i++) {
+        this.write(copy.subarray(i, i + 1));
+        await pause();
+      }
+      this.queued--;
+    });
+    return this.tail;
+  }
+
+  private write(b: Uint8Array): void {
     if (!this.socket.destroyed) this.socket.write(b);
   }
 
@@ -143,13 +171,42 @@ export class Peer {
     return this.closed;
   }
 
-  private onData(chunk: Buffer): void {
+  /**
+   * From now on reads the controller's bytes `size()` at a time, calling `pause()` between
+   * reads: a slow link, or a switch that reads little and late. Kernel buffers fill up
+   * behind it, so the controller's writes become partial and its output backs up.
+   */
+  throttle(size: () => number, pause: () => Promise<void>): void {
+    const s = this.socket;
+    s.off('data', this.onData);
+    s.pause();
+    const loop = async () => {
+      while (!this.isClosed && !s.readableEnded) {
+        const n = Math.min(size(), s.readableLength);
+        if (n === 0) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              s.off('readable', done).off('close', done);
+              resolve();
+            };
+            s.on('readable', done).on('close', done);
+          });
+          continue;
+        }
+        this.onData(s.read(n) as Buffer);
+        await pause();
+      }
+    };
+    void loop();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
     try {
       this.framer.push(chunk, (buf, start, end) => this.onFrame(buf, start, end));
     } catch {
       this.undecodable.push(Buffer.from(chunk));
     }
-  }
+  };
 
   private onFrame(buf: Buffer, start: number, end: number): void {
     const r = decodeMessage(buf, start, end);
@@ -185,7 +242,10 @@ export class Peer {
       const ports = this.opts.ports ?? [port(1), port(2), port(3)];
       this.send({ type: 'multipart_reply', xid, flags: 0, body: { kind: 'port_desc', ports } });
     } else if (m.type === 'multipart_request' && m.body.kind === 'flow') {
-      const flows = [...(this.opts.flows ?? [])];
+      const { cookie, cookieMask } = m.body;
+      const flows = (this.opts.flows ?? []).filter(
+        (f) => (f.cookie & cookieMask) === (cookie & cookieMask),
+      );
       this.send({ type: 'multipart_reply', xid, flags: 0, body: { kind: 'flow', flows } });
     }
   }

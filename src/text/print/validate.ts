@@ -1,0 +1,81 @@
+/**
+ * The checks Open vSwitch applies when it decodes a message for printing, beyond what the
+ * wire codec enforces: OVS rejects actions and fields it does not implement, a set_field
+ * of vlan_vid without OFPVID_PRESENT, a duplicated instruction, an in_port outside its
+ * port range, meter bands other than drop and dscp_remark. ofp-print then shows
+ * "***decode error: NAME***" as OVS does. Each function returns the OVS error name or
+ * undefined.
+ */
+import type { Action, Instruction, Match, MeterBand } from '../../codec/index.js';
+import { checkMatch, errorCodeName } from '../../codec/index.js';
+
+const UNSUPPORTED_ACTIONS = new Set(['copy_ttl_in', 'copy_ttl_out', 'push_pbb', 'pop_pbb']);
+const UNSUPPORTED_FIELDS = new Set(['in_phy_port', 'pbb_isid', 'ipv6_exthdr']);
+const OVS_EXPERIMENTERS = new Set([0x2320, 0x4f4e4600]);
+
+function portOutOfRange(port: number): boolean {
+  return port >= 0xff00 && port < 0xffffff00;
+}
+
+export function checkActions(actions: readonly Action[]): string | undefined {
+  for (const a of actions) {
+    if (UNSUPPORTED_ACTIONS.has(a.type)) return 'OFPBAC_BAD_TYPE';
+    if (a.type === 'output' && portOutOfRange(a.port)) return 'OFPBAC_BAD_OUT_PORT';
+    if (a.type === 'experimenter' && !OVS_EXPERIMENTERS.has(a.experimenter)) {
+      return 'OFPBAC_BAD_VENDOR';
+    }
+    if (a.type === 'set_field') {
+      const f = a.field;
+      if (f.field === 'raw') {
+        if (f.oxmClass === 0xffff) return 'OFPBAC_BAD_SET_LEN';
+        if (f.oxmClass !== 0 && f.oxmClass !== 1) return 'OFPBAC_BAD_SET_TYPE';
+        continue;
+      }
+      if (UNSUPPORTED_FIELDS.has(f.field)) return 'OFPBAC_BAD_SET_TYPE';
+      if (f.mask !== undefined) return 'OFPBAC_BAD_SET_ARGUMENT';
+      if (f.field === 'vlan_vid' && !(Number(f.value) & 0x1000)) return 'OFPBAC_BAD_SET_ARGUMENT';
+      const e = checkMatch([f]);
+      if (e && e.code === 7) return 'OFPBAC_BAD_SET_ARGUMENT';
+    }
+  }
+  return undefined;
+}
+
+export function checkInstructions(list: readonly Instruction[]): string | undefined {
+  const seen = new Set<string>();
+  for (const ins of list) {
+    if (seen.has(ins.type)) return 'OFPBIC_DUP_INST';
+    seen.add(ins.type);
+  }
+  const order = [
+    'meter',
+    'apply_actions',
+    'clear_actions',
+    'write_actions',
+    'write_metadata',
+    'goto_table',
+  ];
+  const sorted = [...list].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+  for (const ins of sorted) {
+    if (ins.type === 'experimenter') return 'OFPBIC_BAD_EXPERIMENTER';
+    if (ins.type === 'apply_actions' || ins.type === 'write_actions') {
+      const e = checkActions(ins.actions);
+      if (e) return e;
+    }
+  }
+  return undefined;
+}
+
+export function checkOvsMatch(m: Match): string | undefined {
+  for (const e of m) {
+    if (e.field === 'raw') continue;
+    if (e.field === 'in_port' && portOutOfRange(Number(e.value))) return 'OFPBMC_BAD_VALUE';
+    if (UNSUPPORTED_FIELDS.has(e.field)) return 'OFPBMC_BAD_FIELD';
+  }
+  const err = checkMatch(m);
+  return err ? (errorCodeName(err.type, err.code) ?? undefined) : undefined;
+}
+
+export function checkBands(bands: readonly MeterBand[]): string | undefined {
+  return bands.some((b) => b.type === 'experimenter') ? 'OFPMMFC_BAD_BAND' : undefined;
+}

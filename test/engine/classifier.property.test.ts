@@ -1,0 +1,159 @@
+/**
+ * Property tests: on random rule sets and random packets the tuple-space classifier
+ * returns the same rule as the linear oracle, also after random interleavings of
+ * insert, modify (replace) and delete. Rules draw masks and values from small pools
+ * so that rules overlap and packets hit them often; priorities come from a small range
+ * so equal-priority overlaps are frequent: both classifiers break those ties the same
+ * documented way (the rule inserted first wins), and the test checks exactly that.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { Classifier, type ClsRule } from '../../src/engine/classifier.js';
+import { LinearClassifier, type LinearRule } from '../../src/engine/classifier-linear.js';
+import { type FlowMatch, KEY_WORDS, W } from '../../src/engine/flow-key.js';
+
+/** Words the rules use: pipeline, L2, the filtered address words, TP and an IPv6 word. */
+const WORDS = [W.IN_PORT, W.METADATA_LO, W.L2, W.NW, W.NW_SRC, W.NW_DST, W.TP, W.IPV6_SRC];
+const MASKS = [0xffffffff, 0xffff0000, 0xff000000, 0x0000ffff, 0x0f0f0f0f, 0x80000000, 0xfffffff0];
+const VALUES = [0, 1, 2, 0x0a000000, 0x0a010000, 0x0a010203, 0xc0a80001, 0xffffffff, 0x08000000];
+
+const wordValue = fc.oneof(fc.constantFrom(...VALUES), fc.integer({ min: 0, max: 0xffffffff }));
+
+const ruleArb = fc.record({
+  words: fc.uniqueArray(
+    fc.record({ w: fc.constantFrom(...WORDS), mask: fc.constantFrom(...MASKS), value: wordValue }),
+    { maxLength: 4, selector: (x) => x.w },
+  ),
+  priority: fc.integer({ min: 0, max: 4 }),
+});
+type RuleSpec = typeof ruleArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Packets reuse the value pool, sometimes with low bits flipped, so they hit rules. */
+const packetArb = fc.array(
+  fc.record({
+    w: fc.constantFrom(...WORDS),
+    value: wordValue,
+    flip: fc.constantFrom(0, 0, 1, 0xff, 0x10000),
+  }),
+  { maxLength: WORDS.length },
+);
+type PacketSpec = typeof packetArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toMatch(r: RuleSpec): FlowMatch {
+  const value = new Uint32Array(KEY_WORDS);
+  const mask = new Uint32Array(KEY_WORDS);
+  for (const { w, mask: m, value: v } of r.words) {
+    mask[w] = m;
+    value[w] = (v & m) >>> 0;
+  }
+  return { value, mask };
+}
+
+function toKey(p: PacketSpec): Uint32Array {
+  const k = new Uint32Array(KEY_WORDS);
+  for (const { w, value, flip } of p) k[w] = (value ^ flip) >>> 0;
+  return k;
+}
+
+/** Both classifiers, fed the same operations; rules identified by an id in `data`. */
+class Pair {
+  readonly fast = new Classifier<number>();
+  readonly slow = new LinearClassifier<number>();
+  readonly live = new Map<number, { f: ClsRule<number>; s: LinearRule<number>; spec: RuleSpec }>();
+  private next = 0;
+
+  insert(spec: RuleSpec): void {
+    const id = this.next++;
+    const m = toMatch(spec);
+    this.live.set(id, {
+      f: this.fast.insert(m, spec.priority, id),
+      s: this.slow.insert(m, spec.priority, id),
+      spec,
+    });
+  }
+
+  remove(id: number): void {
+    const r = this.live.get(id)!;
+    this.fast.remove(r.f);
+    this.slow.remove(r.s);
+    this.live.delete(id);
+  }
+
+  check(p: PacketSpec): void {
+    const k = toKey(p);
+    const got = this.fast.lookup(k);
+    const want = this.slow.lookup(k);
+    // expect() only on a mismatch: it is slow, and this runs tens of thousands of times.
+    if (got?.data !== want?.data || this.fast.size !== this.slow.size) {
+      expect({ rule: got?.data, size: this.fast.size }, `packet ${JSON.stringify(p)}`).toEqual({
+        rule: want?.data,
+        size: this.slow.size,
+      });
+    }
+  }
+}
+
+describe('classifier vs linear oracle', () => {
+  test('random rule sets and packets', () => {
+    fc.assert(
+      fc.property(
+        fc.array(ruleArb, { maxLength: 60 }),
+        fc.array(packetArb, { minLength: 1, maxLength: 40 }),
+        (rules, packets) => {
+          const pair = new Pair();
+          for (const r of rules) pair.insert(r);
+          for (const p of packets) pair.check(p);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('random interleavings of insert, modify, delete and lookup', () => {
+    const op = fc.oneof(
+      { arbitrary: fc.record({ kind: fc.constant('insert' as const), rule: ruleArb }), weight: 4 },
+      { arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }), weight: 2 },
+      {
+        arbitrary: fc.record({
+          kind: fc.constant('modify' as const),
+          pick: fc.nat(),
+          priority: fc.integer({ min: 0, max: 4 }),
+        }),
+        weight: 2,
+      },
+      {
+        arbitrary: fc.record({ kind: fc.constant('lookup' as const), packet: packetArb }),
+        weight: 3,
+      },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 120 }),
+        fc.array(packetArb, { maxLength: 10 }),
+        (ops, finals) => {
+          const pair = new Pair();
+          for (const o of ops) {
+            const ids = [...pair.live.keys()];
+            if (o.kind === 'insert') pair.insert(o.rule);
+            else if (o.kind === 'lookup') pair.check(o.packet);
+            else if (ids.length > 0) {
+              const id = ids[o.pick % ids.length]!;
+              const spec = pair.live.get(id)!.spec;
+              pair.remove(id);
+              // Modify = replace: same match, new priority, a new rule (newest in ties).
+              if (o.kind === 'modify') pair.insert({ ...spec, priority: o.priority });
+            }
+          }
+          for (const p of finals) pair.check(p);
+          // Every live rule is found by a packet equal to its own masked value, unless a
+          // better rule also matches: the oracle decides which.
+          for (const { spec } of pair.live.values())
+            pair.check(
+              spec.words.map(({ w, mask, value }) => ({ w, value: (value & mask) >>> 0, flip: 0 })),
+            );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,66 @@
+/** Builders shared by the engine tests: FLOW_MOD, GROUP_MOD and METER_MOD with defaults. */
+import type {
+  Action,
+  Bucket,
+  FlowMod,
+  GroupMod,
+  Instruction,
+  Match,
+  MeterMod,
+  OfpError,
+} from '../../src/codec/index.js';
+import { errorCodeName, OFP_NO_BUFFER, OFPP } from '../../src/codec/index.js';
+
+export function flowMod(p: Partial<FlowMod> & { match?: Match }): FlowMod {
+  return {
+    type: 'flow_mod',
+    xid: 0,
+    cookie: 0n,
+    cookieMask: 0n,
+    tableId: 0,
+    command: 0,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    priority: 100,
+    bufferId: OFP_NO_BUFFER,
+    outPort: OFPP.ANY,
+    outGroup: 0xffffffff,
+    flags: 0,
+    match: [],
+    instructions: [],
+    ...p,
+  };
+}
+
+export const apply = (...actions: Action[]): Instruction => ({ type: 'apply_actions', actions });
+export const write = (...actions: Action[]): Instruction => ({ type: 'write_actions', actions });
+export const goto = (tableId: number): Instruction => ({ type: 'goto_table', tableId });
+export const out = (port: number, maxLen = 0xffff): Action => ({ type: 'output', port, maxLen });
+
+export function groupMod(p: Partial<GroupMod>): GroupMod {
+  return { type: 'group_mod', xid: 0, command: 0, groupType: 0, groupId: 1, buckets: [], ...p };
+}
+
+export function bucket(actions: Action[], p: Partial<Bucket> = {}): Bucket {
+  return { weight: 0, watchPort: OFPP.ANY, watchGroup: 0xffffffff, actions, ...p };
+}
+
+export function meterMod(p: Partial<MeterMod>): MeterMod {
+  return { type: 'meter_mod', xid: 0, command: 0, flags: 2, meterId: 1, bands: [], ...p };
+}
+
+/** The spec name of an error, for readable assertions ('OFPFMFC_OVERLAP'). */
+export function errName(e: OfpError | undefined): string | undefined {
+  return e === undefined ? undefined : (errorCodeName(e.type, e.code) ?? `${e.type}/${e.code}`);
+}
+
+/** A controllable clock in milliseconds. */
+export function fakeClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
+  let t = start;
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}

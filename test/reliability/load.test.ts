@@ -1,0 +1,50 @@
+/**
+ * A short load run (the bench's `runLoad` against an in-process controller running
+ * l2-learning): 200 switches connect at the same moment, all finish the handshake, then
+ * five seconds of packet-ins and echoes both ways (the controller echoes the silent one
+ * switch in ten) lose no connection, packet-ins are answered, and resident memory grows
+ * by no more than a generous bound while the load runs. No figure here is a timing assertion: the ramp deadline only
+ * keeps a broken run from hanging.
+ */
+import { afterAll, expect, test } from 'vitest';
+import { printLoad, rssGrowthKib, runLoad } from '../../bench/load.js';
+import { l2Learning, startTestController, type TestController } from './support/controller.js';
+
+const SWITCHES = 200;
+/** RSS may grow this much over the load phase (it is flat in practice; GC is lazy). */
+const RSS_GROWTH_BOUND_KIB = 96 * 1024;
+
+let tc: TestController | undefined;
+
+afterAll(() => tc?.stop());
+
+test(`${SWITCHES} switches at once: all handshaken, none lost, memory bounded`, async () => {
+  tc = await startTestController([l2Learning()], {
+    echoIntervalMs: 500,
+    echoTimeoutMs: 20_000,
+    requestTimeoutMs: 20_000,
+    handshakeTimeoutMs: 40_000,
+  });
+  const r = await runLoad({
+    port: tc.port,
+    switches: SWITCHES,
+    seconds: 5,
+    rate: 10,
+    rampTimeoutMs: 60_000,
+    rss: () => Math.round(process.memoryUsage().rss / 1024),
+  });
+  printLoad(r);
+  expect(r.problems).toEqual([]);
+  expect(r.handshaken).toBe(SWITCHES);
+  expect(r.lost).toBe(0);
+  expect(tc.controller.registry.size).toBe(SWITCHES);
+  expect(r.flowMods).toBeGreaterThan(SWITCHES);
+  expect(r.packetOuts).toBeGreaterThan(SWITCHES);
+  expect(r.echoesAnswered).toBeGreaterThan(0);
+  // The silent switches (one in ten) were kept alive by the controller's echoes.
+  expect(r.echoesFromController).toBeGreaterThanOrEqual(SWITCHES / 10);
+  const growth = rssGrowthKib(r);
+  expect(growth).toBeDefined();
+  expect(growth!).toBeLessThan(RSS_GROWTH_BOUND_KIB);
+  expect(tc.records.filter((x) => x.level >= 50)).toEqual([]);
+}, 120_000);
