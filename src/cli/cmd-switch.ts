@@ -3,9 +3,10 @@
  * dump-ports, dump-ports-desc, queue-stats, mod-port. Replies print as ovs-ofctl prints
  * them, xids included.
  */
-import type { MultipartRequestBody } from '../codec/index.js';
+import type { MultipartRequestBody, TableFeatures } from '../codec/index.js';
 import { type PortMap, parsePortOrUndef } from '../text/ports.js';
 import { ofpToString } from '../text/print/index.js';
+import { printTableFeatures } from '../text/print/table-features.js';
 import { parseNumeric } from '../text/values.js';
 import type { OfClient } from './client.js';
 import {
@@ -91,10 +92,32 @@ export const SWITCH_COMMANDS: readonly Command[] = [
   },
   simple('dump-desc', 'print the switch description', { kind: 'desc' }),
   simple('dump-tables', 'print table statistics', { kind: 'table' }),
-  simple('dump-table-features', 'print the features of each table', {
-    kind: 'table_features',
-    tables: [],
-  }),
+  {
+    name: 'dump-table-features',
+    usage: 'SWITCH',
+    summary: 'print the features of each table',
+    help:
+      'Prints what each table can match, which instructions and actions it takes, with ' +
+      `"ditto" for runs of identical tables (across all reply messages).\n${SW}`,
+    minArgs: 1,
+    maxArgs: 1,
+    switchArg: true,
+    run: (ctx, args) =>
+      withSwitch(ctx, args[0]!, async (client) => {
+        const replies = await client.request(
+          multipart(client, { kind: 'table_features', tables: [] }),
+          ctx.opts.timeoutMs,
+        );
+        const tables: TableFeatures[] = [];
+        for (const r of replies) {
+          const m = r.msg;
+          if (m?.type === 'multipart_reply' && m.body.kind === 'table_features') tables.push(...m.body.tables);
+          else ctx.io.out(ofpToString(r.raw, ctx.opts.verbosity + 1));
+        }
+        if (tables.length > 0) ctx.io.out(`${printTableFeatures(tables).slice(1)}\n`);
+        return 0;
+      }),
+  },
   simple('dump-group-features', 'print group table features', { kind: 'group_features' }),
   simple('meter-features', 'print meter features', { kind: 'meter_features' }),
   {

@@ -124,6 +124,14 @@ export function parseArgs(argv: readonly string[]): {
 }
 
 async function dispatch(io: Io, argv: readonly string[]): Promise<number> {
+  // `controller` has options of its own: hand it everything after its name, unparsed.
+  const first = argv.findIndex((a) => !a.startsWith('-'));
+  if (argv[first] === 'controller') {
+    const mod = (await import('./controller.js')) as {
+      runController(argv: string[]): Promise<number>;
+    };
+    return mod.runController(argv.slice(first + 1));
+  }
   const { opts, words, version } = parseArgs(argv);
   if (version) {
     io.out(`ofctl-ts ${VERSION} (OpenFlow 1.3)\n`);
@@ -147,12 +155,6 @@ async function dispatch(io: Io, argv: readonly string[]): Promise<number> {
       throw new CliError("completion: only 'bash' is supported (ofctl-ts completion bash)");
     io.out(bashCompletion(COMMANDS));
     return 0;
-  }
-  if (name === 'controller') {
-    const mod = (await import('./controller.js')) as {
-      runController(argv: string[]): Promise<number>;
-    };
-    return mod.runController([...argv].slice(argv.indexOf('controller') + 1));
   }
   const c = BY_NAME.get(name);
   if (!c) throw new CliError(`unknown command '${name}'; use --help for help`);

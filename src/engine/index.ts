@@ -25,7 +25,8 @@
  *
  * Semantics follow OpenFlow 1.3.5; where the spec leaves a choice the engine documents
  * it (equal-priority ties: first inserted wins) and, where Open vSwitch differs,
- * offers its behaviour as an option (floodToLocal, bucketsAsSets: false).
+ * offers its behaviour as an option (floodToLocal, bucketsAsSets: false,
+ * missRunsActionSet).
  */
 export * from './action-check.js';
 export * from './action-set.js';

@@ -166,7 +166,7 @@ export function setField(p: Packet, e: OxmBasic): boolean {
       if (l.vlans === 0) return false;
       const tci = (p.bytes[14]! << 8) | p.bytes[15]!;
       const next =
-        e.field === 'vlan_vid' ? (tci & 0xf000) | ((n + 1) & 0xfff) : (tci & 0x1fff) | (n << 13);
+        e.field === 'vlan_vid' ? (tci & 0xf000) | (n & 0xfff) : (tci & 0x1fff) | (n << 13);
       write(p, 14, [next >> 8, next & 0xff], []);
       break;
     }

@@ -4,7 +4,7 @@
  * in the spec's order (meter, apply-actions, clear-actions, write-actions,
  * write-metadata, goto-table); without goto-table the action set runs and the packet is
  * done. A table miss without a table-miss entry drops the packet (the action set is
- * discarded). The result says which entry matched in each table and what left the
+ * discarded; Open vSwitch runs it instead, available as an option). The result says which entry matched in each table and what left the
  * switch, where, with which headers.
  */
 import type { Action, OxmBasic, PacketOut } from '../codec/index.js';
@@ -57,6 +57,11 @@ export interface PipelineParts {
   readonly ports: PortSet;
   readonly bucketsAsSets: boolean;
   readonly invalidTtlToController: boolean;
+  /**
+   * A miss without a table-miss entry still runs the action set written so far, as in
+   * Open vSwitch; the spec (5.4) drops the packet, action set included.
+   */
+  readonly missRunsActionSet: boolean;
 }
 
 export interface ProcessOptions {
@@ -83,8 +88,12 @@ function walk(parts: PipelineParts, pkt: Packet, now: number, run: Run, env: Exe
     const entry = table.lookup(pkt.key);
     run.visits.push({ tableId, entry, fields });
     if (!entry) {
-      run.st.notes.push(`table ${tableId}: no match and no table-miss entry, dropped`);
-      return;
+      if (!parts.missRunsActionSet) {
+        run.st.notes.push(`table ${tableId}: no match and no table-miss entry, dropped`);
+        return;
+      }
+      run.st.notes.push(`table ${tableId}: no match and no table-miss entry, action set runs`);
+      break;
     }
     entry.hit(len, now);
     run.st.tableId = tableId;

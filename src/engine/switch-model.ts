@@ -57,6 +57,8 @@ export interface SwitchModelOptions {
   readonly floodToLocal?: boolean;
   /** Group buckets run as action sets (spec, default) or as ordered lists (Open vSwitch). */
   readonly bucketsAsSets?: boolean;
+  /** A table miss without a table-miss entry still runs the action set (Open vSwitch). */
+  readonly missRunsActionSet?: boolean;
   /** Send packets whose TTL expires to the controller (OFPC_INVALID_TTL_TO_CONTROLLER). */
   readonly invalidTtlToController?: boolean;
   readonly onFlowRemoved?: (event: FlowRemovedEvent) => void;
@@ -91,6 +93,7 @@ export class SwitchModel {
       ports: this.ports,
       bucketsAsSets: opts.bucketsAsSets ?? true,
       invalidTtlToController: opts.invalidTtlToController ?? false,
+      missRunsActionSet: opts.missRunsActionSet ?? false,
     };
   }
 

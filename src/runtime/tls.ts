@@ -150,39 +150,53 @@ function readPem(role: keyof TlsFiles, file: string): Buffer {
 
 /**
  * A TLS server that requires a client certificate signed by `creds.ca` and hands each
- * authenticated socket to `onSocket`. Refused handshakes are logged on `log`.
+ * authenticated socket to `onSocket`; every other one is closed and logged on `log`.
+ *
+ * The client certificate is requested and verified by OpenSSL during the handshake
+ * (requestCert); the verdict is enforced here, first thing on the established socket,
+ * before any OpenFlow byte is read or written: a socket that is not `authorized` (no
+ * certificate, another CA, expired, ...) is destroyed. This is what rejectUnauthorized
+ * does inside Node, done in the open so that the refusal can be logged with the peer's
+ * address and OpenSSL's reason (Node's own rejection loses both). Handshakes that fail
+ * earlier (protocol errors, timeouts) arrive as tlsClientError and are logged too.
  */
 export function createTlsServer(
   creds: TlsCredentials,
   onSocket: (s: net.Socket) => void,
   log: Logger,
 ): tls.Server {
+  const limit = new RateLimiter(10_000, 5);
+  const refused = (peer: string, reason: string) => {
+    const dropped = limit.take();
+    if (dropped === undefined) return;
+    const also = dropped > 0 ? ` (${dropped} similar refusals not logged)` : '';
+    log.warn({ peer, reason }, `TLS handshake refused: ${reason}${also}`);
+  };
   const server = tls.createServer(
     {
       cert: creds.cert,
       key: creds.key,
       ca: creds.ca,
       requestCert: true,
-      rejectUnauthorized: true,
+      rejectUnauthorized: false,
       handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
       minVersion: 'TLSv1.2',
     },
     (socket) => {
-      const subject = socket.getPeerCertificate().subject;
-      log.debug({ peer: peerOf(socket), subject: subject?.CN }, 'TLS peer authenticated');
+      const peer = peerOf(socket);
+      const cert = socket.getPeerCertificate();
+      if (!socket.authorized || !cert?.subject) {
+        socket.destroy();
+        const why = String(socket.authorizationError ?? 'no client certificate');
+        return refused(peer, `client certificate not accepted (${why})`);
+      }
+      log.debug({ peer, subject: cert.subject.CN }, 'TLS peer authenticated');
       onSocket(socket);
     },
   );
-  const limit = new RateLimiter(10_000, 5);
   server.on('tlsClientError', (err, socket) => {
     socket.destroy();
-    const dropped = limit.take();
-    if (dropped === undefined) return;
-    const also = dropped > 0 ? ` (${dropped} similar refusals not logged)` : '';
-    log.warn(
-      { peer: peerOf(socket), reason: err.message, code: (err as NodeJS.ErrnoException).code },
-      `TLS handshake refused: ${err.message}${also}`,
-    );
+    refused(peerOf(socket), err.message);
   });
   return server;
 }

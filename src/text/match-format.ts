@@ -80,26 +80,31 @@ function ip6(name: string, om: OvsMatch, f: Fid): string {
   return `${name}=${formatIpv6Masked(om.v[f], om.m[f])},`;
 }
 
+/** The 802.1Q tag(s): dl_vlan/dl_vlan_pcp when exact with the tag present, else vlan_tci. */
 function vlan(om: OvsMatch): string {
-  const m = Number(om.m.vlan_tci);
-  if (!m) return '';
-  const v = om.num('vlan_tci');
-  const vidMask = m & VLAN_VID_MASK;
-  const pcpMask = m & VLAN_PCP_MASK;
-  if (
-    m & VLAN_CFI &&
-    v & VLAN_CFI &&
-    (!vidMask || vidMask === VLAN_VID_MASK) &&
-    (!pcpMask || pcpMask === VLAN_PCP_MASK) &&
-    (vidMask || pcpMask)
-  ) {
-    let s = '';
-    if (vidMask) s += `dl_vlan=${v & VLAN_VID_MASK},`;
-    if (pcpMask) s += `dl_vlan_pcp=${(v >> 13) & 7},`;
-    return s;
+  let s = '';
+  for (const [f, suffix] of [
+    ['vlan_tci', ''],
+    ['vlan_tci1', '1'],
+  ] as const) {
+    const m = Number(om.m[f]);
+    if (!m) break;
+    const v = om.num(f);
+    const vidMask = m & VLAN_VID_MASK;
+    const pcpMask = m & VLAN_PCP_MASK;
+    if (
+      m & VLAN_CFI &&
+      v & VLAN_CFI &&
+      (!vidMask || vidMask === VLAN_VID_MASK) &&
+      (!pcpMask || pcpMask === VLAN_PCP_MASK) &&
+      (vidMask || pcpMask)
+    ) {
+      if (vidMask) s += `dl_vlan${suffix}=${v & VLAN_VID_MASK},`;
+      if (pcpMask) s += `dl_vlan_pcp${suffix}=${(v >> 13) & 7},`;
+    } else if (m === 0xffff) s += `vlan_tci${suffix}=0x${hexPad(v, 4)},`;
+    else s += `vlan_tci${suffix}=0x${hexPad(v, 4)}/0x${hexPad(m, 4)},`;
   }
-  if (m === 0xffff) return `vlan_tci=0x${hexPad(v, 4)},`;
-  return `vlan_tci=0x${hexPad(v, 4)}/0x${hexPad(m, 4)},`;
+  return s;
 }
 
 function rawText(r: OxmRaw): string {

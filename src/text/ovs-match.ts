@@ -17,6 +17,7 @@ export type Fid =
   | 'dl_dst'
   | 'dl_type'
   | 'vlan_tci'
+  | 'vlan_tci1'
   | 'mpls_label'
   | 'mpls_tc'
   | 'mpls_bos'
@@ -48,6 +49,7 @@ export const FID_BITS: Readonly<Record<Fid, number>> = {
   dl_dst: 48,
   dl_type: 16,
   vlan_tci: 16,
+  vlan_tci1: 16,
   mpls_label: 20,
   mpls_tc: 3,
   mpls_bos: 1,

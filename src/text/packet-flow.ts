@@ -79,13 +79,14 @@ export function packetFlow(b: Uint8Array): PacketFlow {
   exact('dl_src', u48(b, 6));
   let off = 12;
   let type = u16(b, off);
-  let tci = 0;
-  if ((type === 0x8100 || type === 0x88a8) && b.length >= off + 6) {
-    tci = u16(b, off + 2) | VLAN_CFI;
+  const tags: number[] = [];
+  while ((type === 0x8100 || type === 0x88a8) && tags.length < 2 && b.length >= off + 6) {
+    tags.push(u16(b, off + 2) | VLAN_CFI);
     off += 4;
     type = u16(b, off);
   }
-  om.set('vlan_tci', BigInt(tci), 0xffffn);
+  om.set('vlan_tci', BigInt(tags[0] ?? 0), 0xffffn);
+  if (tags.length > 0) om.set('vlan_tci1', BigInt(tags[1] ?? 0), 0xffffn);
   off += 2;
   if (type < 0x600) type = 0x05ff;
   exact('dl_type', type);
@@ -134,6 +135,8 @@ function ipFields(
     exact('nw_dst', 0);
     if (b.length < off + 20) return { checksum: '' };
     const ihl = (b[off]! & 0x0f) * 4;
+    const total = u16(b, off + 2);
+    if (ihl < 20 || total < ihl || b.length - off < total) return { checksum: '' };
     exact('nw_tos', b[off + 1]!);
     const fragOff = u16(b, off + 6);
     const more = (fragOff & 0x2000) !== 0;
@@ -148,7 +151,7 @@ function ipFields(
     l4 = off + ihl;
   } else {
     for (const f of ['ipv6_src', 'ipv6_dst', 'ipv6_label'] as const) exact(f, 0);
-    if (b.length < off + 40) return { checksum: '' };
+    if (b.length < off + 40 || b.length - off - 40 < u16(b, off + 4)) return { checksum: '' };
     const vtf = u32(b, off);
     exact('nw_tos', (vtf >>> 20) & 0xff);
     exact('ipv6_label', vtf & 0xfffff);
@@ -159,8 +162,8 @@ function ipFields(
     exact('ipv6_dst', u128(b, off + 24));
     l4 = off + 40;
   }
-  if (later) return { checksum: '' };
   const left = b.length - l4;
+  if (later) return { checksum: laterChecksum(b, l4, left, proto) };
   if (proto === IPPROTO.TCP || proto === IPPROTO.UDP || proto === IPPROTO.SCTP) {
     exact('tp_src', 0);
     exact('tp_dst', 0);
@@ -214,6 +217,15 @@ function ipFields(
     return { checksum: ` icmp6_csum:${u16(b, l4 + 2).toString(16)}` };
   }
   return { checksum: '' };
+}
+
+/** A non-first fragment: no ports, but OVS still prints the checksum where it would be. */
+function laterChecksum(b: Uint8Array, l4: number, left: number, proto: number): string {
+  if (proto === IPPROTO.TCP && left >= 20) return ` tcp_csum:${u16(b, l4 + 16).toString(16)}`;
+  if (proto === IPPROTO.UDP && left >= 8) return ` udp_csum:${u16(b, l4 + 6).toString(16)}`;
+  if (proto === IPPROTO.SCTP && left >= 12) return ` sctp_csum:${u32(b, l4 + 8).toString(16)}`;
+  if (proto === IPPROTO.ICMP && left >= 4) return ` icmp_csum:${u16(b, l4 + 2).toString(16)}`;
+  return '';
 }
 
 /** ofp_packet_to_string: the frame's flow and checksum, newline-terminated. */

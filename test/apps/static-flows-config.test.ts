@@ -194,6 +194,12 @@ describe('bad flows stop the load with FILE:LINE', () => {
     expect(e.problem).toMatch(/^must specify an action/);
   });
 
+  test('port names pass before the switch is known, an empty port does not', () => {
+    expect(load({ default: { lines: ['in_port=eth7,actions=output:"vm 1",eth2'] } })).toBeDefined();
+    const e = errorOf({ default: { lines: ['priority=3,actions=output:'] } });
+    expect(e.where).toMatch(/default\.lines\[0\]$/);
+  });
+
   test('a cookie with any of the top 16 bits set is refused; 48 bits are fine', () => {
     const e = errorOf({ default: { lines: ['cookie=0x1000000000000,actions=drop'] } });
     expect(e.where).toMatch(/default\.lines\[0\]$/);

@@ -3,8 +3,11 @@
  * its ports resolved by name); a switch gets the right config entry and the lines that
  * resolve on it; and the plan from what a switch holds to what is wanted keeps what is
  * right, deletes only stale flows and adds only missing or changed ones. The plan is
- * checked by applying it to the project's flow-table engine (SwitchModel) as a switch.
+ * checked by applying it to the project's flow-table engine (SwitchModel) as a switch,
+ * and so is the example config: its flows, installed in the engine, forward as described.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { configFromJson } from '../../apps/static-flows/config.js';
@@ -22,6 +25,7 @@ import {
   type WantedFlow,
 } from '../../apps/static-flows/sync-plan.js';
 import { type FlowMod, FlowModCommand, type FlowStats, OFPP } from '../../src/codec/index.js';
+import { buildPacket } from '../../src/engine/packet-build.js';
 import { SwitchModel } from '../../src/engine/switch-model.js';
 import { PortMap } from '../../src/text/ports.js';
 
@@ -279,5 +283,68 @@ describe('the plan from what a switch holds to what is wanted', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('the example (apps/static-flows/example) on the engine', () => {
+  const file = fileURLToPath(
+    new URL('../../apps/static-flows/example/controller.json', import.meta.url),
+  );
+  const section = JSON.parse(readFileSync(file, 'utf8')).appConfig['static-flows'];
+  const config = configFromJson(section, `${file}: appConfig.static-flows`);
+  const ports = [
+    { portNo: 1, name: 'vm1' },
+    { portNo: 3, name: 'vm3' },
+    { portNo: 5, name: 'eth1' },
+    { portNo: OFPP.LOCAL, name: 'br-trunk' },
+  ];
+  const frame = (vlan?: number) =>
+    buildPacket({
+      eth_dst: 0x0200_0000_0002,
+      eth_src: 0x0200_0000_0001,
+      eth_type: 0x0800,
+      ipv4_src: 0x0a00_0001,
+      ipv4_dst: 0x0a00_0002,
+      ip_proto: 17,
+      udp_src: 1000,
+      udp_dst: 2000,
+      ...(vlan === undefined ? {} : { vlan_vid: 0x1000 | vlan }),
+    });
+
+  function trunkSwitch(): SwitchModel {
+    const r = resolveFlows(config, 1n, ports);
+    expect([r.entry, r.wanted.length, r.skipped]).toEqual(['datapaths.0000000000000001', 5, []]);
+    const sw = new SwitchModel({ ports: [1, 3, 5] });
+    for (const w of r.wanted) expect(sw.applyFlowMod({ ...w.fm, xid: 0 })).toBeUndefined();
+    return sw;
+  }
+
+  /** Where a frame from `inPort` leaves, with its VLAN (undefined: untagged). */
+  function forward(sw: SwitchModel, inPort: number, vlan?: number) {
+    return sw.process(frame(vlan), inPort).outputs.map((o) => {
+      const vid = o.fields.find((f) => f.field === 'vlan_vid')?.value;
+      return [o.port, vid === undefined ? undefined : Number(vid) & 0xfff];
+    });
+  }
+
+  test('access ports are tagged onto the trunk; the trunk is untagged to the VLAN port', () => {
+    const sw = trunkSwitch();
+    expect(forward(sw, 1)).toEqual([[5, 2]]);
+    expect(forward(sw, 3)).toEqual([[5, 3]]);
+    expect(forward(sw, 5, 2)).toEqual([[1, undefined]]);
+    expect(forward(sw, 5, 3)).toEqual([[3, undefined]]);
+  });
+
+  test('anything else is dropped: other VLANs, tagged frames on access ports', () => {
+    const sw = trunkSwitch();
+    expect(forward(sw, 5, 4)).toEqual([]);
+    expect(forward(sw, 5)).toEqual([]);
+    expect(forward(sw, 1, 2)).toEqual([]);
+  });
+
+  test('another switch gets only the default drop flow', () => {
+    const r = resolveFlows(config, 2n, ports);
+    expect(r.entry).toBe('default');
+    expect(r.wanted.map((w) => w.line.text)).toEqual(['priority=0,actions=drop']);
   });
 });

@@ -146,8 +146,11 @@ describe('MODIFY', () => {
       flowMod({ command: MODIFY, match: net(0x0a010000, 16), instructions: [apply(out(2))] }),
     );
     const fs = flows(m);
-    const port = (i: number) =>
-      (fs[i]!.instructions[0] as { actions: { port: number }[] }).actions[0]!.port;
+    const port = (i: number) => {
+      const ins = fs[i]!.instructions[0];
+      const a = ins?.type === 'apply_actions' ? ins.actions[0] : undefined;
+      return a?.type === 'output' ? a.port : undefined;
+    };
     expect(fs.map((f, i) => [f.priority, f.cookie, port(i)])).toEqual([
       [200, 0x12n, 2],
       [100, 0x11n, 1],

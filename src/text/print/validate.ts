@@ -6,8 +6,10 @@
  * "***decode error: NAME***" as OVS does. Each function returns the OVS error name or
  * undefined.
  */
-import type { Action, Instruction, Match, MeterBand } from '../../codec/index.js';
-import { checkMatch, errorCodeName } from '../../codec/index.js';
+import type { Action, Instruction, Match, MeterBand, OxmEntry } from '../../codec/index.js';
+import { checkMatch } from '../../codec/index.js';
+import { fieldForEntry, prereqOk } from '../fields.js';
+import { fromOxm } from '../ovs-match.js';
 
 const UNSUPPORTED_ACTIONS = new Set(['copy_ttl_in', 'copy_ttl_out', 'push_pbb', 'pop_pbb']);
 const UNSUPPORTED_FIELDS = new Set(['in_phy_port', 'pbb_isid', 'ipv6_exthdr']);
@@ -66,14 +68,25 @@ export function checkInstructions(list: readonly Instruction[]): string | undefi
   return undefined;
 }
 
+/**
+ * oxm_pull_match as OVS does it: each field in order must have its prerequisites among
+ * the fields before it (OVS's rules: ARP fields also under RARP), values must fit.
+ */
 export function checkOvsMatch(m: Match): string | undefined {
+  const seen: OxmEntry[] = [];
   for (const e of m) {
-    if (e.field === 'raw') continue;
-    if (e.field === 'in_port' && portOutOfRange(Number(e.value))) return 'OFPBMC_BAD_VALUE';
-    if (UNSUPPORTED_FIELDS.has(e.field)) return 'OFPBMC_BAD_FIELD';
+    if (e.field !== 'raw') {
+      if (e.field === 'in_port' && portOutOfRange(Number(e.value))) return 'OFPBMC_BAD_VALUE';
+      if (UNSUPPORTED_FIELDS.has(e.field)) return 'OFPBMC_BAD_FIELD';
+      const bad = checkMatch([e]);
+      if (bad && bad.code === 7) return 'OFPBMC_BAD_VALUE';
+      if (bad && bad.code === 5) return 'OFPBMC_BAD_WILDCARDS';
+      const f = fieldForEntry(e);
+      if (f && !prereqOk(f.prereq, fromOxm(seen))) return 'OFPBMC_BAD_PREREQ';
+    }
+    seen.push(e);
   }
-  const err = checkMatch(m);
-  return err ? (errorCodeName(err.type, err.code) ?? undefined) : undefined;
+  return undefined;
 }
 
 export function checkBands(bands: readonly MeterBand[]): string | undefined {

@@ -21,7 +21,7 @@ export type LogRecord = Record<string, unknown> & { level: number; msg: string }
 
 export interface TestController {
   readonly controller: Controller;
-  /** The TCP port (0 when listening on a unix socket). */
+  /** The TCP port of the first listener (0 when it is a unix socket). */
   readonly port: number;
   readonly records: LogRecord[];
   stop(): Promise<void>;
@@ -65,7 +65,7 @@ export async function startTestController(
     log,
   );
   const [addr] = await controller.start();
-  const port = addr?.kind === 'tcp' ? addr.port : 0;
+  const port = addr && addr.kind !== 'unix' ? addr.port : 0;
   return { controller, port, records, stop: () => controller.stop() };
 }
 

@@ -6,6 +6,7 @@
  * connection to end, whichever comes first (so a test never hangs on a closed socket).
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import {
   decodeMessage,
   encodeMessage,
@@ -28,6 +29,8 @@ export interface PeerOptions {
   /** The flows a flow-stats request is answered with, filtered by cookie (default none). */
   readonly flows?: readonly FlowStats[];
   readonly host?: string;
+  /** Connect over TLS with these options (certificate, key, CA) instead of plain TCP. */
+  readonly tls?: tls.ConnectionOptions;
 }
 
 export const HELLO_13: Hello = {
@@ -86,13 +89,18 @@ export class Peer {
 
   static connect(port: number, opts: PeerOptions = {}): Promise<Peer> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: opts.host ?? '127.0.0.1', port, noDelay: true }, () => {
-        socket.off('error', reject);
+      const host = opts.host ?? '127.0.0.1';
+      const connected = () => {
+        socket.off('error', reject).off('close', onClose);
         const peer = new Peer(socket, opts);
         if (opts.hello !== false) peer.send(opts.hello ?? HELLO_13);
         resolve(peer);
-      });
-      socket.once('error', reject);
+      };
+      const onClose = () => reject(new Error('connection closed before it was established'));
+      const socket: net.Socket = opts.tls
+        ? tls.connect({ host, port, ...opts.tls }, connected)
+        : net.connect({ host, port, noDelay: true }, connected);
+      socket.once('error', reject).once('close', onClose);
     });
   }
 
