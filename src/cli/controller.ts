@@ -226,7 +226,41 @@ export async function loadApps(
 export interface RunningController {
   readonly controller: Controller;
   readonly log: Logger;
+  /** Re-reads the config file and hands each app its new section (SIGHUP). */
+  reload(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * Re-reads the configuration and validates every app's section again; only when all
+ * are valid does any app see the change (a bad edit leaves the running config alone).
+ */
+async function reloadApps(
+  controller: Controller,
+  apps: readonly AppInstance[],
+  args: ControllerArgs,
+  log: Logger,
+): Promise<void> {
+  if (args.config === undefined) {
+    log.warn('reload asked for, but the controller was started without --config: nothing to read');
+    return;
+  }
+  let configs: Map<string, unknown>;
+  try {
+    const settings = resolveSettings(args);
+    configs = new Map(
+      apps.map((a) => {
+        const where = `${args.config}: appConfig.${a.def.name}`;
+        const raw = settings.appConfig[a.def.name];
+        return [a.def.name, a.def.validateConfig ? a.def.validateConfig(raw, where) : raw];
+      }),
+    );
+  } catch (e) {
+    log.error(`reload refused, the running configuration stays: ${(e as Error).message}`);
+    return;
+  }
+  const reloaded = await controller.reload(configs);
+  log.info({ apps: reloaded }, `configuration reloaded from ${args.config}`);
 }
 
 /** Everything up to "listening": settings, logger, apps, runtime. Throws on bad input. */
@@ -245,7 +279,12 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     { listen: listening, apps: controller.appNames },
     `ofctl-ts controller listening on ${listening.join(', ')}; apps: ${controller.appNames.join(', ')}`,
   );
-  return { controller, log, stop: () => controller.stop() };
+  return {
+    controller,
+    log,
+    reload: () => reloadApps(controller, apps, args, log),
+    stop: () => controller.stop(),
+  };
 }
 
 /** `ofctl-ts controller ...`: runs until SIGINT/SIGTERM; resolves with the exit code. */
@@ -280,12 +319,18 @@ export async function runController(argv: string[]): Promise<number> {
   const onRejection = (e: unknown) =>
     log.error({ err: e }, 'unhandled promise rejection (a missing await or catch in an app?)');
   process.on('unhandledRejection', onRejection);
+  const onHangup = () => {
+    log.info('SIGHUP received, reloading the configuration');
+    void running.reload();
+  };
+  process.on('SIGHUP', onHangup);
   if (signal === undefined) {
     await new Promise<void>((resolve) => {
       wake = resolve;
     });
   }
   log.info(`${signal} received, shutting down`);
+  process.off('SIGHUP', onHangup);
   await running.stop();
   process.off('unhandledRejection', onRejection);
   return 0;

@@ -166,6 +166,24 @@ export class AppHost {
     if (!taken) c.log.warn({ errorName: err.errorName }, err.message);
   }
 
+  /**
+   * A configuration reload: each app that has a reload handler gets its new validated
+   * section, in order, awaited. Returns the names of the apps that reloaded.
+   */
+  async reload(configs: ReadonlyMap<string, unknown>): Promise<string[]> {
+    const done: string[] = [];
+    for (const app of this.apps) {
+      if (!app.handlers.reload || !configs.has(app.def.name)) continue;
+      try {
+        await app.handlers.reload(configs.get(app.def.name));
+        done.push(app.def.name);
+      } catch (e) {
+        this.failed(app, undefined, 'reload', e);
+      }
+    }
+    return done;
+  }
+
   /** Controller shutdown, after every switchDown: each app's stop(), in order. */
   async stop(): Promise<void> {
     for (const app of this.apps) {

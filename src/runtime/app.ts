@@ -141,6 +141,11 @@ export interface AppHandlers {
   error?(dp: Datapath, err: OpenFlowError): HandlerResult;
   /** Any other unsolicited message (experimenter, unexpected replies). */
   message?(dp: Datapath, msg: Message): HandlerResult;
+  /**
+   * The configuration changed (SIGHUP): `config` is the app's new section, already
+   * validated. Apps bring their switches to it without a cold start.
+   */
+  reload?(config: unknown): unknown;
   /** The controller is shutting down (after every switchDown). */
   stop?(): HandlerResult;
 }

@@ -61,6 +61,11 @@ export class Controller {
     return this.host.names;
   }
 
+  /** Hands each app its new validated configuration section (see AppHandlers.reload). */
+  reload(configs: ReadonlyMap<string, unknown>): Promise<string[]> {
+    return this.host.reload(configs);
+  }
+
   /** The bound addresses (real ports when 0 was asked for). */
   get addresses(): readonly ListenAddress[] {
     return this.listeners.map((l) => l.address);
