@@ -77,6 +77,7 @@ const ECHO_EVERY_MS = 1000;
 /** Shared by every switch of a run: the pre-encoded packet-ins and the counters. */
 interface Shared {
   readonly cycle: PacketCycle;
+  /** Packet-ins per switch per tick (a fraction accumulates). */
   readonly perTick: number;
   packetIns: number;
   flowMods: number;
@@ -92,6 +93,8 @@ class LoadSwitch {
   lost: string | undefined;
   private readonly framer = new Framer();
   private cursor = 0;
+  /** Packet-ins owed (a rate below one per tick accumulates). */
+  private credit = 0;
   private echoXid = 0x4c000000;
   private readonly socket: net.Socket;
 
@@ -120,9 +123,14 @@ class LoadSwitch {
   tick(n: number): void {
     if (!this.ready || this.lost || this.idle) return;
     const s = this.shared;
-    this.socket.write(s.cycle.slice(this.cursor, s.perTick));
-    this.cursor = (this.cursor + s.perTick) % MACS;
-    s.packetIns += s.perTick;
+    this.credit += s.perTick;
+    const count = Math.floor(this.credit);
+    if (count > 0) {
+      this.credit -= count;
+      this.socket.write(s.cycle.slice(this.cursor, count));
+      this.cursor = (this.cursor + count) % MACS;
+      s.packetIns += count;
+    }
     if ((n + this.index) % (ECHO_EVERY_MS / TICK_MS) === 0) {
       const xid = this.echoXid++;
       this.send({ type: 'echo_request', xid, data: Buffer.from('load') });
@@ -204,7 +212,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const shared: Shared = {
     cycle: new PacketCycle(MACS, MACS),
-    perTick: Math.max(1, Math.round((o.rate * TICK_MS) / 1000)),
+    perTick: Math.min(MACS, (o.rate * TICK_MS) / 1000),
     packetIns: 0,
     flowMods: 0,
     packetOuts: 0,

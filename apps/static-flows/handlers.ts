@@ -37,9 +37,10 @@ export interface SyncSummary {
 
 export interface StaticFlowsHandlers extends AppHandlers {
   /**
-   * Moves every connected switch to `next` (default: the current config with its flow
-   * files read again), touching only the flows that change. Rejects with the ConfigError
-   * when the new config is bad; the old one then stays in force.
+   * The runtime's reload hook (SIGHUP hands over the validated new config), also callable
+   * directly: moves every connected switch to `next` (default: the current config with
+   * its flow files read again), touching only the flows that change. Rejects with the
+   * ConfigError when the files no longer parse; the old config then stays in force.
    */
   reload(next?: StaticFlowsConfig): Promise<SyncSummary[]>;
   readonly config: StaticFlowsConfig;

@@ -7,8 +7,9 @@
  *
  *   ofctl-ts controller --app static-flows --config controller.json
  *
- * The handlers also offer `reload(config?)`, which reads the flow files again and brings
- * every connected switch to them.
+ * On a reload (SIGHUP: the runtime validates the section again, which reads the flow
+ * files again, and calls the handlers' `reload`) every connected switch is brought to
+ * the new flows the same way; `reload()` without an argument rereads the files itself.
  */
 import { defineApp } from '../../src/runtime/app.js';
 import { configFromJson, type StaticFlowsConfig } from './config.js';

@@ -78,7 +78,10 @@ function normalAction(a: Action): string {
  */
 export function normalInstructions(list: readonly Instruction[]): string {
   return executionOrder(list)
-    .filter((i) => !((i.type === 'apply_actions' || i.type === 'write_actions') && i.actions.length === 0))
+    .filter(
+      (i) =>
+        !((i.type === 'apply_actions' || i.type === 'write_actions') && i.actions.length === 0),
+    )
     .map((i) => {
       switch (i.type) {
         case 'apply_actions':

@@ -15,7 +15,7 @@ import {
   type OxmEntry,
 } from '../codec/index.js';
 import { asActionSet } from './action-set.js';
-import { KEY_WORDS, W } from './flow-key.js';
+import { KEY_WORDS, keyFields, W } from './flow-key.js';
 import { type GroupEntry, type GroupTable, GroupType } from './groups.js';
 import type { Packet } from './packet.js';
 import { setField } from './packet-set-field.js';
@@ -46,7 +46,7 @@ export interface Output {
   readonly via?: number;
   readonly queueId?: number;
   readonly bytes: Uint8Array;
-  /** Its header fields, parsed from `bytes` (tunnel_id too when set). */
+  /** Its header fields as parsed from `bytes` (tunnel_id too when not zero). */
   readonly fields: readonly OxmBasic[];
 }
 
@@ -114,14 +114,18 @@ export function pipelineMatch(p: Packet): Match {
 }
 
 function emit(p: Packet, port: number, via: number | undefined, st: ExecState): void {
-  const fields: OxmBasic[] = p.fields();
-  if (p.tunnelId !== 0n) fields.push({ field: 'tunnel_id', value: p.tunnelId });
+  // Fields are worked out only if someone reads them (most callers want ports or bytes).
+  const key = p.key.slice();
+  let fields: readonly OxmBasic[] | undefined;
   st.outputs.push({
     port,
     ...(via === undefined ? {} : { via }),
     ...(st.queueId === undefined ? {} : { queueId: st.queueId }),
     bytes: p.bytes.slice(),
-    fields,
+    get fields() {
+      fields ??= keyFields(key);
+      return fields;
+    },
   });
 }
 

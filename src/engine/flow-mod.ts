@@ -12,6 +12,7 @@
  *    table OFPTT_ALL for every table; each removal reported with reason DELETE.
  * Errors: bad command, bad table id (and OFPTT_ALL for ADD/MODIFY), unknown flags,
  * unsupported or invalid match, bad instructions and actions (action-check.ts).
+ * buffer_id is ignored: the model holds no buffered packets (nor does Open vSwitch).
  */
 import {
   checkMatch,

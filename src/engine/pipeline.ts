@@ -19,6 +19,7 @@ import {
   runActions,
 } from './execute.js';
 import type { FlowEntry } from './flow-entry.js';
+import { keyFields } from './flow-key.js';
 import type { FlowTable } from './flow-table.js';
 import type { GroupTable } from './groups.js';
 import type { MeterTable } from './meters.js';
@@ -70,6 +71,19 @@ export interface ProcessOptions {
   readonly tunnelId?: bigint;
 }
 
+/** A visit whose fields are worked out from a copy of the key when first read. */
+function visit(tableId: number, entry: FlowEntry | undefined, key: Uint32Array): TableVisit {
+  let fields: readonly OxmBasic[] | undefined;
+  return {
+    tableId,
+    entry,
+    get fields() {
+      fields ??= keyFields(key, true);
+      return fields;
+    },
+  };
+}
+
 interface Run {
   readonly visits: TableVisit[];
   readonly st: ExecState;
@@ -84,9 +98,8 @@ function walk(parts: PipelineParts, pkt: Packet, now: number, run: Run, env: Exe
   run.last = pkt;
   while (tableId !== undefined) {
     const table = parts.tables[tableId]!;
-    const fields = pkt.fields(true);
     const entry = table.lookup(pkt.key);
-    run.visits.push({ tableId, entry, fields });
+    run.visits.push(visit(tableId, entry, pkt.key.slice()));
     if (!entry) {
       if (!parts.missRunsActionSet) {
         run.st.notes.push(`table ${tableId}: no match and no table-miss entry, dropped`);
@@ -137,12 +150,17 @@ function walk(parts: PipelineParts, pkt: Packet, now: number, run: Run, env: Exe
 
 function finish(run: Run): PipelineResult {
   const st = run.st;
+  const key = run.last.key.slice();
+  let finalFields: readonly OxmBasic[] | undefined;
   return {
     visits: run.visits,
     outputs: st.outputs,
     packetIns: st.packetIns,
     actionSet: run.actionSet,
-    finalFields: run.last.fields(true),
+    get finalFields() {
+      finalFields ??= keyFields(key, true);
+      return finalFields;
+    },
     finalBytes: run.last.bytes,
     notes: st.notes,
     dropped: st.outputs.length === 0 && st.packetIns.length === 0,

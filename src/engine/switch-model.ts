@@ -22,6 +22,7 @@ import type {
   Result,
   TableStats,
 } from '../codec/index.js';
+import { FlowModFlags } from '../codec/index.js';
 import { type CheckContext, checkActions, OFPG_ALL } from './action-check.js';
 import { type FlowEntry, FlowRemovedReason } from './flow-entry.js';
 import { applyFlowMod } from './flow-mod.js';
@@ -122,7 +123,8 @@ export class SwitchModel {
     const events = entries.map((entry) => ({
       reason,
       entry,
-      message: entry.flags & 1 ? entry.toFlowRemoved(reason, now) : undefined,
+      message:
+        entry.flags & FlowModFlags.SEND_FLOW_REM ? entry.toFlowRemoved(reason, now) : undefined,
     }));
     for (const e of events) for (const l of [...this.listeners]) l(e);
     return events;

@@ -43,7 +43,7 @@ export function planReconcile(
 ): ReconcilePlan {
   const asStats = wanted.map(toStats);
   const byKey = new Map<string, WantedFlow>();
-  wanted.forEach((w, i) => byKey.set(flowIdentity(asStats[i]!), w));
+  for (const [i, w] of wanted.entries()) byKey.set(flowIdentity(asStats[i]!), w);
   const cmp = compareFlows(asStats, installed);
   const differentKeys = new Set(cmp.different.map((d) => d.key));
   const missing = [

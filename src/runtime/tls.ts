@@ -187,7 +187,7 @@ export function createTlsServer(
       const cert = socket.getPeerCertificate();
       if (!socket.authorized || !cert?.subject) {
         socket.destroy();
-        const why = String(socket.authorizationError ?? 'no client certificate');
+        const why = cert?.subject ? String(socket.authorizationError) : 'none was sent';
         return refused(peer, `client certificate not accepted (${why})`);
       }
       log.debug({ peer, subject: cert.subject.CN }, 'TLS peer authenticated');

@@ -81,12 +81,10 @@ function parseOne(key: string, value: string, ctx: ActionParseContext): Ofpact |
   switch (k) {
     case 'drop':
       return undefined;
-    case 'output':
-      return {
-        k: 'output',
-        port: port(value, ctx, (s) => `${s}: output to unknown port`),
-        maxLen: 0,
-      };
+    case 'output': {
+      const p = port(value, ctx, (s) => `${s}: output to unknown port`);
+      return { k: 'output', port: p, maxLen: p === OFPP.CONTROLLER ? OFPCML_NO_BUFFER : 0 };
+    }
     case 'controller':
       return parseController(value);
     case 'group':

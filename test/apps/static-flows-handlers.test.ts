@@ -4,7 +4,9 @@
  * that a controller restart sends nothing and leaves every flow's age running, that an
  * edited file replaces only the flow that changed, that stale flows go one by one and
  * nobody else's flows are touched, that a switch's OFPT_ERROR is logged with the
- * file:line of the flow, and that a line naming a missing port waits for the port.
+ * file:line of the flow, that a line naming a missing port waits for the port, and that
+ * a reload (the runtime hook with a new config, or rereading the files) changes only what
+ * differs and refuses a file that no longer parses.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -343,6 +345,29 @@ describe('static-flows on a switch', () => {
       port: port(3, 'vm2'),
     });
     expect(sw.received).toEqual(['DEL table=0 priority=10,in_port=3']);
+  });
+
+  test('the runtime reload hook: a new config moves the switch to it', async () => {
+    const ctl = controller(config());
+    await ctl.connect(sw);
+    sw.received = [];
+    const next = configFromJson(
+      {
+        datapaths: { br0: { lines: ['priority=0,actions=drop', 'priority=1,arp,actions=FLOOD'] } },
+      },
+      WHERE,
+    );
+    const summaries = await ctl.handlers.reload(next);
+    expect(ctl.handlers.config).toBe(next);
+    expect(summaries).toEqual([
+      expect.objectContaining({ entry: 'datapaths.br0', added: 1, removed: 3, kept: 1 }),
+    ]);
+    expect(sw.received.sort()).toEqual([
+      'ADD table=0 priority=1,arp',
+      'DEL table=0 priority=10,in_port=1',
+      'DEL table=0 priority=10,in_port=2',
+      'DEL table=1 priority=5,arp',
+    ]);
   });
 
   test('a reload whose file no longer parses is refused and changes nothing', async () => {

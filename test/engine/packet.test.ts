@@ -238,6 +238,16 @@ describe('robustness', () => {
     );
   });
 
+  test('an IP length past the end of the frame leaves the L3 fields unset (as OVS)', () => {
+    const v4 = buildPacket({ eth_type: 0x0800, ip_proto: 17, ipv4_src: 9, udp_src: 7 });
+    const cut = new Packet(v4.subarray(0, v4.length - 1), 1);
+    expect(fieldsOf(cut).get('eth_type')).toBe(0x0800);
+    expect(fieldsOf(cut).get('ipv4_src')).toBe(0);
+    expect(fieldsOf(cut).has('udp_src')).toBe(false);
+    const v6 = buildPacket({ eth_type: 0x86dd, ip_proto: 17, ipv6_src: 5n });
+    expect(fieldsOf(new Packet(v6.subarray(0, v6.length - 1), 1)).get('ipv6_src')).toBe(0n);
+  });
+
   test('every truncation of valid frames parses without throwing', () => {
     const frames = [
       buildPacket({ eth_type: 0x86dd, ip_proto: 58, icmpv6_type: 135, ipv6_nd_sll: 1 }),

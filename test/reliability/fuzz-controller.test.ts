@@ -32,7 +32,7 @@ import { Peer } from './support/peer.js';
 import { heapAfterGc, settles, until } from './support/wait.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x0f_0c_0008);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 const GOOD_DPID = 0x600d_0000_0000_0001n;
 /** Heap growth allowed over the whole run (the cases themselves are garbage by then). */
 const HEAP_BOUND = 24 * 1024 * 1024;
@@ -106,7 +106,7 @@ async function runCase(c: FuzzCase): Promise<void> {
   checkErrors(errors, exp, c.start === 'ready' || !peer.isClosed);
   expect(peer.undecodable, 'the controller sent only whole, decodable messages').toEqual([]);
 
-  const closedByController = peer.isClosed;
+  const closed = peer.isClosed;
   await peer.close();
   expect(await until(() => tc.controller.connections.size === 1), 'connection released').toBe(true);
   const kinds = runtimeWarnings(tc.records.slice(logFrom), name).map((r) =>
@@ -116,8 +116,8 @@ async function runCase(c: FuzzCase): Promise<void> {
   const caseRecords = tc.records.splice(logFrom);
   const failures = caseRecords.filter((r) => /internal error|handler failed/.test(r.msg));
   expect(failures, 'no internal or app handler error').toEqual([]);
-  const why = framingError ? 'framing' : exp.closes ? 'hello-failed' : 'none';
-  const outcome = `${c.start} ${closedByController ? 'closed' : 'kept'} ${why} ${errors.length > 9 ? '10+' : errors.length > 0 ? '1-9' : '0'}`;
+  const why = framingError ? 'bad-length-close' : exp.closes ? 'hello-failed-close' : 'kept';
+  const outcome = `${c.start}/${why}/${closed ? 'closed' : 'open'}/${errors.length > 0 ? 'errors' : 'no-error'}`;
   outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
   good.received.splice(0);
   await roundTrip(good);
@@ -131,11 +131,21 @@ describe('fuzzing a live controller', () => {
       endOnFailure: true,
     });
     console.log(
-      [...outcomes]
+      `fuzz outcomes: ${[...outcomes]
         .sort()
-        .map(([k, n]) => `${k}: ${n}`)
-        .join('\n'),
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
     );
+    // The generator reaches every kind of answer from every starting state.
+    for (const start of ['none', 'hello', 'ready']) {
+      expect(outcomes.get(`${start}/bad-length-close/closed/errors`), start).toBeGreaterThan(0);
+    }
+    expect(outcomes.get('none/hello-failed-close/closed/errors')).toBeGreaterThan(0);
+    expect(outcomes.get('hello/kept/open/errors')).toBeGreaterThan(0);
+    expect(outcomes.get('ready/kept/open/errors')).toBeGreaterThan(0);
+    expect(outcomes.get('ready/kept/open/no-error')).toBeGreaterThan(0);
+    const failures = tc.records.filter((r) => /internal error|handler failed/.test(r.msg));
+    expect(failures).toEqual([]);
     expect(tc.controller.registry.size).toBe(1);
     expect(tc.controller.registry.get(GOOD_DPID)?.pendingRequests).toBe(0);
   }, 120_000);

@@ -65,9 +65,13 @@ describe('an ssl: listener with mutual authentication', () => {
   });
 
   test.each([
-    ['no certificate', () => client()],
-    ['a certificate from another CA', () => client(pki.rogueCert, pki.rogueKey)],
-  ])('a switch with %s is refused, and the refusal is logged', async (_, opts) => {
+    ['no certificate', () => client(), /not accepted \(none was sent\)/],
+    [
+      'a certificate from another CA',
+      () => client(pki.rogueCert, pki.rogueKey),
+      /not accepted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/,
+    ],
+  ])('a switch with %s is refused, and the refusal is logged', async (_, opts, reason) => {
     const before = tc.records.length;
     // With TLS 1.3 the client may finish its side before the server rejects it.
     const sw = await Peer.connect(tc.port, { dpid: 0x7151n, tls: opts() }).catch(() => undefined);
@@ -75,6 +79,7 @@ describe('an ssl: listener with mutual authentication', () => {
     expect(await until(() => refusals(before).length > 0)).toBe(true);
     const [refusal] = refusals(before);
     expect(refusal!.level).toBe(40);
+    expect(refusal!.msg).toMatch(reason);
     expect(String(refusal!.peer)).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(sw?.received ?? []).toEqual([]);
     expect(tc.controller.registry.get(0x7151n)).toBeUndefined();

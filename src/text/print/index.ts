@@ -11,6 +11,7 @@ import {
   type Message,
   type MultipartReply,
   type MultipartRequest,
+  MULTIPART_KINDS,
   messageName,
 } from '../../codec/index.js';
 import { formatFlowMod } from '../flow-format.js';
@@ -343,6 +344,19 @@ function validate(m: Message, ports?: PortMap): BodyError | undefined {
   return e ? err(e) : undefined;
 }
 
+/** ofpraw_decode_partial: the header line of a truncated message, when its type is known. */
+function partialHeader(raw: Buffer): string | undefined {
+  const code = raw[1]!;
+  const name = messageName(code);
+  if (raw[0] !== 4 || !name) return undefined;
+  const xid = `(OF1.3) (xid=0x${raw.readUInt32BE(4).toString(16)}):`;
+  if (code !== 18 && code !== 19) return `${name} ${xid}`;
+  if (raw.length < 10) return undefined;
+  const kind = MULTIPART_KINDS[raw.readUInt16BE(8)];
+  const mp = kind ? MP_NAMES[kind] : undefined;
+  return mp ? `OFPST_${mp} ${code === 18 ? 'request' : 'reply'} ${xid}` : undefined;
+}
+
 /** Message types whose variable part OVS requires in multiples of 8 bytes. */
 const MULTIPLE_OF_8 = new Set([11, 14, 15, 23, 29]);
 const OVS_VENDORS = new Set([0x2320, 0x4f4e4600]);
@@ -374,7 +388,8 @@ export function ofpToString(raw: Buffer, verbosity = 2, ports?: PortMap): string
   if (len < 8) return `OpenFlow packet too short (only ${len} bytes):\n${hexDump(raw, true)}`;
   const declared = raw.readUInt16BE(2);
   if (declared > len) {
-    return `(***truncated to ${len} bytes from ${declared}***)\n${hexDump(raw, true)}`;
+    const head = partialHeader(raw);
+    return `${head ? `${head}\n` : ''}(***truncated to ${len} bytes from ${declared}***)\n${hexDump(raw, true)}`;
   }
   if (declared < len) {
     return `(***only uses ${declared} bytes out of ${len}***)\n${hexDump(raw, true)}`;

@@ -48,9 +48,14 @@ const setLength = (b: Buffer): Buffer => {
   b.writeUInt16BE(b.length, 2);
   return b;
 };
+/** Sets byte `at` of the header to `v`. */
+const setByte = (at: number, v: number) => (b: Buffer) => {
+  b[at] = v;
+  return b;
+};
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  u8.map((v) => (b: Buffer) => ((b[0] = v), b)),
-  u8.map((t) => (b: Buffer) => ((b[1] = t), b)),
+  u8.map((v) => setByte(0, v)),
+  u8.map((t) => setByte(1, t)),
   fc.nat(64).map((k) => (b: Buffer) => setLength(b.subarray(0, Math.max(8, b.length - k)))),
   fc
     .uint8Array({ minLength: 1, maxLength: 24 })
@@ -59,7 +64,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     if (b.length > 8) b[8 + (at % (b.length - 8))] = v;
     return b;
   }),
-  fc.oneof(u16, fc.nat(7)).map((n) => (b: Buffer) => (b.writeUInt16BE(n, 2), b)),
+  fc.oneof(u16, fc.nat(7)).map((n) => (b: Buffer) => {
+    b.writeUInt16BE(n, 2);
+    return b;
+  }),
 );
 
 const mutated = fc
