@@ -25,39 +25,6 @@ export function finish(sum: number): number {
   return ~fold(sum) & 0xffff;
 }
 
-/** Stores a freshly computed IPv4 header checksum for the header at `off`. */
-export function fixIpv4HeaderChecksum(b: Uint8Array, off: number): void {
-  const ihl = (b[off]! & 0x0f) * 4;
-  b[off + 10] = 0;
-  b[off + 11] = 0;
-  const c = finish(onesSum(b, off, Math.min(off + ihl, b.length)));
-  b[off + 10] = c >> 8;
-  b[off + 11] = c & 0xff;
-}
-
-/**
- * Rewrites `bytes` at `at` inside a region covered by the 16-bit checksum stored at
- * `csumAt`, whose summed data starts at `base` (word alignment is relative to it), and
- * adjusts that checksum incrementally. `zeroMeansNone` keeps a UDP checksum of 0 at 0
- * and never stores 0 otherwise.
- */
-export function updateChecksum(
-  b: Uint8Array,
-  csumAt: number,
-  base: number,
-  at: number,
-  bytes: Uint8Array,
-  zeroMeansNone = false,
-): void {
-  const start = at - ((at - base) & 1);
-  const end0 = at + bytes.length;
-  const end = Math.min(end0 + ((end0 - base) & 1), b.length);
-  const before = onesSum(b, start, end);
-  b.set(bytes, at);
-  const after = onesSum(b, start, end);
-  adjust(b, csumAt, before, after, zeroMeansNone);
-}
-
 /** Adjusts the checksum at `csumAt` for covered data whose sum went from `before` to `after`. */
 export function adjust(
   b: Uint8Array,

@@ -7,7 +7,7 @@
  * does nothing; a TTL decrement that would reach zero reports it (the caller drops the
  * packet or sends it to the controller with OFPR_INVALID_TTL).
  */
-import { fixIpv4HeaderChecksum } from './checksum.js';
+import { adjust, onesSum } from './checksum.js';
 import type { Packet } from './packet.js';
 import { ETH_TYPE } from './packet-parse.js';
 
@@ -89,9 +89,16 @@ export function decMplsTtl(p: Packet): boolean {
   return true;
 }
 
+/** Writes an IP TTL; an IPv4 header checksum is adjusted incrementally (TTL is byte 8). */
 function writeIpTtl(p: Packet, ipAt: number, ttlAt: number, ttl: number): void {
-  p.bytes[ttlAt] = ttl;
-  if (p.bytes[ipAt]! >> 4 === 4) fixIpv4HeaderChecksum(p.bytes, ipAt);
+  const b = p.bytes;
+  if (b[ipAt]! >> 4 !== 4) {
+    b[ttlAt] = ttl;
+    return;
+  }
+  const before = onesSum(b, ttlAt, ttlAt + 2);
+  b[ttlAt] = ttl;
+  adjust(b, ipAt + 10, before, onesSum(b, ttlAt, ttlAt + 2));
 }
 
 export function setNwTtl(p: Packet, ttl: number): void {

@@ -246,6 +246,31 @@ describe('TTL actions', () => {
     expect(decNwTtl(v6)).toBe(false);
   });
 
+  test('checksum updates are incremental: a wrong checksum stays wrong by the same amount', () => {
+    const frame = buildPacket({ eth_type: 0x0800, ip_proto: 6, ttl: 9, tcp_dst: 1 });
+    const good = new Packet(frame.slice(), 1);
+    const bad = new Packet(frame.slice(), 1);
+    const c16 = (p: Packet, at: number) => (p.bytes[at]! << 8) | p.bytes[at + 1]!;
+    // One's-complement distance between the two packets' checksums at `at`.
+    const gap = (at: number) => (c16(bad, at) - c16(good, at) + 0xffff) % 0xffff;
+    const IP_SUM = 24;
+    const TCP_SUM = 50;
+    const bump = (at: number, by: number) => {
+      const v = (c16(bad, at) + by) % 0xffff;
+      bad.bytes[at] = v >> 8;
+      bad.bytes[at + 1] = v & 0xff;
+    };
+    bump(IP_SUM, 3);
+    bump(TCP_SUM, 5);
+    for (const p of [good, bad]) {
+      decNwTtl(p);
+      set(p, 'ipv4_dst', 0x01020304);
+      set(p, 'tcp_dst', 443);
+    }
+    expect(checksumsValid(good.bytes)).toBe(true);
+    expect([gap(IP_SUM), gap(TCP_SUM)]).toEqual([3, 5]);
+  });
+
   test('copy_ttl_out / copy_ttl_in between MPLS and IP', () => {
     const p = new Packet(buildPacket({ eth_type: 0x0800, ip_proto: 17, ttl: 40 }), 1);
     pushMpls(p, 0x8847);
