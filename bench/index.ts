@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   const rest = argv.filter((a) => !(a in BENCHES));
   const unknown = rest.filter((a) => !a.startsWith('-') && !/^\d/.test(a));
   if (unknown.length > 0 && names.length === 0) {
-    console.error(`unknown benchmark ${unknown[0]}; choose from: ${Object.keys(BENCHES).join(', ')}`);
+    console.error(
+      `unknown benchmark ${unknown[0]}; choose from: ${Object.keys(BENCHES).join(', ')}`,
+    );
     process.exit(2);
   }
   for (const name of names.length ? names : Object.keys(BENCHES)) {

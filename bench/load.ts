@@ -273,11 +273,28 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   };
 }
 
-/** RSS growth over the load phase: last load-phase sample minus the first, in KiB. */
-export function rssGrowthKib(r: LoadResult): number | undefined {
+export interface RssFigures {
+  /** Just after every switch was up. */
+  readonly afterRamp: number;
+  /** Highest in the first and in the second half of the load phase. */
+  readonly firstHalfMax: number;
+  readonly secondHalfMax: number;
+}
+
+/**
+ * The controller's RSS over the load phase, in KiB. Flat means the second half's peak is
+ * no higher than the first half's: whatever the heap needed, it found early.
+ */
+export function rssFigures(r: LoadResult): RssFigures | undefined {
   const load = r.samples.filter((s) => s.phase !== 'ramp' && s.rssKib !== undefined);
-  if (load.length < 2) return undefined;
-  return Math.max(...load.map((s) => s.rssKib!)) - load[0]!.rssKib!;
+  if (load.length < 4) return undefined;
+  const kib = load.map((s) => s.rssKib!);
+  const half = Math.floor(kib.length / 2);
+  return {
+    afterRamp: kib[0]!,
+    firstHalfMax: Math.max(...kib.slice(0, half)),
+    secondHalfMax: Math.max(...kib.slice(half)),
+  };
 }
 
 export function printLoad(r: LoadResult): void {
@@ -291,8 +308,15 @@ export function printLoad(r: LoadResult): void {
     `switches ${r.switches}, handshaken ${r.handshaken} in ${(r.rampMs / 1000).toFixed(1)} s, ` +
       `lost ${r.lost}; packet-ins ${r.packetIns}, flow-mods ${r.flowMods}, ` +
       `packet-outs ${r.packetOuts}; echoes answered ${r.echoesAnswered}, ` +
-      `from controller ${r.echoesFromController}; RSS growth under load ${mib(rssGrowthKib(r))} MiB`,
+      `from controller ${r.echoesFromController}`,
   );
+  const f = rssFigures(r);
+  if (f) {
+    console.log(
+      `controller RSS: ${mib(f.afterRamp)} MiB after the ramp, peak ${mib(f.firstHalfMax)} MiB ` +
+        `in the first half of the load, ${mib(f.secondHalfMax)} MiB in the second`,
+    );
+  }
   for (const p of r.problems) console.log(`  problem: ${p}`);
 }
 

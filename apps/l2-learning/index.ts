@@ -25,12 +25,11 @@ import {
   FlowModFlags,
   matchGet,
   OFP_NO_BUFFER,
-  OFPCML_NO_BUFFER,
   OFPP,
   type PacketIn,
 } from '../../src/codec/index.js';
 import { type Datapath, defineApp, reconcileFlows } from '../../src/runtime/index.js';
-import { adoptFlows } from './adopt.js';
+import { adoptFlows, TO_CONTROLLER } from './adopt.js';
 import { type L2Config, validateL2Config } from './config.js';
 import { formatMac, MacTable, macAt } from './mac-table.js';
 
@@ -46,9 +45,6 @@ const OFPPC_PORT_DOWN = 1;
 const ETH_HEADER = 14;
 
 const FLOOD: readonly Action[] = [{ type: 'output', port: OFPP.FLOOD, maxLen: 0 }];
-const TO_CONTROLLER: readonly Action[] = [
-  { type: 'output', port: OFPP.CONTROLLER, maxLen: OFPCML_NO_BUFFER },
-];
 
 export default defineApp<L2Config>({
   name: 'l2-learning',

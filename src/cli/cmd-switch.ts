@@ -111,7 +111,8 @@ export const SWITCH_COMMANDS: readonly Command[] = [
         const tables: TableFeatures[] = [];
         for (const r of replies) {
           const m = r.msg;
-          if (m?.type === 'multipart_reply' && m.body.kind === 'table_features') tables.push(...m.body.tables);
+          if (m?.type === 'multipart_reply' && m.body.kind === 'table_features')
+            tables.push(...m.body.tables);
           else ctx.io.out(ofpToString(r.raw, ctx.opts.verbosity + 1));
         }
         if (tables.length > 0) ctx.io.out(`${printTableFeatures(tables).slice(1)}\n`);

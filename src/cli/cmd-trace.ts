@@ -17,8 +17,9 @@ import {
 import { buildPacket, formatTrace, type PacketFields, SwitchModel } from '../engine/index.js';
 import { formatActions, formatInstructions } from '../text/actions-format.js';
 import { formatMatch } from '../text/match-format.js';
+import { toOxm } from '../text/match-oxm.js';
 import { applyField, applyProtocol } from '../text/match-parse.js';
-import { fromOxm, OvsMatch, toOxm } from '../text/ovs-match.js';
+import { fromOxm, OvsMatch } from '../text/ovs-match.js';
 import type { PortMap } from '../text/ports.js';
 import { parseKeyValues } from '../text/tokenize.js';
 import { fail } from '../text/values.js';

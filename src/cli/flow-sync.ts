@@ -9,7 +9,8 @@ import { type FlowMod, FlowModCommand, type Message, OFP_NO_BUFFER, OFPP } from 
 import { formatInstructions } from '../text/actions-format.js';
 import { parseFlow, toFlowMod } from '../text/flow-parse.js';
 import { formatMatch } from '../text/match-format.js';
-import { fromOxm, normalize } from '../text/ovs-match.js';
+import { normalize } from '../text/match-normalize.js';
+import { fromOxm } from '../text/ovs-match.js';
 import type { PortMap } from '../text/ports.js';
 import { fetchFlows, sendEach } from './cmd-flows.js';
 import {

@@ -15,9 +15,11 @@ import {
 import { checkOfpacts, encodeInstructions } from './actions-encode.js';
 import { parseActionList, parseTable } from './actions-parse.js';
 import { formatMatch } from './match-format.js';
+import { normalize } from './match-normalize.js';
+import { toOxm } from './match-oxm.js';
 import { applyField, applyProtocol } from './match-parse.js';
 import type { Ofpact } from './ofpact.js';
-import { normalize, OvsMatch, toOxm } from './ovs-match.js';
+import { OvsMatch } from './ovs-match.js';
 import { type PortMap, parsePortOrUndef } from './ports.js';
 import { extractActions, parseKeyValues } from './tokenize.js';
 import { fail, parseNumeric, parseSmall } from './values.js';

@@ -52,7 +52,6 @@ function checkFigures(out: string, target: string): void {
     const [, switches, tests, min, max, avg, , packetOuts] = m!;
     expect(num(switches!)).toBe(16);
     expect(num(tests!)).toBe(2);
-    expect(num(min!)).toBeGreaterThan(0);
     expect(num(max!)).toBeGreaterThanOrEqual(num(min!));
     expect(num(avg!)).toBeGreaterThan(0);
     expect(num(packetOuts!)).toBeGreaterThan(0);

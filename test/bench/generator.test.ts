@@ -154,7 +154,7 @@ const base: Omit<GeneratorConfig, 'port'> = {
   mode: 'throughput',
   window: 8,
   loops: 2,
-  msPerLoop: 100,
+  msPerLoop: 200,
   warmup: 1,
   dpidBase: 100,
   readyTimeoutMs: 10_000,

@@ -7,6 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { MemoryIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/run.js';
 import {
   encodeMessage,
   type FlowStats,
@@ -14,8 +16,6 @@ import {
   OFPP,
   type Port,
 } from '../../src/codec/index.js';
-import { MemoryIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/run.js';
 import { type FakeSwitch, type Responder, startFakeSwitch } from './fake-switch.js';
 
 const PORTS: Port[] = [1, 2, OFPP.LOCAL].map((portNo) => ({
@@ -45,7 +45,9 @@ function flow(priority: number, match: FlowStats['match'], outPort: number): Flo
     packetCount: 0n,
     byteCount: 0n,
     match,
-    instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: outPort, maxLen: 0 }] }],
+    instructions: [
+      { type: 'apply_actions', actions: [{ type: 'output', port: outPort, maxLen: 0 }] },
+    ],
   };
 }
 
@@ -78,7 +80,10 @@ function switchLike(extra: Responder = () => undefined, flows = FLOWS): Responde
       return [{ type: 'get_config_reply', xid: m.xid, flags: 0, missSendLen: 0 }];
     }
     if (m.type !== 'multipart_request') return undefined;
-    const reply = (body: Extract<Message, { type: 'multipart_reply' }>['body'], flags = 0): Message => ({
+    const reply = (
+      body: Extract<Message, { type: 'multipart_reply' }>['body'],
+      flags = 0,
+    ): Message => ({
       type: 'multipart_reply',
       xid: m.xid,
       flags,
@@ -94,6 +99,8 @@ function switchLike(extra: Responder = () => undefined, flows = FLOWS): Responde
         ];
       case 'group_desc':
         return [reply({ kind: 'group_desc', groups: [] })];
+      case 'aggregate':
+        return [reply({ kind: 'aggregate', packetCount: 3n, byteCount: 180n, flowCount: flows.length })];
       case 'meter_config':
         return [reply({ kind: 'meter_config', meters: [] })];
       default:
@@ -130,7 +137,10 @@ describe('dumping', () => {
         ' cookie=0x0, duration=1.500s, table=0, n_packets=0, n_bytes=0, priority=5 actions=NORMAL\n',
     );
     const req = sw.received.find((m) => m.type === 'multipart_request');
-    expect(req).toMatchObject({ xid: 2, body: { kind: 'flow', tableId: 0xff, outPort: OFPP.ANY, match: [] } });
+    expect(req).toMatchObject({
+      xid: 2,
+      body: { kind: 'flow', tableId: 0xff, outPort: OFPP.ANY, match: [] },
+    });
   });
 
   test('a filter with a port name is resolved through the port list (request as xid 6)', async () => {
@@ -184,7 +194,15 @@ describe('dumping', () => {
   test('an error reply to a dump is printed on stdout, as ovs-ofctl does', async () => {
     sw = await startFakeSwitch((m) =>
       m.type === 'multipart_request'
-        ? [{ type: 'error', xid: m.xid, errType: 12, code: 3, data: encodeMessage(m).subarray(0, 24) }]
+        ? [
+            {
+              type: 'error',
+              xid: m.xid,
+              errType: 12,
+              code: 3,
+              data: encodeMessage(m).subarray(0, 24),
+            },
+          ]
         : undefined,
     );
     const r = await run(['dump-meters', 'br0', 'meter=77']);
@@ -208,7 +226,7 @@ describe('modifying', () => {
     expect(xids(['flow_mod', 'barrier_request'])).toEqual([6, 7]);
   });
 
-  test("a switch error goes to stderr with the failed request, exit status 1", async () => {
+  test('a switch error goes to stderr with the failed request, exit status 1', async () => {
     sw = await startFakeSwitch(
       switchLike((m) =>
         m.type === 'flow_mod'
@@ -277,7 +295,11 @@ describe('modifying', () => {
       [6, 2, 0xfffffffc],
     ]);
     expect(gm[0]).toMatchObject({ buckets: [{ actions: [{ type: 'output', port: 1 }] }] });
-    expect(sw.received.find((m) => m.type === 'meter_mod')).toMatchObject({ xid: 2, meterId: 3, flags: 1 });
+    expect(sw.received.find((m) => m.type === 'meter_mod')).toMatchObject({
+      xid: 2,
+      meterId: 3,
+      flags: 1,
+    });
   });
 });
 
@@ -286,7 +308,10 @@ describe('replace-flows and diff-flows', () => {
     sw = await startFakeSwitch(switchLike());
     const dir = mkdtempSync(join(tmpdir(), 'ofctl-ts-flows-'));
     const file = join(dir, 'want.flows');
-    writeFileSync(file, 'priority=10,in_port=2,actions=output:1\npriority=20,in_port=1,actions=output:3\n');
+    writeFileSync(
+      file,
+      'priority=10,in_port=2,actions=output:1\npriority=20,in_port=1,actions=output:3\n',
+    );
     expect((await run(['replace-flows', 'br0', file])).code).toBe(0);
     const mods = sw.received.filter((m) => m.type === 'flow_mod');
     expect(mods.map((m) => [m.command, m.priority])).toEqual([
@@ -338,6 +363,23 @@ describe('monitor and trace', () => {
   });
 });
 
+describe('targets', () => {
+  test('tcp:HOST:PORT reaches a switch listening for connections', async () => {
+    sw = await startFakeSwitch(switchLike(), { tcp: true });
+    const r = await run(['dump-flows', sw.target]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('OFPST_FLOW reply (OF1.3) (xid=0x2): flags=[more]\n');
+  });
+
+  test('a socket path given directly, and unix:PATH', async () => {
+    sw = await startFakeSwitch(switchLike());
+    const path = sw.target.slice('unix:'.length);
+    const line = 'OFPST_AGGREGATE reply (OF1.3) (xid=0x2): packet_count=3 byte_count=180 flow_count=3\n';
+    expect((await run(['dump-aggregate', path])).out).toBe(line);
+    expect((await run(['dump-aggregate', sw.target])).out).toBe(line);
+  });
+});
+
 describe('problems are explained', () => {
   test('a missing bridge names the socket tried and what to check', async () => {
     const r = await run(['dump-flows', 'nosuchbr'], { OVS_RUNDIR: '/tmp/no-such-rundir' });
@@ -355,7 +397,9 @@ describe('problems are explained', () => {
       'ofctl-ts: connecting to unix:/tmp/no-such-dir/x.mgmt (No such file or directory); ' +
         'check that ovs-vswitchd is running and that OVS_RUNDIR names its run directory\n',
     );
-    expect((await run(['dump-flows', 'ssl:1.2.3.4:6653'])).err).toMatch(/ssl: and passive targets are not supported/);
+    expect((await run(['dump-flows', 'ssl:1.2.3.4:6653'])).err).toMatch(
+      /ssl: and passive targets are not supported/,
+    );
   });
 
   test('a switch without OpenFlow 1.3', async () => {
@@ -375,9 +419,13 @@ describe('problems are explained', () => {
   });
 
   test('bad words, bad options and argument counts', async () => {
-    expect((await run(['frob'])).err).toBe("ofctl-ts: unknown command 'frob'; use --help for help\n");
+    expect((await run(['frob'])).err).toBe(
+      "ofctl-ts: unknown command 'frob'; use --help for help\n",
+    );
     expect((await run([])).err).toBe('ofctl-ts: missing command name; use --help for help\n');
-    expect((await run(['-O', 'OpenFlow10', 'show', 'br0'])).err).toMatch(/speaks OpenFlow 1.3 only/);
+    expect((await run(['-O', 'OpenFlow10', 'show', 'br0'])).err).toMatch(
+      /speaks OpenFlow 1.3 only/,
+    );
     expect((await run(['--bogus'])).err).toMatch(/unrecognized option '--bogus'/);
     expect((await run(['dump-flows'])).err).toBe(
       "ofctl-ts: 'dump-flows' command requires at least 1 argument: ofctl-ts dump-flows SWITCH [FLOW]\n",
@@ -394,7 +442,9 @@ describe('help', () => {
   test('overall, per command both ways, version, completion', async () => {
     const all = await run(['--help']);
     expect(all.code).toBe(0);
-    expect(all.out).toMatch(/^ofctl-ts: an ovs-ofctl compatible OpenFlow 1.3 switch management utility/);
+    expect(all.out).toMatch(
+      /^ofctl-ts: an ovs-ofctl compatible OpenFlow 1.3 switch management utility/,
+    );
     for (const name of ['dump-flows', 'add-flow', 'trace', 'monitor', 'add-group', 'meter-stats']) {
       expect(all.out).toContain(`  ${name} `);
     }

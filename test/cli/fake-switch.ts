@@ -13,7 +13,7 @@ import { decodeMessage, encodeMessage, Framer, type Message } from '../../src/co
 export type Responder = (m: Message) => Message[] | undefined;
 
 export interface FakeSwitch {
-  /** `unix:PATH` for the CLI. */
+  /** `unix:PATH` (or `tcp:127.0.0.1:PORT`) for the CLI. */
   readonly target: string;
   /** The directory holding `br0.mgmt`, for OVS_RUNDIR. */
   readonly rundir: string;
@@ -27,7 +27,7 @@ export interface FakeSwitch {
 
 export async function startFakeSwitch(
   respond: Responder,
-  opts: { helloVersion?: number; bitmap?: number } = {},
+  opts: { helloVersion?: number; bitmap?: number; tcp?: boolean } = {},
 ): Promise<FakeSwitch> {
   const rundir = mkdtempSync(join(tmpdir(), 'ofctl-ts-fake-'));
   const path = join(rundir, 'br0.mgmt');
@@ -54,14 +54,20 @@ export async function startFakeSwitch(
         const m = r.value;
         if (m.type === 'hello') return;
         received.push(m);
-        const out = respond(m) ?? (m.type === 'barrier_request' ? [{ type: 'barrier_reply', xid: m.xid }] : []);
+        const out =
+          respond(m) ??
+          (m.type === 'barrier_request' ? [{ type: 'barrier_reply', xid: m.xid }] : []);
         for (const o of out) sock.write(encodeMessage(o));
       }),
     );
   });
-  await new Promise<void>((resolve) => server.listen(path, resolve));
+  if (opts.tcp) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  else await new Promise<void>((resolve) => server.listen(path, resolve));
+  const address = server.address();
+  const target =
+    opts.tcp && address && typeof address === 'object' ? `tcp:127.0.0.1:${address.port}` : `unix:${path}`;
   return {
-    target: `unix:${path}`,
+    target,
     rundir,
     received,
     push(m) {

@@ -14,8 +14,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestbed, type OvsInstance, run } from '../harness/index.js';
 import { randomFlows } from '../cli/random-flows.js';
+import { createTestbed, type OvsInstance, run } from '../harness/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -37,7 +37,10 @@ describe('ofctl-ts agrees with ovs-ofctl on a real bridge', { timeout: E2E_TIMEO
   let flowFile: string;
 
   const ofctl = async (...args: string[]): Promise<Out> => {
-    const r = await run('ovs-ofctl', ['-O', 'OpenFlow13', ...args], { env: ovs.env, allowFailure: true });
+    const r = await run('ovs-ofctl', ['-O', 'OpenFlow13', ...args], {
+      env: ovs.env,
+      allowFailure: true,
+    });
     const stderr = r.stderr.replace(/^.*\|(INFO|WARN)\|.*\n/gm, '');
     return { stdout: r.stdout, stderr, code: r.code ?? -1 };
   };
@@ -67,18 +70,55 @@ describe('ofctl-ts agrees with ovs-ofctl on a real bridge', { timeout: E2E_TIMEO
     for (const br of ['br0', 'br1']) {
       await ovs.addBridge(br, { failMode: 'secure' });
       const n = br === 'br0' ? '' : 'b';
-      await ovs.vsctl('add-port', br, `p1${n}`, '--', 'set', 'Interface', `p1${n}`, 'type=internal', 'ofport_request=1');
-      await ovs.vsctl('add-port', br, `p2${n}`, '--', 'set', 'Interface', `p2${n}`, 'type=internal', 'ofport_request=2');
       await ovs.vsctl(
-        'add-port', br, `gre${n}`, '--', 'set', 'Interface', `gre${n}`, 'type=gre',
-        'options:remote_ip=192.0.2.1', 'options:key=flow', 'ofport_request=10',
+        'add-port',
+        br,
+        `p1${n}`,
+        '--',
+        'set',
+        'Interface',
+        `p1${n}`,
+        'type=internal',
+        'ofport_request=1',
       );
-      for (const g of [1, 2, 3]) await ofctl('add-group', br, `group_id=${g},type=all,bucket=output:${g}`);
+      await ovs.vsctl(
+        'add-port',
+        br,
+        `p2${n}`,
+        '--',
+        'set',
+        'Interface',
+        `p2${n}`,
+        'type=internal',
+        'ofport_request=2',
+      );
+      await ovs.vsctl(
+        'add-port',
+        br,
+        `gre${n}`,
+        '--',
+        'set',
+        'Interface',
+        `gre${n}`,
+        'type=gre',
+        `options:remote_ip=192.0.2.${br === 'br0' ? 1 : 2}`,
+        'options:key=flow',
+        'ofport_request=10',
+      );
+      for (const g of [1, 2, 3])
+        await ofctl('add-group', br, `group_id=${g},type=all,bucket=output:${g}`);
       await ofctl('add-meter', br, 'meter=1,kbps,band=type=drop,rate=1000');
-      await ofctl('add-meter', br, 'meter=2,pktps,burst,stats,bands=type=drop,rate=10,burst_size=5');
+      await ofctl(
+        'add-meter',
+        br,
+        'meter=2,pktps,burst,stats,bands=type=drop,rate=10,burst_size=5',
+      );
     }
     flowFile = join(dir, 'random.flows');
-    writeFileSync(flowFile, `${randomFlows(20240601, 300, ['1', '2', '10', 'LOCAL']).join('\n')}\n`);
+    writeFileSync(
+      flowFile,
+      `${randomFlows(20240601, 300, ['1', '2', '10', 'LOCAL']).join('\n')}\n`,
+    );
     const added = await ofctl('add-flows', 'br0', flowFile);
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
@@ -91,17 +131,15 @@ describe('ofctl-ts agrees with ovs-ofctl on a real bridge', { timeout: E2E_TIMEO
     expect(r.stdout).toMatch(/flow_count=300$/m);
   });
 
-  test.each([
-    [[]],
-    [['--no-stats']],
-    [['--names']],
-    [['--names', '--no-stats']],
-  ])('dump-flows %j prints the same lines', async (opts) => {
-    const r = await both(...opts, 'dump-flows', 'br0');
-    expect(r.ours.code).toBe(0);
-    expect(lines(r.ours.stdout)).toEqual(lines(r.theirs.stdout));
-    expect(r.ours.stdout.split('\n').length).toBeGreaterThan(300);
-  });
+  test.each([[[]], [['--no-stats']], [['--names']], [['--names', '--no-stats']]])(
+    'dump-flows %j prints the same lines',
+    async (opts) => {
+      const r = await both(...opts, 'dump-flows', 'br0');
+      expect(r.ours.code).toBe(0);
+      expect(lines(r.ours.stdout)).toEqual(lines(r.theirs.stdout));
+      expect(r.ours.stdout.split('\n').length).toBeGreaterThan(300);
+    },
+  );
 
   test.each([
     [['--sort']],
@@ -211,11 +249,20 @@ describe('ofctl-ts agrees with ovs-ofctl on a real bridge', { timeout: E2E_TIMEO
   });
 
   test("ofp-print agrees with ovs-ofctl ofp-print on OVS's vectors", async () => {
-    const records = readFileSync(join(ROOT, 'test', 'fixtures', 'vectors', 'ovs-ofp-print-of13.jsonl'), 'utf8')
+    const records = readFileSync(
+      join(ROOT, 'test', 'fixtures', 'vectors', 'ovs-ofp-print-of13.jsonl'),
+      'utf8',
+    )
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { hex: string; command: string; title: string; verbosity?: string[] })
-      .filter((r) => r.command === 'ofp-print' && !/ROLE_STATUS|REQUESTFORWARD|FLOW_MONITOR/.test(r.title));
+      .map(
+        (l) =>
+          JSON.parse(l) as { hex: string; command: string; title: string; verbosity?: string[] },
+      )
+      .filter(
+        (r) =>
+          r.command === 'ofp-print' && !/ROLE_STATUS|REQUESTFORWARD|FLOW_MONITOR/.test(r.title),
+      );
     expect(records.length).toBe(35);
     for (const r of records) {
       const args = ['ofp-print', r.hex, ...(r.verbosity ?? [])];
@@ -235,7 +282,11 @@ describe('ofctl-ts agrees with ovs-ofctl on a real bridge', { timeout: E2E_TIMEO
         await ovs.addBridge(br, { failMode: 'secure' });
         for (const p of ports) {
           const iface = `${br}-${p}`;
-          const type = p.startsWith('gre') ? ['type=gre', 'options:remote_ip=192.0.2.2', 'options:key=flow'] : ['type=internal'];
+          // Two tunnels of one OVS must differ: each bridge gets its own remote address.
+          const remote = `options:remote_ip=198.51.100.${side === 'a' ? 1 : 2}`;
+          const type = p.startsWith('gre')
+            ? ['type=gre', remote, 'options:key=flow']
+            : ['type=internal'];
           await ovs.vsctl('add-port', br, iface, '--', 'set', 'Interface', iface, ...type);
         }
       }
@@ -255,11 +306,15 @@ describe('ofctl-ts agrees with ovs-ofctl on a real bridge', { timeout: E2E_TIMEO
     }
     const gre = await ours('--names', '--no-stats', '--sort', 'dump-flows', 'ga');
     expect(gre.stdout).toContain('priority=100,tun_id=0x64,in_port=ga-gre0 actions=output:ga-vm1');
-    expect(gre.stdout).toContain('priority=100,in_port=ga-vm3 actions=set_field:0xc8->tun_id,output:ga-gre0');
+    expect(gre.stdout).toContain(
+      'priority=100,in_port=ga-vm3 actions=set_field:0xc8->tun_id,output:ga-gre0',
+    );
     const vlan = await ours('--names', '--no-stats', '--sort', 'dump-flows', 'va');
     expect(vlan.stdout).toContain(
       'priority=100,in_port=va-vm1,vlan_tci=0x0000/0x1fff actions=push_vlan:0x8100,set_field:4098->vlan_vid,output:va-eth1',
     );
-    expect(vlan.stdout).toContain('priority=100,in_port=va-eth1,dl_vlan=3 actions=pop_vlan,output:va-vm3');
+    expect(vlan.stdout).toContain(
+      'priority=100,in_port=va-eth1,dl_vlan=3 actions=pop_vlan,output:va-vm3',
+    );
   });
 });

@@ -8,11 +8,8 @@
  * the switch gets no flows.
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { createTestbed, type OvsInstance, ping } from '../harness/index.js';
-import {
-  type ControllerProcess,
-  spawnController,
-} from '../reliability/support/controller-process.js';
+import { createTestbed, ping } from '../harness/index.js';
+import { spawnController } from '../reliability/support/controller-process.js';
 import { dumpFlows } from '../reliability/support/ovs-faults.js';
 import { makePki, type Pki } from '../reliability/support/pki.js';
 

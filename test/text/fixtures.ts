@@ -22,4 +22,5 @@ export interface FlowRecord {
   readonly switchError?: string;
 }
 
-export const flowRecords = (): FlowRecord[] => readJsonl<FlowRecord>(join(TEXT_FIXTURES, 'ovs-flows.jsonl'));
+export const flowRecords = (): FlowRecord[] =>
+  readJsonl<FlowRecord>(join(TEXT_FIXTURES, 'ovs-flows.jsonl'));

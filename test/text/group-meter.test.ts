@@ -29,18 +29,27 @@ function encode(r: Rec, xid: number): string {
 }
 
 describe('group and meter texts', () => {
-  test.each(records.filter((r) => r.hex).map((r) => [r.text, r] as const))('bytes of %s', (_t, r) => {
-    const xid = Buffer.from(r.hex!, 'hex').readUInt32BE(4);
-    expect(encode(r, xid)).toBe(r.hex);
-  });
+  test.each(records.filter((r) => r.hex).map((r) => [r.text, r] as const))(
+    'bytes of %s',
+    (_t, r) => {
+      const xid = Buffer.from(r.hex!, 'hex').readUInt32BE(4);
+      expect(encode(r, xid)).toBe(r.hex);
+    },
+  );
 
-  test.each(records.filter((r) => r.error).map((r) => [r.text, r] as const))('error for %s', (_t, r) => {
-    expect(() => encode(r, 1)).toThrow(r.error!.replace(/^ovs-ofctl: /, ''));
-  });
+  test.each(records.filter((r) => r.error).map((r) => [r.text, r] as const))(
+    'error for %s',
+    (_t, r) => {
+      expect(() => encode(r, 1)).toThrow(r.error!.replace(/^ovs-ofctl: /, ''));
+    },
+  );
 
-  test.each(records.filter((r) => r.print).map((r) => [r.text, r] as const))('ofp-print of %s', (_t, r) => {
-    expect(ofpToString(Buffer.from(r.hex!, 'hex'))).toBe(r.print);
-  });
+  test.each(records.filter((r) => r.print).map((r) => [r.text, r] as const))(
+    'ofp-print of %s',
+    (_t, r) => {
+      expect(ofpToString(Buffer.from(r.hex!, 'hex'))).toBe(r.print);
+    },
+  );
 
   test('delete without a group or meter means all of them', () => {
     expect(parseGroupMod('', GroupModCommand.DELETE).groupId).toBe(0xfffffffc);

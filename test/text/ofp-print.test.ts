@@ -64,7 +64,7 @@ const vectors = readJsonl<VectorRecord>(join(VECTORS, 'ovs-ofp-print-of13.jsonl'
   (r) => r.command === 'ofp-print',
 );
 
-describe("OVS test-suite ofp-print vectors", () => {
+describe('OVS test-suite ofp-print vectors', () => {
   const covered = vectors.filter((r) => !VECTOR_GAPS.has(r.title));
   test('all but the ONF extension messages are covered', () => {
     expect(vectors.length).toBe(44);
@@ -95,13 +95,12 @@ describe('replies of a real bridge, printed as ovs-ofctl printed them', () => {
   const all = readJsonl<{ command: string; replies: string[]; expect: string }>(
     join(TEXT_FIXTURES, 'ovs-replies.jsonl'),
   );
-  test.each(all.filter((r) => r.command !== 'dump-table-features').map((r) => [r.command, r] as const))(
-    '%s',
-    (_c, r) => {
-      const got = r.replies.map((h) => ofpToString(Buffer.from(h, 'hex'), 1)).join('');
-      expect(got).toBe(r.expect);
-    },
-  );
+  test.each(
+    all.filter((r) => r.command !== 'dump-table-features').map((r) => [r.command, r] as const),
+  )('%s', (_c, r) => {
+    const got = r.replies.map((h) => ofpToString(Buffer.from(h, 'hex'), 1)).join('');
+    expect(got).toBe(r.expect);
+  });
 });
 
 describe('packets inside PACKET_OUT (verbosity 3)', () => {

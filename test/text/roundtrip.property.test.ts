@@ -17,22 +17,22 @@ const u16 = fc.integer({ min: 0, max: 0xffff });
 
 /** One protocol with fields that suit it, in ovs-ofctl syntax. */
 const l3 = fc.oneof(
-  fc.record({ src: ip4, bits: fc.integer({ min: 1, max: 32 }), tp: u16 }).map(
-    ({ src, bits, tp }) => `tcp,nw_src=${src}/${bits},tp_dst=${tp}`,
-  ),
+  fc
+    .record({ src: ip4, bits: fc.integer({ min: 1, max: 32 }), tp: u16 })
+    .map(({ src, bits, tp }) => `tcp,nw_src=${src}/${bits},tp_dst=${tp}`),
   fc.record({ dst: ip4, tp: u16 }).map(({ dst, tp }) => `udp,nw_dst=${dst},tp_src=${tp}`),
-  fc.record({ t: fc.integer({ min: 0, max: 255 }), c: fc.integer({ min: 0, max: 255 }) }).map(
-    ({ t, c }) => `icmp,icmp_type=${t},icmp_code=${c}`,
-  ),
-  fc.record({ src: ip6, label: fc.integer({ min: 0, max: 0xfffff }) }).map(
-    ({ src, label }) => `ipv6,ipv6_src=${src},ipv6_label=${label}`,
-  ),
-  fc.record({ op: fc.integer({ min: 1, max: 255 }), spa: ip4, sha: mac }).map(
-    ({ op, spa, sha }) => `arp,arp_op=${op},arp_spa=${spa},arp_sha=${sha}`,
-  ),
-  fc.record({ label: fc.integer({ min: 0, max: 0xfffff }), tc: fc.integer({ min: 0, max: 7 }) }).map(
-    ({ label, tc }) => `mpls,mpls_label=${label},mpls_tc=${tc}`,
-  ),
+  fc
+    .record({ t: fc.integer({ min: 0, max: 255 }), c: fc.integer({ min: 0, max: 255 }) })
+    .map(({ t, c }) => `icmp,icmp_type=${t},icmp_code=${c}`),
+  fc
+    .record({ src: ip6, label: fc.integer({ min: 0, max: 0xfffff }) })
+    .map(({ src, label }) => `ipv6,ipv6_src=${src},ipv6_label=${label}`),
+  fc
+    .record({ op: fc.integer({ min: 1, max: 255 }), spa: ip4, sha: mac })
+    .map(({ op, spa, sha }) => `arp,arp_op=${op},arp_spa=${spa},arp_sha=${sha}`),
+  fc
+    .record({ label: fc.integer({ min: 0, max: 0xfffff }), tc: fc.integer({ min: 0, max: 7 }) })
+    .map(({ label, tc }) => `mpls,mpls_label=${label},mpls_tc=${tc}`),
   fc.constant(''),
 );
 

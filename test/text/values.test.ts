@@ -45,7 +45,7 @@ describe('IPv6 text, as inet_ntop prints it', () => {
   });
   test('prefix masks print as /N, others in full; bad text is refused', () => {
     const all = (1n << 128n) - 1n;
-    expect(formatIpv6Masked(0x20010db8n << 96n, all << 80n & all)).toBe('2001:db8::/48');
+    expect(formatIpv6Masked(0x20010db8n << 96n, (all << 80n) & all)).toBe('2001:db8::/48');
     expect(formatIpv6Masked(1n, 0xffffn)).toBe('::1/::ffff');
     for (const bad of ['1:2:3:4:5:6:7:8:9', '1::2::3', 'g::1', '12345::', '::1.2.3']) {
       expect(parseIpv6OrUndef(bad), bad).toBeUndefined();
@@ -56,7 +56,10 @@ describe('IPv6 text, as inet_ntop prints it', () => {
 describe('IPv4 and Ethernet', () => {
   test('prefix and dotted masks', () => {
     expect(parseIpv4Masked('10.0.0.0/8')).toEqual({ value: 0x0a000000, mask: 0xff000000 });
-    expect(parseIpv4Masked('10.1.2.3/255.0.255.0')).toEqual({ value: 0x0a010203, mask: 0xff00ff00 });
+    expect(parseIpv4Masked('10.1.2.3/255.0.255.0')).toEqual({
+      value: 0x0a010203,
+      mask: 0xff00ff00,
+    });
     expect(formatIpv4Masked(0x0a000000, 0xff000000)).toBe('10.0.0.0/8');
     expect(formatIpv4Masked(0x0a000000, 0xff00ff00)).toBe('10.0.0.0/255.0.255.0');
     expect(formatIpv4Masked(0x01020304, 0xffffffff)).toBe('1.2.3.4');
@@ -83,7 +86,7 @@ describe('numbers', () => {
     expect(hex(0)).toBe('0');
     expect(hex(255n)).toBe('0xff');
   });
-  test("durations as ofp_print_duration prints them", () => {
+  test('durations as ofp_print_duration prints them', () => {
     expect(formatDuration(1, 10_000_000)).toBe('1.010s');
     expect(formatDuration(0, 0)).toBe('0s');
     expect(formatDuration(600, 500)).toBe('600.0000005s');
@@ -110,7 +113,8 @@ describe('ports', () => {
     expect(parsePortOrUndef('none')?.port).toBe(OFPP.ANY);
     expect(parsePortOrUndef('65534')).toEqual({
       port: OFPP.LOCAL,
-      warning: 'referring to port LOCAL as 65534 is deprecated for compatibility with OpenFlow 1.1 and later',
+      warning:
+        'referring to port LOCAL as 65534 is deprecated for compatibility with OpenFlow 1.1 and later',
     });
     expect(parsePortOrUndef('4294967290')?.port).toBe(OFPP.NORMAL);
     expect(parsePortOrUndef('0xfffffffe')).toBeUndefined();
@@ -145,7 +149,10 @@ describe("ovs-ofctl's key-value scanner", () => {
     ]);
   });
   test('actions start after the first "action" word', () => {
-    expect(extractActions('priority=1 actions=drop')).toEqual({ match: 'priority=1 ', actions: 'drop' });
+    expect(extractActions('priority=1 actions=drop')).toEqual({
+      match: 'priority=1 ',
+      actions: 'drop',
+    });
     expect(extractActions('ip,action=output:1')).toEqual({ match: 'ip,', actions: 'output:1' });
     expect(extractActions('ip')).toEqual({ match: 'ip', actions: undefined });
   });
