@@ -2,7 +2,7 @@
  * The controllers the benchmark can measure, and how to start each as a child process
  * listening on 127.0.0.1:PORT:
  * - trivial: bench/flow-setup/trivial-responder.js (the generator's ceiling);
- * - ofctl-ts: our controller with the l2-learning app (dist/src/cli/controller.js);
+ * - ofctl-ts: our controller with the l2-learning app (dist/src/cli/main.js controller);
  * - ovs-testcontroller: Open vSwitch's learning switch (lib/learning-switch.c). It offers
  *   OpenFlow 1.0-1.5 and so negotiates 1.3 with our HELLO; it installs exact-match flows
  *   (idle timeout 60 s) and accepts at most 16 switch connections;
@@ -58,14 +58,11 @@ function onPath(bin: string): string | undefined {
   return undefined;
 }
 
-/**
- * The controller's own entry, dist/src/cli/controller.js (it runs standalone and is what
- * `main.js controller` loads), or else the CLI as `main.js controller`.
- */
+/** `main.js controller` (the ofctl-ts CLI), or else cli/controller.js, which also runs alone. */
 function controllerCommand(): string[] | undefined {
   const cli = path.join(repoRoot(), 'dist', 'src', 'cli');
-  if (existsSync(path.join(cli, 'controller.js'))) return [path.join(cli, 'controller.js')];
   if (existsSync(path.join(cli, 'main.js'))) return [path.join(cli, 'main.js'), 'controller'];
+  if (existsSync(path.join(cli, 'controller.js'))) return [path.join(cli, 'controller.js')];
   return undefined;
 }
 const oskenApp = () => path.join(repoRoot(), 'bench', 'peers', 'osken_l2.py');
@@ -86,9 +83,7 @@ export const TARGETS: Readonly<Record<TargetName, TargetSpec>> = {
     title: 'ofctl-ts controller, l2-learning app',
     maxSwitches: Number.POSITIVE_INFINITY,
     unavailable: () =>
-      controllerCommand()
-        ? undefined
-        : 'dist/src/cli/controller.js not built (npx tsc -p tsconfig.json)',
+      controllerCommand() ? undefined : 'dist/src/cli/main.js not built (npx tsc -p tsconfig.json)',
     command: (port, _workDir, profileDir) => ({
       cmd: process.execPath,
       args: [

@@ -13,7 +13,7 @@ import { describe, expect, test } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const benchJs = path.join(root, 'dist/bench/index.js');
-const controllerJs = path.join(root, 'dist/src/cli/controller.js');
+const controllerJs = path.join(root, 'dist/src/cli/main.js');
 
 /** Fails with a clear message when dist/ is missing or older than the benchmark's sources. */
 function requireFreshBuild(): void {
