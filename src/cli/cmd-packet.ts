@@ -89,7 +89,8 @@ async function monitor(ctx: Context, args: readonly string[]): Promise<number> {
       );
     }
     await new Promise<void>((resolve) => {
-      client.onAsync((r) => ctx.io.out(ofpToString(r.raw, ctx.opts.verbosity + 2)));
+      // ovs-ofctl monitor prints what it receives on stderr; so does this.
+      client.onAsync((r) => ctx.io.err(ofpToString(r.raw, ctx.opts.verbosity + 2)));
       client.onClose(resolve);
     });
     return 0;
@@ -128,7 +129,8 @@ export const PACKET_COMMANDS: readonly Command[] = [
     usage: 'SWITCH [MISS-LEN]',
     summary: 'print the asynchronous messages the switch sends until interrupted',
     help:
-      'Prints packet-ins, flow removals and port status changes as they arrive. MISS-LEN ' +
+      'Prints packet-ins, flow removals and port status changes as they arrive, on standard ' +
+      'error as ovs-ofctl monitor does (redirect with 2>&1). MISS-LEN ' +
       `sets how many bytes of each packet the switch sends (set_config miss_send_len).\n${SW}`,
     minArgs: 1,
     maxArgs: 2,

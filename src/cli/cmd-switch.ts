@@ -27,14 +27,14 @@ function multipart(client: OfClient, body: MultipartRequestBody) {
 }
 
 /** str_to_port_no: a number or reserved name directly, a port name through the port map. */
-async function portArg(ctx: Context, client: OfClient, s: string): Promise<number> {
+async function portArg(ctx: Context, client: OfClient, s: string, sw: string): Promise<number> {
   const direct = parsePortOrUndef(s);
   if (direct) return direct.port;
   const map: PortMap = await lookupPortNames(ctx, client);
   const named = parsePortOrUndef(s, map);
   if (!named) {
     throw new CliError(
-      `${s}: unknown port name or number (see ofctl-ts dump-ports-desc ${'SWITCH'})`,
+      `${s}: unknown port name or number (the ports are listed by ofctl-ts dump-ports-desc ${sw})`,
     );
   }
   return named.port;
@@ -131,7 +131,7 @@ export const SWITCH_COMMANDS: readonly Command[] = [
     switchArg: true,
     run: (ctx, args) =>
       withSwitch(ctx, args[0]!, async (client) => {
-        const portNo = args[1] !== undefined ? await portArg(ctx, client, args[1]) : ANY;
+        const portNo = args[1] !== undefined ? await portArg(ctx, client, args[1], args[0]!) : ANY;
         await dumpTransaction(ctx, client, multipart(client, { kind: 'port_stats', portNo }));
         return 0;
       }),
@@ -146,7 +146,7 @@ export const SWITCH_COMMANDS: readonly Command[] = [
     switchArg: true,
     run: (ctx, args) =>
       withSwitch(ctx, args[0]!, async (client) => {
-        if (args[1] !== undefined) await portArg(ctx, client, args[1]);
+        if (args[1] !== undefined) await portArg(ctx, client, args[1], args[0]!);
         await dumpTransaction(ctx, client, multipart(client, { kind: 'port_desc' }));
         return 0;
       }),
@@ -162,7 +162,9 @@ export const SWITCH_COMMANDS: readonly Command[] = [
     run: (ctx, args) =>
       withSwitch(ctx, args[0]!, async (client) => {
         const portNo =
-          args[1] !== undefined && args[1] !== 'ALL' ? await portArg(ctx, client, args[1]) : ANY;
+          args[1] !== undefined && args[1] !== 'ALL'
+            ? await portArg(ctx, client, args[1], args[0]!)
+            : ANY;
         const queueId =
           args[2] !== undefined && args[2] !== 'ALL' ? Number(parseNumeric(args[2], 32)) : ANY;
         await dumpTransaction(ctx, client, multipart(client, { kind: 'queue', portNo, queueId }));

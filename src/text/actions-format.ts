@@ -6,6 +6,7 @@
  */
 import { type Action, assertNever, type Instruction, OFPP, type OxmEntry } from '../codec/index.js';
 import { fieldForEntry, type TextField } from './fields.js';
+import { formatNxAction, NX_VENDOR_ID } from './nx-actions.js';
 import { formatPort, type PortMap } from './ports.js';
 import { formatIpv4, formatIpv6, formatMac, hex, hexPad } from './values.js';
 
@@ -86,8 +87,12 @@ export function formatAction(a: Action, ports?: PortMap): string {
       return 'dec_ttl';
     case 'set_field':
       return formatSetField(a.field, ports);
-    case 'experimenter':
-      return `experimenter(0x${hexPad(a.experimenter, 8)},${Buffer.from(a.data).toString('hex')})`;
+    case 'experimenter': {
+      const nx = a.experimenter === NX_VENDOR_ID ? formatNxAction(a.data, ports) : undefined;
+      return (
+        nx ?? `experimenter(0x${hexPad(a.experimenter, 8)},${Buffer.from(a.data).toString('hex')})`
+      );
+    }
     default:
       return assertNever(a);
   }

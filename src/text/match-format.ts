@@ -221,22 +221,21 @@ export function formatMatch(
   if (om.has('mpls_bos')) s += `mpls_bos=${om.num('mpls_bos')},`;
   s += frag(om);
   const proto = om.num('nw_proto');
-  const tpm = (f: Fid) => (om.exact(f) ? 0xffffn : om.m[f]);
   if (t === ETH_TYPE.IP && proto === IPPROTO.ICMP) {
-    s += be16Masked('icmp_type', om.v.tp_src, tpm('tp_src'));
-    s += be16Masked('icmp_code', om.v.tp_dst, tpm('tp_dst'));
+    s += be16Masked('icmp_type', om.v.tp_src, om.m.tp_src);
+    s += be16Masked('icmp_code', om.v.tp_dst, om.m.tp_dst);
   } else if (t === ETH_TYPE.IP && proto === IPPROTO.IGMP) {
-    s += be16Masked('igmp_type', om.v.tp_src, tpm('tp_src'));
-    s += be16Masked('igmp_code', om.v.tp_dst, tpm('tp_dst'));
+    s += be16Masked('igmp_type', om.v.tp_src, om.m.tp_src);
+    s += be16Masked('igmp_code', om.v.tp_dst, om.m.tp_dst);
   } else if (t === ETH_TYPE.IPV6 && proto === IPPROTO.ICMPV6) {
-    s += be16Masked('icmp_type', om.v.tp_src, tpm('tp_src'));
-    s += be16Masked('icmp_code', om.v.tp_dst, tpm('tp_dst'));
+    s += be16Masked('icmp_type', om.v.tp_src, om.m.tp_src);
+    s += be16Masked('icmp_code', om.v.tp_dst, om.m.tp_dst);
     s += ip6('nd_target', om, 'nd_target');
     s += mac('nd_sll', om, 'arp_sha');
     s += mac('nd_tll', om, 'arp_tha');
   } else {
-    s += be16Masked('tp_src', om.v.tp_src, tpm('tp_src'));
-    s += be16Masked('tp_dst', om.v.tp_dst, tpm('tp_dst'));
+    s += be16Masked('tp_src', om.v.tp_src, om.m.tp_src);
+    s += be16Masked('tp_dst', om.v.tp_dst, om.m.tp_dst);
   }
   s += extensions(om);
   for (const r of om.raw) {

@@ -100,7 +100,9 @@ function switchLike(extra: Responder = () => undefined, flows = FLOWS): Responde
       case 'group_desc':
         return [reply({ kind: 'group_desc', groups: [] })];
       case 'aggregate':
-        return [reply({ kind: 'aggregate', packetCount: 3n, byteCount: 180n, flowCount: flows.length })];
+        return [
+          reply({ kind: 'aggregate', packetCount: 3n, byteCount: 180n, flowCount: flows.length }),
+        ];
       case 'meter_config':
         return [reply({ kind: 'meter_config', meters: [] })];
       default:
@@ -327,7 +329,7 @@ describe('replace-flows and diff-flows', () => {
 });
 
 describe('monitor and trace', () => {
-  test('monitor prints what the switch sends until it hangs up', async () => {
+  test('monitor prints what the switch sends, on stderr as ovs-ofctl, until it hangs up', async () => {
     sw = await startFakeSwitch(switchLike());
     const io = new MemoryIo({ OVS_RUNDIR: sw.rundir });
     const done = runCli(io, ['monitor', 'br0', '128']);
@@ -344,10 +346,11 @@ describe('monitor and trace', () => {
       match: [{ field: 'in_port', value: 1 }],
       data: Buffer.from('ffffffffffff0000000000010806', 'hex'),
     });
-    await vi.waitFor(() => expect(io.stdout).toContain('arp,'), { timeout: 10_000 });
+    await vi.waitFor(() => expect(io.stderr).toContain('arp,'), { timeout: 10_000 });
     sw.hangUp();
     expect(await done).toBe(0);
-    expect(io.stdout).toBe(
+    expect(io.stdout).toBe('');
+    expect(io.stderr).toBe(
       'OFPT_PACKET_IN (OF1.3) (xid=0x0): cookie=0x0 total_len=14 in_port=1 (via action) data_len=14 (unbuffered)\n' +
         'arp,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=0.0.0.0,arp_tpa=0.0.0.0,arp_op=0,arp_sha=00:00:00:00:00:00,arp_tha=00:00:00:00:00:00\n',
     );
@@ -374,7 +377,8 @@ describe('targets', () => {
   test('a socket path given directly, and unix:PATH', async () => {
     sw = await startFakeSwitch(switchLike());
     const path = sw.target.slice('unix:'.length);
-    const line = 'OFPST_AGGREGATE reply (OF1.3) (xid=0x2): packet_count=3 byte_count=180 flow_count=3\n';
+    const line =
+      'OFPST_AGGREGATE reply (OF1.3) (xid=0x2): packet_count=3 byte_count=180 flow_count=3\n';
     expect((await run(['dump-aggregate', path])).out).toBe(line);
     expect((await run(['dump-aggregate', sw.target])).out).toBe(line);
   });

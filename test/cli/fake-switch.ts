@@ -65,7 +65,9 @@ export async function startFakeSwitch(
   else await new Promise<void>((resolve) => server.listen(path, resolve));
   const address = server.address();
   const target =
-    opts.tcp && address && typeof address === 'object' ? `tcp:127.0.0.1:${address.port}` : `unix:${path}`;
+    opts.tcp && address && typeof address === 'object'
+      ? `tcp:127.0.0.1:${address.port}`
+      : `unix:${path}`;
   return {
     target,
     rundir,

@@ -53,6 +53,7 @@ import {
   printPacketOut,
 } from './flows.js';
 import { header, mpFlags, partialHeader, rawCheck } from './header.js';
+import { onfMessage } from './onf.js';
 import {
   printDesc,
   printPortDesc,
@@ -63,7 +64,13 @@ import {
   printTableStats,
 } from './stats.js';
 import { printTableFeatures } from './table-features.js';
-import { checkActions, checkBands, checkInstructions, checkOvsMatch } from './validate.js';
+import {
+  checkActions,
+  checkBands,
+  checkConsistency,
+  checkInstructions,
+  checkOvsMatch,
+} from './validate.js';
 
 function requestBody(m: MultipartRequest, ports?: PortMap): string {
   const b = m.body;
@@ -247,7 +254,7 @@ function validate(m: Message, ports?: PortMap): BodyError | undefined {
   let e: string | undefined;
   switch (m.type) {
     case 'flow_mod':
-      e = flowChecks(m.match, m.instructions);
+      e = flowChecks(m.match, m.instructions) ?? checkConsistency(m.match, m.instructions);
       break;
     case 'flow_removed':
     case 'packet_in':
@@ -302,6 +309,17 @@ export function ofpToString(raw: Buffer, verbosity = 2, ports?: PortMap): string
     return `${hdr} ***decode error: ${name}***\n${hexDump(raw, true)}`;
   }
   const m = r.value;
+  if (m.type === 'experimenter') {
+    const onf = onfMessage(m, (bytes) => {
+      const inner = decodeMessage(bytes);
+      const text = inner.ok ? body(inner.value, bytes, verbosity, ports) : undefined;
+      return typeof text === 'string' ? text : undefined;
+    });
+    if (onf) {
+      const s = `${onf.name} (OF1.3) (xid=0x${m.xid.toString(16)}):${onf.body}`.trimEnd();
+      return `${s}\n`;
+    }
+  }
   const b = body(m, raw, verbosity, ports);
   if (typeof b !== 'string') {
     if (m.type === 'experimenter') return `***decode error: ${b.error}***\n${hexDump(raw, true)}`;

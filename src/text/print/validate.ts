@@ -92,3 +92,61 @@ export function checkOvsMatch(m: Match): string | undefined {
 export function checkBands(bands: readonly MeterBand[]): string | undefined {
   return bands.some((b) => b.type === 'experimenter') ? 'OFPMMFC_BAD_BAND' : undefined;
 }
+
+/**
+ * ofpacts_check_consistency, which OVS runs when it decodes a FLOW_MOD: each action's
+ * prerequisites against the match as the earlier actions have changed the packet.
+ */
+export function checkConsistency(
+  match: Match,
+  instructions: readonly Instruction[],
+): string | undefined {
+  const flow = fromOxm(match);
+  const ip = () => flow.isIp();
+  const mpls = () => [0x8847, 0x8848].includes(flow.num('dl_type'));
+  const hasVlan = () => (flow.num('vlan_tci') & 0x1000) !== 0;
+  for (const ins of instructions) {
+    if (ins.type !== 'apply_actions' && ins.type !== 'write_actions') continue;
+    const saved = { dl: flow.v.dl_type, tci: flow.v.vlan_tci };
+    for (const a of ins.actions) {
+      let ok = true;
+      switch (a.type) {
+        case 'set_field': {
+          const f = fieldForEntry(a.field);
+          if (f) ok = prereqOk(f.prereq, flow) && (f.name !== 'vlan_vid' || hasVlan());
+          break;
+        }
+        case 'pop_vlan':
+          ok = hasVlan();
+          flow.v.vlan_tci = 0n;
+          break;
+        case 'push_vlan':
+          flow.v.vlan_tci |= 0x1000n;
+          break;
+        case 'set_nw_ttl':
+        case 'dec_nw_ttl':
+          ok = ip();
+          break;
+        case 'set_mpls_ttl':
+        case 'dec_mpls_ttl':
+          ok = mpls();
+          break;
+        case 'push_mpls':
+          flow.v.dl_type = BigInt(a.ethertype);
+          break;
+        case 'pop_mpls':
+          ok = mpls();
+          flow.v.dl_type = BigInt(a.ethertype);
+          break;
+        default:
+          break;
+      }
+      if (!ok) return 'OFPBAC_MATCH_INCONSISTENT';
+    }
+    if (ins.type === 'write_actions') {
+      flow.v.dl_type = saved.dl;
+      flow.v.vlan_tci = saved.tci;
+    }
+  }
+  return undefined;
+}
