@@ -55,6 +55,10 @@ interface RunResult {
   readonly rate: number;
   /** Controller CPU-seconds per wall second over the measured loops. */
   readonly cores: number;
+  /** CPU-seconds per wall second of this process (the load generator's thread and ours). */
+  readonly generatorCores: number;
+  /** Share of the controller's CPU time spent in the kernel. */
+  readonly sys: number;
   /** Machine-wide busy share (all cores) over the measured loops. */
   readonly busy: number;
   readonly medianUs: number | undefined;
@@ -105,26 +109,29 @@ function parse(argv: readonly string[]): Options {
   };
 }
 
-/** utime + stime (clock ticks) of `pid` and every process below it. */
-function treeTicks(pid: number): number {
-  const stat = new Map<number, { ppid: number; ticks: number }>();
+/** [utime + stime, stime] (clock ticks) of `pid` and every process below it. */
+function treeTicks(pid: number): [number, number] {
+  const stat = new Map<number, { ppid: number; ticks: number; sys: number }>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const s = readFileSync(`/proc/${d}/stat`, 'utf8');
       // Fields after the parenthesised command: state ppid ... utime(14) stime(15).
       const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      stat.set(Number(d), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+      const sys = Number(f[12]);
+      stat.set(Number(d), { ppid: Number(f[1]), ticks: Number(f[11]) + sys, sys });
     } catch {}
   }
   let total = 0;
+  let sys = 0;
   const todo = [pid];
   while (todo.length) {
     const p = todo.pop()!;
     total += stat.get(p)?.ticks ?? 0;
+    sys += stat.get(p)?.sys ?? 0;
     for (const [c, s] of stat) if (s.ppid === p) todo.push(c);
   }
-  return total;
+  return [total, sys];
 }
 
 /** [busy, total] jiffies of the whole machine. */
@@ -169,11 +176,22 @@ async function runOne(o: Options, v: Variant, dpidBase: number): Promise<RunResu
       hold: false,
       learnOnly: false,
     };
-    let mark: { ticks: number; machine: [number, number]; at: number } | undefined;
+    interface Mark {
+      ticks: [number, number];
+      machine: [number, number];
+      at: number;
+      self: NodeJS.CpuUsage;
+    }
+    let mark: Mark | undefined;
     let last = mark;
     const gen = startGenerator(cfg, (e) => {
       if (e.kind !== 'loop') return;
-      const now = { ticks: treeTicks(proc.pid), machine: machineTicks(), at: performance.now() };
+      const now: Mark = {
+        ticks: treeTicks(proc.pid),
+        machine: machineTicks(),
+        at: performance.now(),
+        self: process.cpuUsage(),
+      };
       if (e.loop.warmup) mark = now;
       else last = now;
     });
@@ -188,9 +206,14 @@ async function runOne(o: Options, v: Variant, dpidBase: number): Promise<RunResu
     const wall = (last.at - mark.at) / 1000;
     const [b1, t1] = last.machine;
     const [b0, t0] = mark.machine;
+    const ticks = last.ticks[0] - mark.ticks[0];
+    const self = process.cpuUsage(mark.self);
+    const lastSelf = process.cpuUsage(last.self);
     return {
+      generatorCores: (self.user + self.system - lastSelf.user - lastSelf.system) / 1e6 / wall,
       rate,
-      cores: (last.ticks - mark.ticks) / CLK_TCK / wall,
+      cores: ticks / CLK_TCK / wall,
+      sys: (last.ticks[1] - mark.ticks[1]) / ticks,
       busy: (b1 - b0) / (t1 - t0),
       medianUs: summary.latency?.medianUs,
     };
@@ -220,8 +243,10 @@ async function main(): Promise<void> {
       const lat = r.medianUs !== undefined ? `  median RTT ${r.medianUs.toFixed(0)} us` : '';
       console.log(
         `round ${round} ${v.name.padEnd(12)} ${fmtInt(r.rate).padStart(10)} resp/s  ` +
-          `controller ${r.cores.toFixed(2)} cores  ${fmtInt(r.rate / r.cores).padStart(10)} ` +
-          `resp/CPU-s  machine busy ${(100 * r.busy).toFixed(0)}%${lat}`,
+          `controller ${r.cores.toFixed(2)} cores, generator ${r.generatorCores.toFixed(2)}  ` +
+          `${fmtInt(r.rate / r.cores).padStart(10)} ` +
+          `resp/CPU-s  (${(100 * r.sys).toFixed(0)}% in kernel)  machine busy ` +
+          `${(100 * r.busy).toFixed(0)}%${lat}`,
       );
     }
   }

@@ -12,6 +12,7 @@ const BENCHES: Record<string, string> = {
   codec: './codec.js',
   classifier: './classifier.js',
   'flow-setup': './flow-setup.js',
+  'engine-model': './engine-model.js',
   load: './load.js',
 };
 

@@ -23,12 +23,21 @@
 import {
   type Action,
   FlowModFlags,
-  matchGet,
+  FlowModTemplate,
   OFP_NO_BUFFER,
   OFPP,
   type PacketIn,
+  PacketOutTemplate,
+  packetInPort,
 } from '../../src/codec/index.js';
-import { type Datapath, defineApp, reconcileFlows } from '../../src/runtime/index.js';
+import {
+  type Datapath,
+  defineApp,
+  eventTime,
+  fillFlowMod,
+  reconcileFlows,
+  sendTemplate,
+} from '../../src/runtime/index.js';
 import { adoptFlows, TO_CONTROLLER } from './adopt.js';
 import { type L2Config, validateL2Config } from './config.js';
 import { formatMac, MacTable, macAt } from './mac-table.js';
@@ -53,9 +62,11 @@ export default defineApp<L2Config>({
   validateConfig: validateL2Config,
   create(ctx) {
     const cfg = ctx.config;
-    const tables = new Map<bigint, MacTable>();
+    // Per switch, keyed by the app's handle for it (one per connection): an object key
+    // hashes for free, where a bigint dpid would be hashed digit by digit per packet-in.
+    const tables = new Map<Datapath, MacTable>();
     /** Switches whose flows were reconciled before this switchUp. */
-    const reconciled = new Set<bigint>();
+    const reconciled = new Set<Datapath>();
     const ageingMs = cfg.macAgeing * 1000;
 
     /** Delete flows toward `mac` and flows from it on `oldPort`. */
@@ -69,60 +80,69 @@ export default defineApp<L2Config>({
       });
     };
 
-    /** One shared action list per output port (packet-ins allocate none for actions). */
-    const outputs = new Map<number, readonly Action[]>();
-    const output = (port: number): readonly Action[] => {
-      let a = outputs.get(port);
-      if (a === undefined) {
-        a = [{ type: 'output', port, maxLen: 0 }];
-        outputs.set(port, a);
-      }
-      return a;
-    };
+    // The answers to a packet-in, encoded once (see src/codec/templates.ts); each send
+    // patches the ports and MACs and copies the bytes into the switch's output batch.
+    const toPort: readonly Action[] = [{ type: 'output', port: 0, maxLen: 0 }];
+    /** in_port + eth_src + eth_dst -> output, with the configured priority and timeouts. */
+    const learnedFlow = new FlowModTemplate(
+      fillFlowMod(
+        {
+          priority: cfg.priority,
+          idleTimeout: cfg.idleTimeout,
+          hardTimeout: cfg.hardTimeout,
+          flags: FlowModFlags.SEND_FLOW_REM,
+          match: [
+            { field: 'in_port', value: 0 },
+            { field: 'eth_src', value: 0 },
+            { field: 'eth_dst', value: 0 },
+          ],
+          actions: toPort,
+        },
+        L2_COOKIE,
+      ),
+    );
+    const floodOut = new PacketOutTemplate({ bufferId: OFP_NO_BUFFER, inPort: 0, actions: FLOOD });
+    const unicastOut = new PacketOutTemplate({ bufferId: OFP_NO_BUFFER, inPort: 0, actions: toPort });
 
-    const sendPacket = (
-      dp: Datapath,
-      msg: PacketIn,
-      inPort: number,
-      actions: readonly Action[],
-    ) => {
+    const sendPacket = (dp: Datapath, msg: PacketIn, inPort: number, t: PacketOutTemplate) => {
       // A buffered packet is released by its buffer id; an unbuffered one travels whole.
       const data = msg.bufferId === OFP_NO_BUFFER ? msg.data : undefined;
-      dp.packetOut({ bufferId: msg.bufferId, inPort, actions, data });
+      sendTemplate(dp, t.setBufferId(msg.bufferId).setInPort(inPort), data);
     };
 
     return {
       reconcile(dp, flows) {
-        reconciled.delete(dp.dpid);
+        reconciled.delete(dp);
         const table = new MacTable(cfg.maxMacs, ageingMs);
-        tables.set(dp.dpid, table);
+        tables.set(dp, table);
         const a = adoptFlows(flows, dp.ports, cfg, L2_COOKIE, table, performance.now());
         const plan = reconcileFlows(dp, flows, a.wanted);
-        reconciled.add(dp.dpid);
+        reconciled.add(dp);
         const counts = { kept: plan.kept.length, deleted: plan.stale.length };
         dp.log.info({ ...counts, added: plan.missing.length, macs: a.macs }, 'flows reconciled');
       },
 
       switchUp(dp) {
-        if (reconciled.delete(dp.dpid)) return;
-        tables.set(dp.dpid, new MacTable(cfg.maxMacs, ageingMs));
+        if (reconciled.delete(dp)) return;
+        tables.set(dp, new MacTable(cfg.maxMacs, ageingMs));
         dp.deleteFlows();
         dp.flowMod({ priority: 0, actions: TO_CONTROLLER });
         dp.log.info({ ports: dp.ports.size }, 'table-miss flow installed');
       },
 
       switchDown(dp) {
-        tables.delete(dp.dpid);
+        tables.delete(dp);
+        reconciled.delete(dp);
       },
 
       packetIn(dp, msg) {
-        if (msg.cookie !== L2_COOKIE && msg.cookie !== NO_FLOW_COOKIE) return;
-        const table = tables.get(dp.dpid);
+        const cookie = msg.cookie;
+        if (cookie !== L2_COOKIE && cookie !== NO_FLOW_COOKIE) return;
+        const table = tables.get(dp);
         const data = msg.data;
-        const inPortField = matchGet(msg.match, 'in_port');
-        if (table === undefined || data.length < ETH_HEADER || inPortField === undefined) return;
-        const inPort = inPortField.value as number;
-        const now = performance.now();
+        const inPort = packetInPort(msg);
+        if (table === undefined || data.length < ETH_HEADER || inPort === undefined) return;
+        const now = eventTime();
 
         const srcUnicast = (data[6]! & 1) === 0;
         const src = srcUnicast ? macAt(data, 6) : 0;
@@ -134,28 +154,17 @@ export default defineApp<L2Config>({
           }
         }
 
-        if ((data[0]! & 1) === 1) return sendPacket(dp, msg, inPort, FLOOD);
+        if ((data[0]! & 1) === 1) return sendPacket(dp, msg, inPort, floodOut);
         const dst = macAt(data, 0);
         const outPort = table.lookup(dst, now);
-        if (outPort === undefined) return sendPacket(dp, msg, inPort, FLOOD);
+        if (outPort === undefined) return sendPacket(dp, msg, inPort, floodOut);
         if (outPort === inPort) return;
 
-        const actions = output(outPort);
         if (srcUnicast) {
-          dp.flowMod({
-            priority: cfg.priority,
-            idleTimeout: cfg.idleTimeout,
-            hardTimeout: cfg.hardTimeout,
-            flags: FlowModFlags.SEND_FLOW_REM,
-            match: [
-              { field: 'in_port', value: inPort },
-              { field: 'eth_src', value: src },
-              { field: 'eth_dst', value: dst },
-            ],
-            actions,
-          });
+          learnedFlow.setField(0, inPort).setField(1, src).setField(2, dst).setOutput(0, outPort);
+          sendTemplate(dp, learnedFlow);
         }
-        sendPacket(dp, msg, inPort, actions);
+        sendPacket(dp, msg, inPort, unicastOut.setOutput(0, outPort));
       },
 
       portStatus(dp, msg) {
@@ -165,7 +174,7 @@ export default defineApp<L2Config>({
           (p.state & OFPPS_LINK_DOWN) !== 0 ||
           (p.config & OFPPC_PORT_DOWN) !== 0;
         if (!down) return;
-        const gone = tables.get(dp.dpid)?.flushPort(p.portNo) ?? [];
+        const gone = tables.get(dp)?.flushPort(p.portNo) ?? [];
         dp.deleteFlows({ outPort: p.portNo });
         dp.deleteFlows({ match: [{ field: 'in_port', value: p.portNo }] });
         dp.log.info({ port: p.portNo, macs: gone.map(formatMac) }, 'port down: flushed');

@@ -30,8 +30,6 @@ export interface FlowSpec {
 }
 
 const OFPG_ANY = 0xffffffff;
-/** OFPTT_ALL: every table, for deletes. */
-export const OFPTT_ALL = 0xff;
 
 function fieldCode(e: OxmEntry): number {
   return e.field === 'raw' ? 1000 + e.oxmField : OXM_BY_NAME.get(e.field)!.code;
@@ -121,17 +119,6 @@ export function deleteStrictFlowMod(f: Pick<FlowSpec, 'tableId' | 'priority' | '
     ...base(FlowModCommand.DELETE_STRICT, f.tableId),
     priority: f.priority,
     match: sortMatch(f.match),
-    instructions: [],
-  };
-}
-
-/** OFPFC_DELETE of every flow in every table whose cookie matches `cookie/mask`. */
-export function deleteByCookieFlowMod(cookie: bigint, mask: bigint): FlowMod {
-  return {
-    ...base(FlowModCommand.DELETE, OFPTT_ALL),
-    cookie,
-    cookieMask: mask,
-    match: [],
     instructions: [],
   };
 }

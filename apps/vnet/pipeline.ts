@@ -54,7 +54,6 @@ export const PRIORITY = {
  */
 export const COOKIE_APP = 0x564en << 48n;
 export const COOKIE_KIND_MASK = 0xffffff0000000000n;
-export const COOKIE_ALL_MASK = 0xffffffffffffffffn;
 
 export const CookieKind = {
   /** Table-0 classification of a port (detail: port number). */

@@ -16,6 +16,7 @@ import {
   OFP_VERSION,
   type Port,
 } from '../../src/codec/index.js';
+import { buildPacket } from '../../src/engine/packet-build.js';
 
 export const FRAME_LEN = 60;
 export const SRC_PORT = 1;
@@ -30,28 +31,21 @@ export function srcMac(j: number): number {
   return 0x02_00_00_00_00_00 + j;
 }
 
-/** A 60-byte Ethernet/IPv4/UDP frame (10.0.0.1:1234 -> 10.0.0.2:5678), checksum set. */
+/** A 60-byte Ethernet/IPv4/UDP frame (10.0.0.1:1234 -> 10.0.0.2:5678), checksums set. */
 export function testFrame(dst: number, src: number): Buffer {
-  const f = Buffer.alloc(FRAME_LEN);
-  f.writeUIntBE(dst, 0, 6);
-  f.writeUIntBE(src, 6, 6);
-  f.writeUInt16BE(0x0800, 12);
-  const ip = 14;
-  f[ip] = 0x45;
-  f.writeUInt16BE(FRAME_LEN - ip, ip + 2);
-  f[ip + 8] = 64;
-  f[ip + 9] = 17;
-  f.writeUInt32BE(0x0a000001, ip + 12);
-  f.writeUInt32BE(0x0a000002, ip + 16);
-  let sum = 0;
-  for (let i = ip; i < ip + 20; i += 2) sum += f.readUInt16BE(i);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  f.writeUInt16BE(~sum & 0xffff, ip + 10);
-  const udp = ip + 20;
-  f.writeUInt16BE(1234, udp);
-  f.writeUInt16BE(5678, udp + 2);
-  f.writeUInt16BE(FRAME_LEN - udp, udp + 4);
-  return f;
+  const headers = 14 + 20 + 8;
+  const frame = buildPacket({
+    eth_dst: dst,
+    eth_src: src,
+    eth_type: 0x0800,
+    ip_proto: 17,
+    ipv4_src: 0x0a000001,
+    ipv4_dst: 0x0a000002,
+    udp_src: 1234,
+    udp_dst: 5678,
+    payload: new Uint8Array(FRAME_LEN - headers),
+  });
+  return Buffer.from(frame.buffer, frame.byteOffset, frame.length);
 }
 
 /**

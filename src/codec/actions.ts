@@ -6,7 +6,7 @@ import { badActionLen, fail, failOnf } from './errors.js';
 import { type OxmEntry, readOxm, writeOxm } from './match.js';
 import { OXM_BY_CODE, OXM_CLASS_OPENFLOW_BASIC } from './oxm-fields.js';
 import type { Reader } from './reader.js';
-import type { Writer } from './writer.js';
+import { putU16, putU32, type Writer } from './writer.js';
 
 export const ActionType = {
   OUTPUT: 0,
@@ -199,15 +199,25 @@ export function actionCode(kind: ActionKind): number {
 }
 
 export function writeAction(w: Writer, a: Action): void {
+  if (a.type === 'output') {
+    // The action almost every flow and packet-out carries: one bounds check.
+    w.ensure(16);
+    const b = w.buf;
+    const p = w.pos;
+    b[p] = 0;
+    b[p + 1] = 0;
+    b[p + 2] = 0;
+    b[p + 3] = 16;
+    putU32(b, p + 4, a.port);
+    putU16(b, p + 8, a.maxLen);
+    for (let i = p + 10; i < p + 16; i++) b[i] = 0;
+    w.pos = p + 16;
+    return;
+  }
   const start = w.pos;
   w.u16(CODE[a.type]);
   w.u16(0);
   switch (a.type) {
-    case 'output':
-      w.u32(a.port);
-      w.u16(a.maxLen);
-      w.zeros(6);
-      break;
     case 'copy_ttl_out':
     case 'copy_ttl_in':
     case 'dec_mpls_ttl':

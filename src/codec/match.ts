@@ -13,7 +13,7 @@ import {
   type OxmName,
 } from './oxm-fields.js';
 import type { Reader } from './reader.js';
-import type { Writer } from './writer.js';
+import { putU16, putU32, type Writer } from './writer.js';
 
 export type OxmValue = number | bigint;
 
@@ -137,9 +137,44 @@ export function writeOxm(w: Writer, e: OxmEntry): void {
   if (!info) throw new TypeError(`unknown OXM field ${String(e.field)}`);
   const hasMask = e.mask !== undefined;
   const len = info.bytes * (hasMask ? 2 : 1);
-  w.u32(((OXM_CLASS_OPENFLOW_BASIC << 16) | (info.code << 9) | (hasMask ? 0x100 : 0) | len) >>> 0);
+  const header = ((OXM_CLASS_OPENFLOW_BASIC << 16) | (info.code << 9) | (hasMask ? 0x100 : 0) | len) >>> 0;
+  if (!hasMask && !info.big) {
+    // An exact match on a field of up to 48 bits: one bounds check for the whole TLV.
+    w.ensure(4 + len);
+    const b = w.buf;
+    const p = w.pos;
+    putU32(b, p, header);
+    putNumber(b, p + 4, len, Number(e.value));
+    w.pos = p + 4 + len;
+    return;
+  }
+  w.u32(header);
   writeValue(w, info, e.value);
   if (hasMask) writeValue(w, info, e.mask!);
+}
+
+/** A value of 1 to 6 bytes at b[p]; a 48-bit one out of range throws as Writer.u48 does. */
+function putNumber(b: Buffer, p: number, bytes: number, v: number): void {
+  switch (bytes) {
+    case 1:
+      b[p] = v;
+      return;
+    case 2:
+      putU16(b, p, v);
+      return;
+    case 3:
+      b[p] = v >>> 16;
+      putU16(b, p + 1, v);
+      return;
+    case 4:
+      putU32(b, p, v);
+      return;
+    default: {
+      if (!(v >= 0 && v <= 0xffffffffffff)) throw new RangeError(`${v} is not a 48-bit unsigned`);
+      putU16(b, p, Math.floor(v / 0x100000000));
+      putU32(b, p + 2, v);
+    }
+  }
 }
 
 /** Size on the wire of one OXM TLV, header included. */
@@ -183,8 +218,9 @@ export function readMatch(r: Reader): Match {
 
 export function writeMatch(w: Writer, m: Match): void {
   const start = w.pos;
-  w.u16(OFPMT_OXM);
-  w.u16(0);
+  w.ensure(4);
+  putU16(w.buf, start, OFPMT_OXM);
+  w.pos = start + 4;
   for (let i = 0; i < m.length; i++) writeOxm(w, m[i]!);
   w.patchU16(start + 2, w.pos - start);
   w.padTo(start, 8);

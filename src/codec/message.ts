@@ -12,7 +12,7 @@ import * as mpreply from './messages/multipart-reply.js';
 import * as mpreq from './messages/multipart-request.js';
 import * as qc from './messages/queue-config.js';
 import { Reader } from './reader.js';
-import { Writer } from './writer.js';
+import { putU32, Writer } from './writer.js';
 
 export const OFP_VERSION = 0x04;
 export const OFP_HEADER_LEN = 8;
@@ -380,10 +380,12 @@ function decodeOrThrow(buf: Buffer, start: number, end: number): Message {
 export function encodeInto(w: Writer, m: Message): void {
   const e = REGISTRY[m.type] as Entry<MessageType>;
   const start = w.pos;
-  w.u8(m.type === 'hello' ? m.version : OFP_VERSION);
-  w.u8(e.code);
-  w.u16(0);
-  w.u32(m.xid);
+  w.ensure(OFP_HEADER_LEN);
+  const b = w.buf;
+  b[start] = m.type === 'hello' ? m.version : OFP_VERSION;
+  b[start + 1] = e.code;
+  putU32(b, start + 4, m.xid);
+  w.pos = start + OFP_HEADER_LEN;
   e.encode(w, m);
   const len = w.pos - start;
   if (len > 0xffff) throw new RangeError(`${e.name} of ${len} bytes exceeds 65535`);

@@ -5,6 +5,21 @@
  * read's worth of replies into one socket write).
  */
 
+/**
+ * Stores at a position the caller has made room for (Writer.ensure): for encoders that
+ * write a fixed block with one bounds check instead of one per field.
+ */
+export function putU16(b: Buffer, p: number, v: number): void {
+  b[p] = v >>> 8;
+  b[p + 1] = v;
+}
+export function putU32(b: Buffer, p: number, v: number): void {
+  b[p] = v >>> 24;
+  b[p + 1] = v >>> 16;
+  b[p + 2] = v >>> 8;
+  b[p + 3] = v;
+}
+
 export class Writer {
   buf: Buffer;
   pos = 0;
@@ -16,9 +31,12 @@ export class Writer {
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
+  /** Makes room for n more bytes (small enough to inline; growing is out of line). */
   ensure(n: number): void {
-    const need = this.pos + n;
-    if (need <= this.buf.length) return;
+    if (this.pos + n > this.buf.length) this.grow(this.pos + n);
+  }
+
+  private grow(need: number): void {
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
     const next = Buffer.allocUnsafe(size);
@@ -78,7 +96,14 @@ export class Writer {
   /** 64-bit unsigned; a negative or wider bigint is taken modulo 2^64. */
   u64(v: bigint): void {
     this.ensure(8);
-    this.view.setBigUint64(this.pos, v);
+    if (v === 0n) {
+      // The common cookie mask: no BigInt work at all.
+      const b = this.buf;
+      const p = this.pos;
+      b[p] = b[p + 1] = b[p + 2] = b[p + 3] = b[p + 4] = b[p + 5] = b[p + 6] = b[p + 7] = 0;
+    } else {
+      this.view.setBigUint64(this.pos, v);
+    }
     this.pos += 8;
   }
   u128(v: bigint): void {

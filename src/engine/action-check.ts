@@ -229,20 +229,45 @@ export function executionOrder(list: readonly Instruction[]): Instruction[] {
   return [...list].sort((a, b) => ORDER[a.type] - ORDER[b.type]);
 }
 
-/** Checks a FLOW_MOD's instructions for table `tableId` against its match. */
+/** Actions whose checks do not read or change the match facts. */
+const FACT_FREE: ReadonlySet<Action['type']> = new Set(['output', 'group', 'set_queue']);
+
+function needsFacts(actions: readonly Action[]): boolean {
+  for (let i = 0; i < actions.length; i++) if (!FACT_FREE.has(actions[i]!.type)) return true;
+  return false;
+}
+
+const NO_FACTS: ActionCheckOptions = { facts: undefined };
+
+/** True when `list` is already in execution order (the usual case: no copy, no sort). */
+function inOrder(list: readonly Instruction[]): boolean {
+  for (let i = 1; i < list.length; i++) {
+    if (ORDER[list[i - 1]!.type] > ORDER[list[i]!.type]) return false;
+  }
+  return true;
+}
+
+/**
+ * Checks a FLOW_MOD's instructions for table `tableId` against its match. The match's
+ * facts are worked out only when an action needs them (an output-only list never does).
+ */
 export function checkInstructions(
   list: readonly Instruction[],
   match: Match,
   tableId: number,
   ctx: CheckContext,
 ): OfpError | undefined {
-  const seen = new Set<string>();
-  for (const ins of list) {
-    if (seen.has(ins.type)) return err(3, 1, `instruction ${ins.type} appears twice`);
-    seen.add(ins.type);
+  let seen = 0;
+  for (let i = 0; i < list.length; i++) {
+    const ins = list[i]!;
+    const bit = 1 << ORDER[ins.type];
+    if (seen & bit) return err(3, 1, `instruction ${ins.type} appears twice`);
+    seen |= bit;
   }
-  const facts = factsOfMatch(match);
-  for (const ins of executionOrder(list)) {
+  let facts: FlowFacts | undefined;
+  const ordered = inOrder(list) ? list : executionOrder(list);
+  for (let i = 0; i < ordered.length; i++) {
+    const ins = ordered[i]!;
     switch (ins.type) {
       case 'goto_table':
         if (ins.tableId <= tableId || ins.tableId >= ctx.nTables) {
@@ -255,13 +280,21 @@ export function checkInstructions(
         }
         break;
       case 'apply_actions': {
+        if (!needsFacts(ins.actions)) {
+          const e = checkActions(ins.actions, ctx, NO_FACTS);
+          if (e) return e;
+          break;
+        }
+        facts ??= factsOfMatch(match);
         const e = checkActions(ins.actions, ctx, { facts });
         if (e) return e;
         break;
       }
       case 'write_actions': {
         // The set runs in its own order (push before set_field), so check it in that order.
-        const e = checkActions(asActionSet(ins.actions), ctx, { facts: copyFacts(facts) });
+        const set = asActionSet(ins.actions);
+        const own = !needsFacts(set) ? NO_FACTS : { facts: facts ? copyFacts(facts) : factsOfMatch(match) };
+        const e = checkActions(set, ctx, own);
         if (e) return e;
         break;
       }

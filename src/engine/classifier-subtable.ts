@@ -37,6 +37,10 @@ function finalMix(h: number): number {
   h = Math.imul(h, 0x297a2d39);
   return h ^ (h >>> 15);
 }
+/** Most occupied slots per slot before the table doubles: LOAD_NUM / LOAD_DEN. */
+const LOAD_NUM = 4;
+const LOAD_DEN = 5;
+
 /** Stored hashes have the top bit set, so 0 marks an empty slot. */
 const USED = 0x80000000 | 0;
 
@@ -139,14 +143,26 @@ export class Subtable<T> {
   }
 
   /** The slot holding masked value `value`, or -1. */
-  findNode(value: Uint32Array, h = this.valueHash(value)): number {
-    let s = h & this.capMask;
+  findNode(value: Uint32Array): number {
+    const s = this.probe(value, this.valueHash(value));
+    return s < 0 ? -1 : s;
+  }
+
+  /**
+   * The slot holding masked value `value` (hash `h`), or, when there is none, -1 minus
+   * the empty slot that ends its probe run: where linear probing would put it.
+   */
+  private probe(value: Uint32Array, h: number): number {
+    const recs = this.recs;
+    const stride = this.stride;
+    const capMask = this.capMask;
+    let s = h & capMask;
     for (;;) {
-      const at = s * this.stride;
-      const sh = this.recs[at]!;
-      if (sh === 0) return -1;
+      const at = s * stride;
+      const sh = recs[at]!;
+      if (sh === 0) return -1 - s;
       if (sh === h && this.sameKey(at, value)) return s;
-      s = (s + 1) & this.capMask;
+      s = (s + 1) & capMask;
     }
   }
 
@@ -160,10 +176,14 @@ export class Subtable<T> {
   /** Adds `rule` with masked value `value` to its node's chain (a new node if needed). */
   add(rule: ClsRule<T>, value: Uint32Array): void {
     const h = this.valueHash(value);
-    let node = this.findNode(value, h);
+    // Grow first (one node early when the value is already there), then one probe
+    // answers both "is it there" and "where does it go".
+    if ((this.nodeCount + 1) * LOAD_DEN > (this.capMask + 1) * LOAD_NUM) {
+      this.rehash((this.capMask + 1) * 2);
+    }
+    let node = this.probe(value, h);
     if (node < 0) {
-      if ((this.nodeCount + 1) * 5 > (this.capMask + 1) * 4) this.rehash((this.capMask + 1) * 2);
-      node = this.emptySlot(h);
+      node = -1 - node;
       const at = node * this.stride;
       this.recs[at] = h;
       for (let j = 0; j < this.n; j++) this.recs[at + 1 + j] = value[this.words[j]!]! | 0;
@@ -172,29 +192,46 @@ export class Subtable<T> {
       for (let k = 0; k < this.filterIds.length; k++) {
         this.filter.add(this.filterIds[k]!, value[this.words[this.filterJ[k]!]!]!);
       }
-    } else {
-      let prev: ClsRule<T> | undefined;
-      let cur = this.heads[node];
-      while (
-        cur &&
-        (cur.priority > rule.priority || (cur.priority === rule.priority && cur.seq < rule.seq))
-      ) {
-        prev = cur;
-        cur = cur.next;
-      }
-      rule.next = cur;
-      if (prev) prev.next = rule;
-      else this.heads[node] = rule;
-    }
+    } else this.link(node, rule);
     rule.subtable = this;
     rule.node = node;
     this.count++;
     this.countPriority(rule.priority);
   }
 
-  /** Removes a rule of this subtable; returns true when the subtable's maxPriority fell. */
-  delete(rule: ClsRule<T>): boolean {
-    const node = rule.node;
+  /**
+   * Puts `rule` in the place of `old`, a rule of this subtable with the same masked key
+   * and priority: `old` leaves, `rule` joins its chain at its own (priority, seq) place.
+   * Neither the slot, the counts nor the filter sets change.
+   */
+  replace(old: ClsRule<T>, rule: ClsRule<T>): void {
+    const node = old.node;
+    this.unlink(node, old);
+    old.subtable = undefined;
+    old.node = -1;
+    this.link(node, rule);
+    rule.subtable = this;
+    rule.node = node;
+  }
+
+  /** Inserts `rule` into the chain of `node` (non-empty or not), in (priority desc, seq asc) order. */
+  private link(node: number, rule: ClsRule<T>): void {
+    let prev: ClsRule<T> | undefined;
+    let cur = this.heads[node];
+    while (
+      cur &&
+      (cur.priority > rule.priority || (cur.priority === rule.priority && cur.seq < rule.seq))
+    ) {
+      prev = cur;
+      cur = cur.next;
+    }
+    rule.next = cur;
+    if (prev) prev.next = rule;
+    else this.heads[node] = rule;
+  }
+
+  /** Takes `rule` out of the chain of `node` (the chain may become empty). */
+  private unlink(node: number, rule: ClsRule<T>): void {
     let prev: ClsRule<T> | undefined;
     let cur = this.heads[node];
     while (cur && cur !== rule) {
@@ -204,8 +241,14 @@ export class Subtable<T> {
     if (!cur) throw new Error('classifier: rule not in its node chain');
     if (prev) prev.next = rule.next;
     else this.heads[node] = rule.next;
-    if (this.heads[node] === undefined) this.freeSlot(node);
     rule.next = undefined;
+  }
+
+  /** Removes a rule of this subtable; returns true when the subtable's maxPriority fell. */
+  delete(rule: ClsRule<T>): boolean {
+    const node = rule.node;
+    this.unlink(node, rule);
+    if (this.heads[node] === undefined) this.freeSlot(node);
     rule.subtable = undefined;
     rule.node = -1;
     this.count--;
@@ -216,10 +259,20 @@ export class Subtable<T> {
     return this.prioIndex(priority) >= 0;
   }
 
-  /** Slots holding a node (for iteration). */
+  /** Slots of the table: iterate 0..slots-1 and skip those not `live` (no array built). */
+  get slots(): number {
+    return this.capMask + 1;
+  }
+
+  /** Does slot `s` hold a node? */
+  live(s: number): boolean {
+    return this.recs[s * this.stride] !== 0;
+  }
+
+  /** Slots holding a node. */
   liveNodes(): number[] {
     const out: number[] = [];
-    for (let s = 0; s <= this.capMask; s++) if (this.recs[s * this.stride] !== 0) out.push(s);
+    for (let s = 0; s <= this.capMask; s++) if (this.live(s)) out.push(s);
     return out;
   }
 

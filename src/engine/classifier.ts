@@ -72,6 +72,8 @@ export class Classifier<T> {
   private readonly filter = new WordFilter();
   private seq = 0;
   private rules = 0;
+  /** The subtable subtableFor found last (FLOW_MODs come in runs of one shape). */
+  private last: Subtable<T> | undefined = undefined;
 
   /** `filterWords`: key words to keep subtable-skipping sets for (see classifier-filter). */
   constructor(private readonly filterWords: readonly number[] = FILTER_WORDS) {}
@@ -101,11 +103,27 @@ export class Classifier<T> {
       if (list) list.push(st);
       else this.byMask.set(h, [st]);
       this.sorted.push(st);
+      this.last = st;
     }
     const before = st.maxPriority;
     st.add(rule, match.value);
     if (st.maxPriority !== before) this.bubbleUp(st);
     this.rules++;
+    return rule;
+  }
+
+  /**
+   * Replaces live rule `old` by a new rule with the same match and priority carrying
+   * `data`: what removing `old` and inserting the new one does (the new rule takes a new
+   * sequence number, so it is the newest in ties), without rehashing or touching the
+   * subtable's slot, counts or filter sets.
+   */
+  replace(old: ClsRule<T>, data: T): ClsRule<T> {
+    const st = old.subtable;
+    if (!st) throw new Error('classifier: rule was removed');
+    const rule = new ClsRule(old.priority, data);
+    rule.seq = ++this.seq;
+    st.replace(old, rule);
     return rule;
   }
 
@@ -117,6 +135,7 @@ export class Classifier<T> {
     this.rules--;
     if (st.count === 0) {
       st.dispose();
+      if (this.last === st) this.last = undefined;
       this.sorted.splice(this.sorted.indexOf(st), 1);
       const list = this.byMask.get(st.hash)!;
       if (list.length === 1) this.byMask.delete(st.hash);
@@ -163,8 +182,8 @@ export class Classifier<T> {
   /** Calls `fn` for every rule (any order). `fn` must not insert or remove. */
   forEach(fn: (rule: ClsRule<T>) => void): void {
     for (const st of this.sorted) {
-      for (const node of st.liveNodes()) {
-        for (let r = st.heads[node]; r; r = r.next) fn(r);
+      for (let node = 0, slots = st.slots; node < slots; node++) {
+        if (st.live(node)) for (let r = st.heads[node]; r; r = r.next) fn(r);
       }
     }
   }
@@ -181,7 +200,8 @@ export class Classifier<T> {
         if ((filter.mask[i]! & ~st.mask[i]!) !== 0) covers = false;
       }
       if (!covers) continue;
-      for (const node of st.liveNodes()) {
+      for (let node = 0, slots = st.slots; node < slots; node++) {
+        if (!st.live(node)) continue;
         let ok = true;
         for (let j = 0; j < st.n && ok; j++) {
           const w = st.words[j]!;
@@ -200,7 +220,8 @@ export class Classifier<T> {
   findOverlap(match: FlowMatch, priority: number): ClsRule<T> | undefined {
     for (const st of this.sorted) {
       if (!st.hasPriority(priority)) continue;
-      for (const node of st.liveNodes()) {
+      for (let node = 0, slots = st.slots; node < slots; node++) {
+        if (!st.live(node)) continue;
         let disjoint = false;
         for (let j = 0; j < st.n && !disjoint; j++) {
           const w = st.words[j]!;
@@ -227,13 +248,17 @@ export class Classifier<T> {
     return { value, mask: st.mask.slice() };
   }
 
+  /** The subtable of rules with mask `mask`; the last one found is tried before hashing. */
   private subtableFor(mask: Uint32Array): Subtable<T> | undefined {
+    const last = this.last;
+    if (last !== undefined && sameMask(last.mask, mask)) return last;
     const list = this.byMask.get(maskHash(mask));
     if (!list) return undefined;
     for (const st of list) {
-      let same = true;
-      for (let i = 0; i < KEY_WORDS && same; i++) if (st.mask[i] !== mask[i]) same = false;
-      if (same) return st;
+      if (sameMask(st.mask, mask)) {
+        this.last = st;
+        return st;
+      }
     }
     return undefined;
   }
@@ -257,4 +282,9 @@ export class Classifier<T> {
     }
     a[i] = st;
   }
+}
+
+function sameMask(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < KEY_WORDS; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

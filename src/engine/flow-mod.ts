@@ -24,7 +24,7 @@ import {
 } from '../codec/index.js';
 import { type CheckContext, checkInstructions, OFPG_ANY } from './action-check.js';
 import { FlowEntry } from './flow-entry.js';
-import { isFlowMatch, toFlowMatch } from './flow-key.js';
+import { MatchKey } from './match-key.js';
 import type { FlowTable } from './flow-table.js';
 
 export const OFPTT_ALL = 0xff;
@@ -38,15 +38,21 @@ export interface FlowModOutcome {
   readonly removed: readonly FlowEntry[];
 }
 
-/** Applies `fm` at clock time `now`. */
+const NONE: readonly FlowEntry[] = Object.freeze([]);
+const DONE: FlowModOutcome = Object.freeze({ removed: NONE });
+const fail = (error: OfpError): FlowModOutcome => ({ error, removed: NONE });
+
+/**
+ * Applies `fm` at clock time `now`. `key` is scratch for the match in key form: a caller
+ * applying many FLOW_MODs passes one MatchKey to save the allocation.
+ */
 export function applyFlowMod(
   tables: readonly FlowTable[],
   fm: FlowMod,
   ctx: CheckContext,
   now: number,
+  key: MatchKey = new MatchKey(),
 ): FlowModOutcome {
-  const none: readonly FlowEntry[] = [];
-  const fail = (e: OfpError): FlowModOutcome => ({ error: e, removed: none });
   const isDelete =
     fm.command === FlowModCommand.DELETE || fm.command === FlowModCommand.DELETE_STRICT;
   if (fm.command > FlowModCommand.DELETE_STRICT) {
@@ -56,24 +62,30 @@ export function applyFlowMod(
     return fail(err(5, 2, `table ${fm.tableId} does not exist (tables 0..${tables.length - 1})`));
   }
   if ((fm.flags & ~ALL_FLAGS) !== 0) return fail(err(5, 7, `flags 0x${fm.flags.toString(16)}`));
-  const bad = checkMatch(fm.match);
+  const bad = checkMatch(fm.match) ?? key.set(fm.match);
   if (bad) return fail(bad);
-  const match = toFlowMatch(fm.match);
-  if (!isFlowMatch(match)) return fail(match);
 
   if (isDelete) {
     const strict = fm.command === FlowModCommand.DELETE_STRICT;
-    const targets = fm.tableId === OFPTT_ALL ? tables : [tables[fm.tableId]!];
-    const removed: FlowEntry[] = [];
-    for (const t of targets) {
-      const found = strict ? [t.findStrict(match, fm.priority)] : t.findLoose(match);
-      for (const e of found) {
-        if (!e || !cookieMatches(e, fm) || !outMatches(e, fm)) continue;
+    const all = fm.tableId === OFPTT_ALL;
+    let removed: FlowEntry[] | undefined;
+    for (let id = all ? 0 : fm.tableId, last = all ? tables.length - 1 : id; id <= last; id++) {
+      const t = tables[id]!;
+      if (t.activeCount === 0) continue;
+      if (strict) {
+        const e = t.findStrict(key, fm.priority);
+        if (e === undefined || !entryPassesFilter(e, fm)) continue;
         t.remove(e);
-        removed.push(e);
+        (removed ??= []).push(e);
+        continue;
+      }
+      for (const e of t.findLoose(key)) {
+        if (!entryPassesFilter(e, fm)) continue;
+        t.remove(e);
+        (removed ??= []).push(e);
       }
     }
-    return { removed };
+    return removed === undefined ? DONE : { removed };
   }
 
   const table = tables[fm.tableId]!;
@@ -81,9 +93,9 @@ export function applyFlowMod(
   if (insErr) return fail(insErr);
 
   if (fm.command === FlowModCommand.ADD) {
-    const old = table.findStrict(match, fm.priority);
+    const old = table.findStrict(key, fm.priority);
     // An identical entry overlaps too (as in Open vSwitch): CHECK_OVERLAP never replaces.
-    if (fm.flags & FlowModFlags.CHECK_OVERLAP && table.findOverlap(match, fm.priority)) {
+    if (fm.flags & FlowModFlags.CHECK_OVERLAP && table.findOverlap(key, fm.priority)) {
       return fail(err(5, 3, `overlaps an entry of priority ${fm.priority}`));
     }
     if (!old && table.full) return fail(err(5, 1, `table ${fm.tableId} is full`));
@@ -103,15 +115,14 @@ export function applyFlowMod(
         entry.packetCount = old.packetCount;
         entry.byteCount = old.byteCount;
       }
-      table.remove(old);
-    }
-    table.insert(entry, match);
-    return { removed: none };
+      table.replace(old, entry);
+    } else table.insert(entry, key);
+    return DONE;
   }
 
   // MODIFY, MODIFY_STRICT
   const strict = fm.command === FlowModCommand.MODIFY_STRICT;
-  const found = strict ? [table.findStrict(match, fm.priority)] : table.findLoose(match);
+  const found = strict ? [table.findStrict(key, fm.priority)] : table.findLoose(key);
   for (const e of found) {
     if (!e || !cookieMatches(e, fm)) continue;
     e.instructions = fm.instructions;
@@ -120,10 +131,12 @@ export function applyFlowMod(
       e.byteCount = 0;
     }
   }
-  return { removed: none };
+  return DONE;
 }
 
 function cookieMatches(e: FlowEntry, fm: { cookie: bigint; cookieMask: bigint }): boolean {
+  // The first two cases answer without BigInt arithmetic (which allocates).
+  if (fm.cookieMask === 0n || e.cookie === fm.cookie) return true;
   return (e.cookie & fm.cookieMask) === (fm.cookie & fm.cookieMask);
 }
 

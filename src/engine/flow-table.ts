@@ -39,6 +39,13 @@ export class FlowTable {
     entry.rule = this.cls.insert(match, entry.priority, entry);
   }
 
+  /** Puts `entry` in the place of installed `old`, which has the same match and priority. */
+  replace(old: FlowEntry, entry: FlowEntry): void {
+    if (!old.rule) throw new Error(`flow table ${this.id}: replacing an entry not installed`);
+    entry.rule = this.cls.replace(old.rule, entry);
+    old.rule = undefined;
+  }
+
   remove(entry: FlowEntry): void {
     if (entry.rule) this.cls.remove(entry.rule);
     entry.rule = undefined;

@@ -6,50 +6,25 @@
  * (SETTABLE); a field the packet does not carry (a VLAN VID on an untagged packet) is
  * ignored, as Open vSwitch does after the check.
  */
-import type { OxmBasic, OxmName } from '../codec/index.js';
+import { OXM_FIELDS, type OxmBasic, type OxmName } from '../codec/index.js';
 import { adjust, onesSum, readSctpChecksum, sctpChecksum, writeSctpChecksum } from './checksum.js';
 import type { Packet } from './packet.js';
 import { ETH_TYPE, IP_PROTO } from './packet-parse.js';
 
-/** Fields a set_field action may write; the rest give OFPBAC_BAD_SET_TYPE. */
-export const SETTABLE: ReadonlySet<OxmName> = new Set<OxmName>([
-  'in_port',
-  'metadata',
-  'tunnel_id',
-  'eth_dst',
-  'eth_src',
-  'vlan_vid',
-  'vlan_pcp',
-  'ip_dscp',
-  'ip_ecn',
-  'ipv4_src',
-  'ipv4_dst',
-  'tcp_src',
-  'tcp_dst',
-  'udp_src',
-  'udp_dst',
-  'sctp_src',
-  'sctp_dst',
-  'icmpv4_type',
-  'icmpv4_code',
-  'arp_op',
-  'arp_spa',
-  'arp_tpa',
-  'arp_sha',
-  'arp_tha',
-  'ipv6_src',
-  'ipv6_dst',
-  'ipv6_flabel',
-  'icmpv6_type',
-  'icmpv6_code',
-  'ipv6_nd_target',
-  'ipv6_nd_sll',
-  'ipv6_nd_tll',
-  'mpls_label',
-  'mpls_tc',
-  'mpls_bos',
-  'pbb_isid',
+/**
+ * Fields a set_field action may write: every OXM field but those that say what the
+ * headers are (eth_type, ip_proto, ipv6_exthdr) and the physical port. The rest give
+ * OFPBAC_BAD_SET_TYPE.
+ */
+const UNSETTABLE: ReadonlySet<OxmName> = new Set<OxmName>([
+  'in_phy_port',
+  'eth_type',
+  'ip_proto',
+  'ipv6_exthdr',
 ]);
+export const SETTABLE: ReadonlySet<OxmName> = new Set(
+  OXM_FIELDS.map((f) => f.name).filter((n) => !UNSETTABLE.has(n)),
+);
 
 function be(v: bigint, n: number): number[] {
   const out: number[] = [];

@@ -27,6 +27,7 @@ import { type CheckContext, checkActions, OFPG_ALL } from './action-check.js';
 import { type FlowEntry, FlowRemovedReason } from './flow-entry.js';
 import { applyFlowMod } from './flow-mod.js';
 import { FlowTable } from './flow-table.js';
+import { MatchKey } from './match-key.js';
 import { GroupTable } from './groups.js';
 import { MeterTable, OFPM_ALL } from './meters.js';
 import {
@@ -65,6 +66,11 @@ export interface SwitchModelOptions {
   readonly onFlowRemoved?: (event: FlowRemovedEvent) => void;
 }
 
+export interface ExpireOptions {
+  /** Leave entries with OFPFF_SEND_FLOW_REM in place (default false). */
+  readonly keepNotified?: boolean;
+}
+
 export class SwitchModel {
   readonly nTables: number;
   readonly tables: readonly FlowTable[];
@@ -74,6 +80,9 @@ export class SwitchModel {
   private readonly clock: () => number;
   private readonly parts: PipelineParts;
   private readonly listeners: ((e: FlowRemovedEvent) => void)[] = [];
+  private readonly ctx: CheckContext;
+  /** Scratch for FLOW_MOD matches in key form (one FLOW_MOD at a time). */
+  private readonly key = new MatchKey();
 
   constructor(opts: SwitchModelOptions = {}) {
     const n = opts.nTables ?? 255;
@@ -87,6 +96,11 @@ export class SwitchModel {
     this.ports = new PortSet(opts.ports ?? [], opts.floodToLocal ?? false);
     this.clock = opts.clock ?? Date.now;
     if (opts.onFlowRemoved) this.listeners.push(opts.onFlowRemoved);
+    this.ctx = {
+      nTables: n,
+      hasGroup: (g) => this.groups.has(g),
+      hasMeter: (m) => this.meters.has(m),
+    };
     this.parts = {
       tables: this.tables,
       groups: this.groups,
@@ -111,14 +125,7 @@ export class SwitchModel {
     return this.clock();
   }
 
-  private get ctx(): CheckContext {
-    return {
-      nTables: this.nTables,
-      hasGroup: (g) => this.groups.has(g),
-      hasMeter: (m) => this.meters.has(m),
-    };
-  }
-
+  /** Reports removed entries to the listeners; returns the events. */
   private removed(entries: readonly FlowEntry[], reason: number, now: number): FlowRemovedEvent[] {
     const events = entries.map((entry) => ({
       reason,
@@ -133,9 +140,12 @@ export class SwitchModel {
   /** Applies a FLOW_MOD; returns the error the switch would send, or undefined. */
   applyFlowMod(fm: FlowMod): OfpError | undefined {
     const now = this.clock();
-    const out = applyFlowMod(this.tables, fm, this.ctx, now);
+    const out = applyFlowMod(this.tables, fm, this.ctx, now, this.key);
     if (out.error) return out.error;
-    this.removed(out.removed, FlowRemovedReason.DELETE, now);
+    // Nobody to tell: skip building the events (and their FLOW_REMOVED messages).
+    if (out.removed.length > 0 && this.listeners.length > 0) {
+      this.removed(out.removed, FlowRemovedReason.DELETE, now);
+    }
     return undefined;
   }
 
@@ -184,15 +194,29 @@ export class SwitchModel {
     p.state = state;
   }
 
-  /** Removes entries whose idle or hard timeout has passed at `now`; returns the events. */
-  expire(now = this.clock()): FlowRemovedEvent[] {
+  /**
+   * Removes entries whose idle or hard timeout has passed at `now`; returns the events.
+   * With `keepNotified`, entries that asked for FLOW_REMOVED (OFPFF_SEND_FLOW_REM) stay:
+   * a model that does not see the traffic learns of their expiry from the switch.
+   */
+  expire(now = this.clock(), opts: ExpireOptions = {}): FlowRemovedEvent[] {
     const events: FlowRemovedEvent[] = [];
+    const skip = opts.keepNotified === true ? FlowModFlags.SEND_FLOW_REM : 0;
     for (const t of this.tables) {
-      for (const e of t.entries()) {
+      if (t.activeCount === 0) continue;
+      const due: FlowEntry[] = [];
+      const reasons: number[] = [];
+      t.cls.forEach((r) => {
+        const e = r.data;
+        if (e.flags & skip || (e.idleTimeout === 0 && e.hardTimeout === 0)) return;
         const reason = e.expiry(now);
-        if (reason === undefined) continue;
-        t.remove(e);
-        events.push(...this.removed([e], reason, now));
+        if (reason === undefined) return;
+        due.push(e);
+        reasons.push(reason);
+      });
+      for (let i = 0; i < due.length; i++) {
+        t.remove(due[i]!);
+        events.push(...this.removed([due[i]!], reasons[i]!, now));
       }
     }
     return events;

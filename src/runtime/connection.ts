@@ -23,18 +23,22 @@ import {
   errorCodeName,
   type FlowMod,
   FlowModCommand,
+  type FlowModTemplate,
   type FlowRemoved,
   Framer,
   FramingError,
   type Message,
   type OfpError,
   type PacketIn,
+  type PacketOutTemplate,
   type Port,
   type PortStatus,
+  readPacketIn,
 } from '../codec/index.js';
 import type { SwitchFeatures } from './app.js';
 import type { DatapathHandle } from './datapath.js';
 import { ConnectionClosedError, OpenFlowError } from './errors.js';
+import { beginEvent, endEvent } from './event-time.js';
 import type { FlowModel } from './flow-model.js';
 import { errorReply, helloFailed, helloMessage, negotiate } from './handshake.js';
 import { Keepalive } from './keepalive.js';
@@ -42,6 +46,7 @@ import { formatDpid, type Logger } from './log.js';
 import { Outbox } from './outbox.js';
 import { PendingRequests, type ReplyOf, type RequestType } from './pending.js';
 import { WarnLimiter } from './warn-limit.js';
+import { XidOwners } from './xid-owners.js';
 
 export interface ConnectionOptions {
   /** SET_CONFIG miss_send_len: bytes of a table-miss packet sent to us (0xffff = all). */
@@ -77,8 +82,8 @@ export type ConnectionState = 'hello' | 'features' | 'ready' | 'closed';
 const OFPPR_DELETE = 1;
 /** A graceful close waits this long for the peer before destroying the socket. */
 const LINGER_MS = 1000;
-/** How many recent xids remember which app sent them (for error routing). */
-const OWNER_RING = 4096;
+/** OFPT_PACKET_IN's type number: the one message the hot path reads in place. */
+const OFPT_PACKET_IN = 10;
 
 let nextConnectionId = 1;
 
@@ -107,8 +112,7 @@ export class Connection {
   private readonly warnLimit = new WarnLimiter(10_000, 1);
   private handshakeTimer: NodeJS.Timeout | undefined;
   private lastFlowModDeleted = false;
-  private readonly ownerXid = new Uint32Array(OWNER_RING);
-  private readonly ownerApp = new Int16Array(OWNER_RING).fill(-1);
+  private readonly owners = new XidOwners();
 
   constructor(
     private readonly socket: Socket,
@@ -183,9 +187,29 @@ export class Connection {
     if (this.state === 'closed') return;
     if (m.type !== 'flow_mod') this.outbox.append(m);
     else this.sendFlowMod(m);
-    const slot = m.xid & (OWNER_RING - 1);
-    this.ownerXid[slot] = m.xid;
-    this.ownerApp[slot] = owner;
+    this.owners.remember(m.xid, owner);
+  }
+
+  /**
+   * send() for a template (see codec templates.ts): its current bytes go straight into
+   * the outbox with `xid` (and a PACKET_OUT's `data`). With a flow model, a FLOW_MOD
+   * template goes as the message it encodes, so that the model sees it.
+   */
+  sendTemplate(
+    t: FlowModTemplate | PacketOutTemplate,
+    xid: number,
+    owner = -1,
+    data?: Uint8Array,
+  ): void {
+    if (this.state === 'closed') return;
+    if (t.type === 'packet_out') this.outbox.appendTemplate(t, xid, data);
+    else if (this.model !== undefined) return this.send(t.toMessage(xid), owner);
+    else {
+      const isDelete = this.orderFlowMod(t.command);
+      this.outbox.appendTemplate(t, xid);
+      this.lastFlowModDeleted = isDelete;
+    }
+    this.owners.remember(xid, owner);
   }
 
   /** Sends a request and resolves with its reply; see PendingRequests. */
@@ -244,19 +268,25 @@ export class Connection {
    * The flow model sees the FLOW_MOD once it is encoded (an app's unencodable one throws).
    */
   private sendFlowMod(m: FlowMod): void {
-    const isDelete =
-      m.command === FlowModCommand.DELETE || m.command === FlowModCommand.DELETE_STRICT;
-    if (!isDelete && this.lastFlowModDeleted) {
-      this.outbox.append({ type: 'barrier_request', xid: this.nextXid() });
-    }
+    const isDelete = this.orderFlowMod(m.command);
     this.outbox.append(m);
     this.lastFlowModDeleted = isDelete;
     this.model?.applyFlowMod(m);
   }
 
+  /** The barrier, if any, that a FLOW_MOD with `command` needs first; true for a delete. */
+  private orderFlowMod(command: number): boolean {
+    const isDelete = command === FlowModCommand.DELETE || command === FlowModCommand.DELETE_STRICT;
+    if (!isDelete && this.lastFlowModDeleted) {
+      this.outbox.append({ type: 'barrier_request', xid: this.nextXid() });
+    }
+    return isDelete;
+  }
+
   private readonly onData = (chunk: Buffer) => {
     this.keepalive.alive();
     this.stats.reads++;
+    beginEvent();
     this.outbox.begin();
     try {
       this.framer.push(chunk, this.onFrame);
@@ -268,22 +298,41 @@ export class Connection {
       this.close(`framing error: ${e.message}`, errorReply(e.header, 0, e.header.length, err));
     } finally {
       this.outbox.end();
+      endEvent();
     }
   };
 
   private readonly onFrame = (buf: Buffer, start: number, end: number) => {
     if (this.state === 'closed') return;
     this.stats.messagesIn++;
+    // The hot path: once ready, a PACKET_IN is read in place (see packet-in-view.ts);
+    // anything unusual about it takes the general path below.
+    if (this.state === 'ready' && buf[start + 1] === OFPT_PACKET_IN) {
+      const pi = readPacketIn(buf, start, end);
+      if (pi !== undefined) {
+        this.stats.packetIns++;
+        try {
+          this.events.packetIn(this, pi);
+        } catch (e) {
+          this.internalError(e, 'packet_in');
+        }
+        return;
+      }
+    }
     const r = decodeMessage(buf, start, end);
     if (!r.ok) return this.malformed(buf, start, end, r.error);
     try {
       this.dispatch(r.value, buf, start, end);
     } catch (e) {
-      if (this.warnLimit.take('internal error') !== undefined) {
-        this.log.error({ err: e }, `internal error handling ${r.value.type}`);
-      }
+      this.internalError(e, r.value.type);
     }
   };
+
+  private internalError(e: unknown, type: string): void {
+    if (this.warnLimit.take('internal error') !== undefined) {
+      this.log.error({ err: e }, `internal error handling ${type}`);
+    }
+  }
 
   private dispatch(m: Message, buf: Buffer, start: number, end: number): void {
     if (this.state === 'hello' && m.type !== 'hello') {
@@ -413,9 +462,7 @@ export class Connection {
         'error during handshake',
         `error from switch during handshake: ${err.message}`,
       );
-    const slot = m.xid & (OWNER_RING - 1);
-    const owner = this.ownerXid[slot] === m.xid ? this.ownerApp[slot]! : -1;
-    this.events.switchError(this, err, owner);
+    this.events.switchError(this, err, this.owners.ownerOf(m.xid));
   }
 
   /** Replies nobody waits for: our keepalive echoes and automatic barriers are expected. */

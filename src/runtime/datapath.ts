@@ -3,13 +3,21 @@
  * per app per connection, so every send carries the app's identity (errors are routed
  * back to it) and its logger carries dpid and app name. It fills in FLOW_MOD,
  * PACKET_OUT and flow-stats defaults and hands complete messages to the connection.
+ *
+ * Templates (codec templates.ts) are the fast way out: sendTemplate() hands the bytes
+ * to the connection's outbox without a message object. A handle over something other
+ * than a Connection (tests build handles over stand-ins that record messages) sends
+ * the message the template encodes instead, through the same send() as any other.
  */
 import {
   FlowModCommand,
+  type FlowMod,
+  type FlowModTemplate,
   type FlowStats,
   type Message,
   OFP_NO_BUFFER,
   OFPP,
+  type PacketOutTemplate,
   type Port,
 } from '../codec/index.js';
 import type {
@@ -23,7 +31,7 @@ import type {
   RequestOptions,
   SwitchFeatures,
 } from './app.js';
-import type { Connection } from './connection.js';
+import { Connection } from './connection.js';
 import { compareFlows, type FlowComparison, type FlowModel } from './flow-model.js';
 import type { Logger } from './log.js';
 import type { ReplyOf, RequestType } from './pending.js';
@@ -42,6 +50,8 @@ export class DatapathHandle implements Datapath {
   active = false;
   readonly log: Logger;
   private readonly cookie: AppCookie;
+  /** The connection, when it is a real one whose outbox takes template bytes. */
+  private readonly direct: Connection | undefined;
 
   constructor(
     private readonly conn: Connection,
@@ -52,6 +62,7 @@ export class DatapathHandle implements Datapath {
   ) {
     this.log = conn.log.child({ app: appName });
     this.cookie = cookie ?? NO_COOKIE;
+    this.direct = conn instanceof Connection ? conn : undefined;
   }
 
   get dpid(): bigint {
@@ -93,27 +104,7 @@ export class DatapathHandle implements Datapath {
 
   flowMod(s: FlowModSpec): number {
     const xid = this.conn.nextXid();
-    this.conn.send(
-      {
-        type: 'flow_mod',
-        xid,
-        cookie: s.cookie ?? this.cookie.value,
-        cookieMask: s.cookieMask ?? 0n,
-        tableId: s.tableId ?? 0,
-        command: s.command ?? FlowModCommand.ADD,
-        idleTimeout: s.idleTimeout ?? 0,
-        hardTimeout: s.hardTimeout ?? 0,
-        priority: s.priority ?? DEFAULT_PRIORITY,
-        bufferId: s.bufferId ?? OFP_NO_BUFFER,
-        outPort: s.outPort ?? OFPP.ANY,
-        outGroup: s.outGroup ?? OFPG_ANY,
-        flags: s.flags ?? 0,
-        match: s.match ?? [],
-        instructions:
-          s.instructions ?? (s.actions ? [{ type: 'apply_actions', actions: s.actions }] : []),
-      },
-      this.appIndex,
-    );
+    this.conn.send(fillFlowMod(s, this.cookie.value, xid), this.appIndex);
     return xid;
   }
 
@@ -140,6 +131,14 @@ export class DatapathHandle implements Datapath {
       },
       this.appIndex,
     );
+    return xid;
+  }
+
+  /** Sends a template's current bytes (a data-less PACKET_OUT takes `data`); returns the xid. */
+  sendTemplate(t: FlowModTemplate | PacketOutTemplate, data?: Uint8Array): number {
+    const xid = this.conn.nextXid();
+    if (this.direct !== undefined) this.direct.sendTemplate(t, xid, this.appIndex, data);
+    else this.conn.send(templateMessage(t, xid, data), this.appIndex);
     return xid;
   }
 
@@ -175,3 +174,43 @@ export class DatapathHandle implements Datapath {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** A FLOW_MOD from `s` and the defaults listed at FlowModSpec; `cookie` is the app's. */
+export function fillFlowMod(s: FlowModSpec, cookie: bigint, xid = 0): FlowMod {
+  return {
+    type: 'flow_mod',
+    xid,
+    cookie: s.cookie ?? cookie,
+    cookieMask: s.cookieMask ?? 0n,
+    tableId: s.tableId ?? 0,
+    command: s.command ?? FlowModCommand.ADD,
+    idleTimeout: s.idleTimeout ?? 0,
+    hardTimeout: s.hardTimeout ?? 0,
+    priority: s.priority ?? DEFAULT_PRIORITY,
+    bufferId: s.bufferId ?? OFP_NO_BUFFER,
+    outPort: s.outPort ?? OFPP.ANY,
+    outGroup: s.outGroup ?? OFPG_ANY,
+    flags: s.flags ?? 0,
+    match: s.match ?? [],
+    instructions:
+      s.instructions ?? (s.actions ? [{ type: 'apply_actions', actions: s.actions }] : []),
+  };
+}
+
+function templateMessage(t: FlowModTemplate | PacketOutTemplate, xid: number, data?: Uint8Array) {
+  return t.type === 'flow_mod' ? t.toMessage(xid) : t.toMessage(xid, data);
+}
+
+/**
+ * Sends a template through any Datapath: a DatapathHandle writes the bytes directly,
+ * another implementation (a test double) is sent the message they encode. Returns the xid.
+ */
+export function sendTemplate(
+  dp: Datapath,
+  t: FlowModTemplate | PacketOutTemplate,
+  data?: Uint8Array,
+): number {
+  if (dp instanceof DatapathHandle) return dp.sendTemplate(t, data);
+  const { xid: _assigned, ...m } = templateMessage(t, 0, data);
+  return dp.send(m);
+}

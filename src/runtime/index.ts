@@ -8,6 +8,7 @@ export * from './controller.js';
 export * from './datapath.js';
 export * from './engine-model.js';
 export * from './errors.js';
+export * from './event-time.js';
 export * from './exposure.js';
 export * from './flow-model.js';
 export * from './listener.js';

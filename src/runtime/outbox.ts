@@ -13,7 +13,7 @@
  * connection is therefore bounded by the hard limit plus one message.
  */
 import type { Socket } from 'node:net';
-import { encodeInto, type Message, Writer } from '../codec/index.js';
+import { encodeInto, type Message, type MessageTemplate, Writer } from '../codec/index.js';
 
 export interface OutboxLimits {
   /** Unflushed bytes past which reading from the peer stops until its socket drains. */
@@ -64,6 +64,23 @@ export class Outbox {
       this.w.pos = at;
       throw e;
     }
+    this.appended();
+  }
+
+  /** append() for a template's bytes (see codec templates.ts); throws as append does. */
+  appendTemplate(t: MessageTemplate, xid: number, data?: Uint8Array): void {
+    if (this.closed) return;
+    const at = this.w.pos;
+    try {
+      t.writeTo(this.w, xid, data);
+    } catch (e) {
+      this.w.pos = at;
+      throw e;
+    }
+    this.appended();
+  }
+
+  private appended(): void {
     if (this.depth === 0 && !this.scheduled) {
       this.scheduled = true;
       queueMicrotask(this.flushTask);

@@ -15,6 +15,7 @@ import {
   DatapathHandle,
   formatDpid,
 } from '../../src/runtime/index.js';
+import { makePort } from '../runtime/fake-switch.js';
 
 export const silentLog = createLogger({ level: 'silent', pretty: false, stream: { write() {} } });
 
@@ -28,19 +29,7 @@ export interface FakeDatapath {
 }
 
 export function port(portNo: number, state = 0, config = 0): Port {
-  return {
-    portNo,
-    hwAddr: 0x0a0000000000 + portNo,
-    name: `p${portNo}`,
-    config,
-    state,
-    curr: 0,
-    advertised: 0,
-    supported: 0,
-    peer: 0,
-    currSpeed: 0,
-    maxSpeed: 0,
-  };
+  return { ...makePort(portNo, `p${portNo}`, state), config };
 }
 
 /** A handle for app index 0 on a stub connection of `dpid` with ports 1..nPorts. */

@@ -29,14 +29,10 @@ import type { Connection } from '../../src/runtime/connection.js';
 import { DatapathHandle } from '../../src/runtime/datapath.js';
 import { OpenFlowError } from '../../src/runtime/errors.js';
 import { createLogger } from '../../src/runtime/log.js';
+import { makePort } from '../runtime/fake-switch.js';
 
 const DPID = 0x1n;
 type LogRecord = Record<string, unknown> & { level: number; msg: string };
-
-function port(portNo: number, name: string): Port {
-  const zero = { hwAddr: 0, config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0 };
-  return { portNo, name, ...zero, currSpeed: 0, maxSpeed: 0 };
-}
 
 /**
  * One switch: the engine holds its flows (with a clock the test moves), a fake
@@ -47,9 +43,9 @@ class FakeSwitch {
   nowMs = 0;
   readonly model = new SwitchModel({ clock: () => this.nowMs, ports: [1, 2, 3] });
   readonly ports = new Map<number, Port>([
-    [1, port(1, 'eth1')],
-    [2, port(2, 'vm1')],
-    [OFPP.LOCAL, port(OFPP.LOCAL, 'br0')],
+    [1, makePort(1, 'eth1')],
+    [2, makePort(2, 'vm1')],
+    [OFPP.LOCAL, makePort(OFPP.LOCAL, 'br0')],
   ]);
   /** Flow-mods received: `ADD table=0 priority=1 ...` or `DEL table=0 ...`. */
   received: string[] = [];
@@ -316,21 +312,21 @@ describe('static-flows on a switch', () => {
     // A port change that alters nothing the lines resolve to: no request, no flow-mod.
     sw.received = [];
     const requests = sw.statsRequests;
-    sw.ports.set(7, port(7, 'unused'));
+    sw.ports.set(7, makePort(7, 'unused'));
     await ctl.handlers.portStatus?.(dp, {
       type: 'port_status',
       xid: 0,
       reason: 0,
-      port: port(7, 'unused'),
+      port: makePort(7, 'unused'),
     });
     expect([sw.received, sw.statsRequests]).toEqual([[], requests]);
 
-    sw.ports.set(3, port(3, 'vm2'));
+    sw.ports.set(3, makePort(3, 'vm2'));
     await ctl.handlers.portStatus?.(dp, {
       type: 'port_status',
       xid: 0,
       reason: 0,
-      port: port(3, 'vm2'),
+      port: makePort(3, 'vm2'),
     });
     expect(sw.received).toEqual(['ADD table=0 priority=10,in_port=3']);
     expect(ctl.summaries()[1]).toMatchObject({ added: 1, kept: 4, skipped: 0 });
@@ -342,7 +338,7 @@ describe('static-flows on a switch', () => {
       type: 'port_status',
       xid: 0,
       reason: 1,
-      port: port(3, 'vm2'),
+      port: makePort(3, 'vm2'),
     });
     expect(sw.received).toEqual(['DEL table=0 priority=10,in_port=3']);
   });

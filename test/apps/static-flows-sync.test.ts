@@ -28,6 +28,7 @@ import { type FlowMod, FlowModCommand, type FlowStats, OFPP } from '../../src/co
 import { buildPacket } from '../../src/engine/packet-build.js';
 import { SwitchModel } from '../../src/engine/switch-model.js';
 import { PortMap } from '../../src/text/ports.js';
+import { flowMod } from '../engine/helpers.js';
 
 const PORTS = [
   { portNo: 1, name: 'eth1' },
@@ -182,23 +183,14 @@ describe('which flows a switch gets', () => {
 
 /** The flow-mods a plan sends, in order: strict deletes of stale flows, then adds. */
 function planMods(plan: ReturnType<typeof planSync>): FlowMod[] {
-  const dels = plan.stale.map(
-    (f): FlowMod => ({
-      type: 'flow_mod',
-      xid: 0,
+  const dels = plan.stale.map((f) =>
+    flowMod({
       cookie: f.cookie,
       cookieMask: 0xffff_ffff_ffff_ffffn,
       tableId: f.tableId,
       command: FlowModCommand.DELETE_STRICT,
-      idleTimeout: 0,
-      hardTimeout: 0,
       priority: f.priority,
-      bufferId: 0xffffffff,
-      outPort: OFPP.ANY,
-      outGroup: 0xffffffff,
-      flags: 0,
       match: f.match,
-      instructions: [],
     }),
   );
   const adds = [...plan.replaced, ...plan.added].map((w): FlowMod => ({ ...w.fm, xid: 0 }));

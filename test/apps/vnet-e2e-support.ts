@@ -18,16 +18,16 @@ import type { FlowStats } from '../../src/codec/index.js';
 import {
   type AppContext,
   type AppDefinition,
-  Controller,
   compareFlows,
   controllerOptions,
-  createLogger,
   type Datapath,
   DEFAULT_SETTINGS,
   defineApp,
   type FlowComparison,
 } from '../../src/runtime/index.js';
-import type { OvsInstance, Testbed } from '../harness/index.js';
+import { type Host, type OvsInstance, ping, type Testbed } from '../harness/index.js';
+import { addTrunkBridge, startTwoHosts } from '../harness/two-hosts.js';
+import { type LogRecord, startInstances } from '../runtime/helpers.js';
 
 export interface VnetController {
   /** OVS controller target for a bridge of `ovs`: `unix:<ovs.rundir>/vnet-ctl.sock`. */
@@ -36,9 +36,9 @@ export interface VnetController {
   /** The app's handle for a connected switch. */
   datapath(dpid: bigint): Datapath | undefined;
   /** Every log record so far, parsed. */
-  readonly records: Record<string, unknown>[];
+  readonly records: LogRecord[];
   /** Log records at warn level and above. */
-  problems(): Record<string, unknown>[];
+  problems(): LogRecord[];
   /** Stop the controller (switches keep their flows: fail_mode=secure). */
   stop(): Promise<void>;
 }
@@ -52,12 +52,6 @@ export async function startVnetController(
   instances: readonly OvsInstance[],
   config: VnetConfig,
 ): Promise<VnetController> {
-  const records: Record<string, unknown>[] = [];
-  const log = createLogger({
-    level: 'debug',
-    pretty: false,
-    stream: { write: (line: string) => void records.push(JSON.parse(line)) },
-  });
   let handlers: VnetHandlers | undefined;
   let ctx: AppContext<VnetConfig> | undefined;
   const def = defineApp<VnetConfig>({
@@ -69,20 +63,18 @@ export async function startVnetController(
     },
   });
   const target = (ovs: OvsInstance) => `unix:${join(ovs.rundir, 'vnet-ctl.sock')}`;
-  const ctl = new Controller(
-    controllerOptions({ ...DEFAULT_SETTINGS, listen: instances.map(target) }),
+  const ctl = await startInstances(
     [{ def: def as unknown as AppDefinition<unknown>, config }],
-    log,
+    controllerOptions({ ...DEFAULT_SETTINGS, listen: instances.map(target) }),
   );
-  await ctl.start();
   tb.defer(() => ctl.stop());
   return {
     target,
     handlers: handlers!,
     datapath: (dpid) => ctx!.datapaths().get(dpid),
-    records,
-    problems: () => records.filter((r) => (r.level as number) >= 40),
-    stop: () => ctl.stop(),
+    records: ctl.records,
+    problems: () => ctl.records.filter((r) => r.level >= 40),
+    stop: ctl.stop,
   };
 }
 
@@ -97,6 +89,68 @@ export async function waitConverged(ctl: VnetController, dpid: bigint, ports: nu
     },
     { timeout: 20_000, interval: 100 },
   );
+}
+
+/**
+ * Wait until every switch of `ports` (dpid and its number of ports) has converged, then
+ * until each holds exactly the flows the app means.
+ */
+export async function waitSettled(
+  ctl: VnetController,
+  ports: readonly (readonly [bigint, number])[],
+): Promise<void> {
+  for (const [dpid, n] of ports) await waitConverged(ctl, dpid, n);
+  for (const [dpid] of ports) {
+    await vi.waitFor(async () => expect((await compareWithIntent(ctl, dpid)).equal).toBe(true), {
+      timeout: 10_000,
+      interval: 200,
+    });
+  }
+}
+
+/**
+ * The VLAN topology: two physical hosts, `br-eth1` on each holding the wire as a trunk
+ * (dpids 0x11 and 0x12, trunk port numbers returned), both bridges controlled by a vnet
+ * controller running `config`.
+ */
+export async function startVlanPair(tb: Testbed, config: VnetConfig) {
+  const { host1, host2 } = await startTwoHosts(tb);
+  const ctl = await startVnetController(tb, [host1.ovs, host2.ovs], config);
+  const trunk1 = await addTrunkBridge(host1, { dpid: 0x11, controller: ctl.target(host1.ovs) });
+  const trunk2 = await addTrunkBridge(host2, { dpid: 0x12, controller: ctl.target(host2.ovs) });
+  return { host1, host2, ctl, trunk1, trunk2 };
+}
+
+/** Warm the path up (learning, ARP, a tunnel), then expect five pings without loss. */
+export async function expectPings(from: Host, to: Host): Promise<void> {
+  await ping(from, to.ip, { count: 3, interval: 0.2, timeoutSec: 2 });
+  const r = await ping(from, to.ip, { count: 5, interval: 0.2, timeoutSec: 2 });
+  expect(r.lossPct, r.output).toBe(0);
+}
+
+/** Expect the switches `dpids` to hold exactly the flows the app means. */
+export async function expectIntended(ctl: VnetController, dpids: readonly bigint[]) {
+  for (const dpid of dpids) {
+    const cmp = await compareWithIntent(ctl, dpid);
+    expect(cmp, `dpid ${dpid}`).toMatchObject({ missing: [], unexpected: [], different: [] });
+  }
+}
+
+/**
+ * Expect every flow of a dump-flows output to carry the vnet cookie; returns `has`, which
+ * expects some flow to contain every one of `parts`.
+ */
+export function vnetFlows(dump: string): (...parts: string[]) => void {
+  const lines = dump.split('\n').filter((l) => l.includes('cookie='));
+  expect(
+    lines.every((l) => /cookie=0x564e/.test(l)),
+    dump,
+  ).toBe(true);
+  return (...parts) =>
+    expect(
+      lines.some((l) => parts.every((p) => l.includes(p))),
+      `${parts}\n${dump}`,
+    ).toBe(true);
 }
 
 function portsOf(dp: Datapath) {

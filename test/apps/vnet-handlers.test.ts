@@ -20,26 +20,12 @@ import {
   type PortStatus,
 } from '../../src/codec/index.js';
 import type { Datapath, FlowModSpec, Outgoing } from '../../src/runtime/app.js';
+import { flowRemoved } from '../engine/helpers.js';
+import { makePort } from '../runtime/fake-switch.js';
 import { clone, exampleConfig, exampleSection, fmtFlow } from './vnet-support.js';
 
 const silent = pino({ level: 'silent' });
 const DPID = 0x11n;
-
-function port(portNo: number, name: string, state = 0): Port {
-  return {
-    portNo,
-    hwAddr: 0,
-    name,
-    config: 0,
-    state,
-    curr: 0,
-    advertised: 0,
-    supported: 0,
-    peer: 0,
-    currSpeed: 0,
-    maxSpeed: 0,
-  };
-}
 
 /** A Datapath that records sends as text lines: `ADD ...`, `DEL ...`, `BARRIER`. */
 function fakeDatapath(ports: Port[]) {
@@ -80,7 +66,12 @@ function fakeDatapath(ports: Port[]) {
   return { dp, sent, portMap };
 }
 
-const VLAN_PORTS = () => [port(1, 'vm1'), port(3, 'vm3'), port(5, 'eth1'), port(0xfffffffe, 'br')];
+const VLAN_PORTS = () => [
+  makePort(1, 'vm1'),
+  makePort(3, 'vm3'),
+  makePort(5, 'eth1'),
+  makePort(0xfffffffe, 'br'),
+];
 
 function setup(config: VnetConfig = exampleConfig('vnet-vlan.json'), ports = VLAN_PORTS()) {
   const fake = fakeDatapath(ports);
@@ -176,21 +167,17 @@ describe('events', () => {
     handlers.packetIn!(dp, packetIn(1, '02:00:00:00:00:0a', 2));
     sent.length = 0;
     const src = sourceFlow({ vlan: 2, mac: 0x02000000000a, port: 1 }, 300);
-    handlers.flowRemoved!(dp, {
-      type: 'flow_removed',
-      xid: 0,
-      cookie: src.cookie,
-      priority: src.priority,
-      reason: 0,
-      tableId: 1,
-      durationSec: 300,
-      durationNsec: 0,
-      idleTimeout: 300,
-      hardTimeout: 0,
-      packetCount: 0n,
-      byteCount: 0n,
-      match: src.match,
-    });
+    handlers.flowRemoved!(
+      dp,
+      flowRemoved({
+        cookie: src.cookie,
+        priority: src.priority,
+        tableId: 1,
+        durationSec: 300,
+        idleTimeout: 300,
+        match: src.match,
+      }),
+    );
     expect(sent).toEqual(['DEL t2 p100 eth_dst=0x2000000000a,vlan_vid=0x1002']);
     expect(handlers.macTable(DPID)?.size).toBe(0);
   });
@@ -201,7 +188,7 @@ describe('events', () => {
     await handlers.switchUp!(dp);
     handlers.packetIn!(dp, packetIn(1, '02:00:00:00:00:0a', 2));
     sent.length = 0;
-    portMap.set(3, port(3, 'vm3'));
+    portMap.set(3, makePort(3, 'vm3'));
     const status = (reason: number, p: Port): PortStatus => ({
       type: 'port_status',
       xid: 0,
@@ -217,7 +204,7 @@ describe('events', () => {
       'BARRIER',
     ]);
     sent.length = 0;
-    portMap.set(1, port(1, 'vm1', 1));
+    portMap.set(1, makePort(1, 'vm1', 1));
     await handlers.portStatus!(dp, status(2, portMap.get(1)!));
     expect(sent).toEqual([
       'DEL t1 p100 in_port=1,eth_src=0x2000000000a,vlan_vid=0x1002',

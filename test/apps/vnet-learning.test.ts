@@ -19,6 +19,7 @@ import {
 import { formatMac, MacTable, parseMac } from '../../apps/vnet/mac-table.js';
 import { planDatapath } from '../../apps/vnet/plan.js';
 import { type FlowMod, FlowModCommand, type FlowRemoved } from '../../src/codec/index.js';
+import { flowRemoved } from '../engine/helpers.js';
 import { exampleConfig, fmtFlow, VLAN_HOST1_PORTS } from './vnet-support.js';
 
 const config = exampleConfig('vnet-vlan.json');
@@ -142,21 +143,16 @@ describe('learn', () => {
 
 function removed(port: number, mac: number, vlan: number, tableId = 1): FlowRemoved {
   const f = sourceFlow({ port, mac, vlan }, IDLE);
-  return {
-    type: 'flow_removed',
-    xid: 0,
+  return flowRemoved({
     cookie: f.cookie,
     priority: f.priority,
-    reason: 0,
     tableId,
     durationSec: 300,
-    durationNsec: 0,
     idleTimeout: IDLE,
-    hardTimeout: 0,
     packetCount: 1n,
     byteCount: 64n,
     match: f.match,
-  };
+  });
 }
 
 describe('flow removed', () => {

@@ -6,35 +6,21 @@
  * asserted.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
+import { ROOT, requireBuilt } from '../support/built.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const benchJs = path.join(root, 'dist/bench/index.js');
-const controllerJs = path.join(root, 'dist/src/cli/main.js');
-
-/** Fails with a clear message when dist/ is missing or older than the benchmark's sources. */
-function requireFreshBuild(): void {
-  const sources = [
-    'bench/flow-setup.ts',
-    ...readdirSync(path.join(root, 'bench/flow-setup')).map((f) => `bench/flow-setup/${f}`),
-  ].filter((f) => f.endsWith('.ts'));
-  for (const src of sources) {
-    const js = path.join(root, 'dist', src.replace(/\.ts$/, '.js'));
-    if (!existsSync(js) || statSync(js).mtimeMs < statSync(path.join(root, src)).mtimeMs) {
-      throw new Error(`${js} is missing or older than ${src}: run npx tsc -p tsconfig.json first`);
-    }
-  }
-}
+const benchJs = path.join(ROOT, 'dist/bench/index.js');
+const controllerJs = path.join(ROOT, 'dist/src/cli/main.js');
 
 async function runQuick(target: string): Promise<string> {
-  requireFreshBuild();
+  requireBuilt(['bench/flow-setup.ts', 'bench/flow-setup']);
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [benchJs, 'flow-setup', '--quick', '--target', target],
-    { cwd: root, timeout: 90_000, maxBuffer: 4 << 20 },
+    { cwd: ROOT, timeout: 90_000, maxBuffer: 4 << 20 },
   );
   return stdout;
 }

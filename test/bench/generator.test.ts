@@ -22,6 +22,7 @@ import {
   OFP_NO_BUFFER,
   OFPP,
 } from '../../src/codec/index.js';
+import { flowMod } from '../engine/helpers.js';
 
 interface ScriptOptions {
   /** Teach packet-ins to ignore on each connection before answering one. */
@@ -114,23 +115,13 @@ function scriptedController(opts: ScriptOptions = {}) {
           list.push(data.readUIntBE(6, 6));
           seen.macs.set(dpid, list);
           if (++loadIns % (opts.answerEvery ?? 1) !== 0) return;
-          send({
-            type: 'flow_mod',
-            xid: 0,
-            cookie: 0n,
-            cookieMask: 0n,
-            tableId: 0,
-            command: 0,
-            idleTimeout: 0,
-            hardTimeout: 0,
-            priority: 1,
-            bufferId: OFP_NO_BUFFER,
-            outPort: OFPP.ANY,
-            outGroup: 0xffffffff,
-            flags: 0,
-            match: [{ field: 'in_port', value: 1 }],
-            instructions: [{ type: 'apply_actions', actions: [output] }],
-          });
+          send(
+            flowMod({
+              priority: 1,
+              match: [{ field: 'in_port', value: 1 }],
+              instructions: [{ type: 'apply_actions', actions: [output] }],
+            }),
+          );
           send(packetOut);
         }
       }),

@@ -37,7 +37,8 @@
  *   (instructions, next_tables, write/apply actions, match, wildcards, write/apply
  *   set-field) holding known instruction, action and OXM IDs.
  * - Strings: upper-case letters, digits and spaces.
- */ import fc from 'fast-check';
+ */
+import fc from 'fast-check';
 import {
   allErrorCodes,
   encodeMessage,
@@ -45,6 +46,7 @@ import {
   type MessageType,
   OFPP,
 } from '../../src/codec/index.js';
+import { MESSAGES } from './arbitraries.js';
 import { bytes, u8, u16, u32, u48, u64 } from './arbitraries-parts.js';
 import { validMatch } from './valid-match.js';
 import { list, nsec, VALID_REPLY_BODIES, VALID_REQUEST_BODIES } from './valid-multipart.js';
@@ -66,12 +68,9 @@ import {
 export { VALID_REPLY_BODIES, VALID_REQUEST_BODIES };
 
 const t = <T extends MessageType>(type: T) => fc.constant(type);
-const empty = <T extends MessageType>(type: T) => fc.record({ type: t(type), xid });
-const pair = fc.tuple(u32, u32);
 const KNOWN_ERRORS = allErrorCodes();
 
 const role = { xid, role: fc.integer({ min: 0, max: 3 }), generationId: u64 };
-const asyncConfig = { xid, packetInMask: pair, portStatusMask: pair, flowRemovedMask: pair };
 const switchConfig = { xid, flags: fc.integer({ min: 0, max: 3 }), missSendLen: u16 };
 
 /** ONF experimenter messages OVS decodes: flow-monitor cancel, paused, resumed; role status. */
@@ -93,7 +92,10 @@ const onfMessage = fc.oneof(
     }),
 );
 
-/** One arbitrary per message type, all acceptable to Open vSwitch. */
+/**
+ * One arbitrary per message type, all acceptable to Open vSwitch; where every wire-valid
+ * form is, the one of arbitraries.ts.
+ */
 export const VALID_MESSAGES: { readonly [T in MessageType]: fc.Arbitrary<MessageOf<T>> } = {
   hello: fc.record({
     type: t('hello'),
@@ -126,23 +128,14 @@ export const VALID_MESSAGES: { readonly [T in MessageType]: fc.Arbitrary<Message
           data: encodeMessage({ type: 'echo_request', xid: x, data: d }),
         })),
     ),
-  echo_request: fc.record({ type: t('echo_request'), xid, data: bytes() }),
-  echo_reply: fc.record({ type: t('echo_reply'), xid, data: bytes() }),
+  echo_request: MESSAGES.echo_request,
+  echo_reply: MESSAGES.echo_reply,
   experimenter: fc
     .tuple(xid, onfMessage)
     .map(([x, m]) => ({ type: 'experimenter' as const, xid: x, experimenter: ONF, ...m })),
-  features_request: empty('features_request'),
-  features_reply: fc.record({
-    type: t('features_reply'),
-    xid,
-    datapathId: u64,
-    nBuffers: u32,
-    nTables: u8,
-    auxiliaryId: u8,
-    capabilities: u32,
-    reserved: u32,
-  }),
-  get_config_request: empty('get_config_request'),
+  features_request: MESSAGES.features_request,
+  features_reply: MESSAGES.features_reply,
+  get_config_request: MESSAGES.get_config_request,
   get_config_reply: fc.record({ type: t('get_config_reply'), ...switchConfig }),
   set_config: fc.record({ type: t('set_config'), ...switchConfig }),
   packet_in: fc.tuple(validMatch, bytes(64), u32).chain(([match, data, bufferId]) =>
@@ -266,8 +259,8 @@ export const VALID_MESSAGES: { readonly [T in MessageType]: fc.Arbitrary<Message
     flags: fc.constant(0),
     body: fc.oneof(...Object.values(VALID_REPLY_BODIES)),
   }),
-  barrier_request: empty('barrier_request'),
-  barrier_reply: empty('barrier_reply'),
+  barrier_request: MESSAGES.barrier_request,
+  barrier_reply: MESSAGES.barrier_reply,
   queue_get_config_request: fc.record({
     type: t('queue_get_config_request'),
     xid,
@@ -296,7 +289,7 @@ export const VALID_MESSAGES: { readonly [T in MessageType]: fc.Arbitrary<Message
   }),
   role_request: fc.record({ type: t('role_request'), ...role }),
   role_reply: fc.record({ type: t('role_reply'), ...role }),
-  get_async_request: empty('get_async_request'),
-  get_async_reply: fc.record({ type: t('get_async_reply'), ...asyncConfig }),
-  set_async: fc.record({ type: t('set_async'), ...asyncConfig }),
+  get_async_request: MESSAGES.get_async_request,
+  get_async_reply: MESSAGES.get_async_reply,
+  set_async: MESSAGES.set_async,
 };

@@ -12,6 +12,7 @@ import {
   type Match,
   OFPVID_PRESENT,
   OXM_BY_NAME,
+  OXM_FIELDS,
   type OxmBasic,
   type OxmName,
 } from '../../src/codec/index.js';
@@ -124,42 +125,20 @@ export const validMatch: fc.Arbitrary<Match> = stack.chain((s) =>
   }),
 );
 
-/** Fields Open vSwitch lets set_field write (not in_port, eth_type, ip_proto, ...). */
-const WRITABLE: readonly OxmName[] = [
-  'metadata',
-  'eth_dst',
-  'eth_src',
-  'vlan_vid',
-  'vlan_pcp',
-  'ip_dscp',
-  'ip_ecn',
-  'ipv4_src',
-  'ipv4_dst',
-  'tcp_src',
-  'tcp_dst',
-  'udp_src',
-  'udp_dst',
-  'sctp_src',
-  'sctp_dst',
-  'icmpv4_type',
-  'icmpv4_code',
-  'arp_op',
-  'arp_spa',
-  'arp_tpa',
-  'arp_sha',
-  'arp_tha',
-  'ipv6_src',
-  'ipv6_dst',
-  'ipv6_flabel',
-  'icmpv6_type',
-  'icmpv6_code',
-  'ipv6_nd_target',
-  'ipv6_nd_sll',
-  'ipv6_nd_tll',
-  'mpls_label',
-  'mpls_tc',
-  'tunnel_id',
-];
+/**
+ * Fields Open vSwitch lets set_field write: every OXM field but in_port, the ones that say
+ * what the headers are, and those it keeps read-only or lacks (mpls_bos, pbb_isid).
+ */
+const NOT_WRITABLE: ReadonlySet<OxmName> = new Set<OxmName>([
+  'in_port',
+  'in_phy_port',
+  'eth_type',
+  'ip_proto',
+  'ipv6_exthdr',
+  'mpls_bos',
+  'pbb_isid',
+]);
+const WRITABLE = OXM_FIELDS.map((f) => f.name).filter((n) => !NOT_WRITABLE.has(n));
 
 /** A set_field whose field is writable and whose prerequisites `m` satisfies. */
 export function validSetField(m: Match): fc.Arbitrary<Action> | undefined {

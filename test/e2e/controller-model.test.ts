@@ -10,15 +10,14 @@ import l2 from '../../apps/l2-learning/index.js';
 import {
   type AppContext,
   type AppDefinition,
-  Controller,
   controllerOptions,
-  createLogger,
   type Datapath,
   DEFAULT_SETTINGS,
   defineApp,
   EngineFlowModel,
 } from '../../src/runtime/index.js';
 import { createTestbed, exec, type Host, type OvsInstance, ping } from '../harness/index.js';
+import { startInstances } from '../runtime/helpers.js';
 
 const TIMEOUT = 120_000;
 const DPID = 0x5an;
@@ -28,7 +27,6 @@ describe('flow model vs Open vSwitch', { timeout: TIMEOUT }, () => {
   let ovs: OvsInstance;
   let ctx: AppContext<unknown> | undefined;
   const hosts: Host[] = [];
-  const records: Record<string, unknown>[] = [];
   const datapath = (): Datapath | undefined => ctx?.datapaths().get(DPID);
 
   beforeAll(async () => {
@@ -40,11 +38,6 @@ describe('flow model vs Open vSwitch', { timeout: TIMEOUT }, () => {
       await exec(h, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1');
       hosts.push(h);
     }
-    const log = createLogger({
-      level: 'debug',
-      pretty: false,
-      stream: { write: (line: string) => void records.push(JSON.parse(line)) },
-    });
     const app = defineApp({
       ...l2,
       create: (c) => {
@@ -52,14 +45,12 @@ describe('flow model vs Open vSwitch', { timeout: TIMEOUT }, () => {
         return l2.create(c);
       },
     });
-    const controller = new Controller(
-      controllerOptions({ ...DEFAULT_SETTINGS, listen: ['tcp:127.0.0.1:0'], flowModel: true }),
+    const tc = await startInstances(
       [{ def: app as AppDefinition<unknown>, config: l2.validateConfig!(undefined, 'test') }],
-      log,
+      controllerOptions({ ...DEFAULT_SETTINGS, listen: ['tcp:127.0.0.1:0'], flowModel: true }),
     );
-    const [addr] = await controller.start();
-    tb.defer(() => controller.stop());
-    const relay = await tb.startRelay(ovs, addr!.kind === 'unix' ? 0 : addr!.port);
+    tb.defer(() => tc.stop());
+    const relay = await tb.startRelay(ovs, tc.port);
     await ovs.setController('br0', relay.target);
     await vi.waitFor(() => expect(datapath()?.connected).toBe(true), { timeout: 30_000 });
   }, TIMEOUT);

@@ -10,11 +10,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createTestbed, type Host, type OvsInstance, ping } from '../harness/index.js';
-import {
-  type ControllerProcess,
-  spawnController,
-} from '../reliability/support/controller-process.js';
 import { dumpFlows, pingRun } from '../reliability/support/ovs-faults.js';
+import { type ControllerProcess, inNetns, spawnController } from '../runtime/controller-process.js';
 
 const TIMEOUT = 120_000;
 const L2_COOKIE = 0x4c32_0000_0000_0000n;
@@ -33,7 +30,7 @@ describe('controller killed and restarted while traffic flows', { timeout: TIMEO
 
   beforeAll(async () => {
     ovs = await tb.startOvs();
-    ctl = await spawnController(tb, ovs.netns, ARGS);
+    ctl = await spawnController(inNetns(tb, ovs.netns), ARGS);
     await ovs.addBridge('br0', {
       dpid: DPID,
       failMode: 'secure',
@@ -73,7 +70,7 @@ describe('controller killed and restarted while traffic flows', { timeout: TIMEO
     // Down: secure mode keeps the flows.
     expect(await learned()).toHaveLength(2);
 
-    const restarted = await spawnController(tb, ovs.netns, ARGS);
+    const restarted = await spawnController(inNetns(tb, ovs.netns), ARGS);
     const rec = await restarted.waitForLog(
       (r) => r.msg === 'flows reconciled' && isDpid(r),
       'reconcile after the restart',

@@ -18,17 +18,12 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { StaticFlowsConfig } from '../../apps/static-flows/config.js';
 import type { StaticFlowsHandlers } from '../../apps/static-flows/handlers.js';
 import { loadApps, parseControllerArgs, resolveSettings } from '../../src/cli/controller.js';
-import {
-  type AppDefinition,
-  Controller,
-  controllerOptions,
-  createLogger,
-} from '../../src/runtime/index.js';
+import { type AppDefinition, controllerOptions } from '../../src/runtime/index.js';
 import { createTestbed, type Host, type OvsInstance, ping } from '../harness/index.js';
+import { type LogRecord, startInstances } from '../runtime/helpers.js';
 
 const TIMEOUT = 120_000;
 const APP = fileURLToPath(new URL('../../apps/static-flows/index.ts', import.meta.url));
-type LogRecord = Record<string, unknown> & { level: number; msg: string };
 
 interface Running {
   readonly handlers: StaticFlowsHandlers;
@@ -99,25 +94,17 @@ describe('static-flows on Open vSwitch', { timeout: TIMEOUT }, () => {
         return handlers;
       },
     };
-    const records: LogRecord[] = [];
-    const log = createLogger({
-      level: 'debug',
-      pretty: false,
-      stream: { write: (line: string) => void records.push(JSON.parse(line) as LogRecord) },
-    });
-    const c = new Controller(
-      controllerOptions(settings),
+    const c = await startInstances(
       [{ def: wrapped as AppDefinition<unknown>, config: inst!.config }],
-      log,
+      controllerOptions(settings),
     );
-    await c.start();
     tb.defer(() => c.stop());
     const sighup = () => {
       const section = resolveSettings(args).appConfig['static-flows'];
       const next = def.validateConfig!(section, `${cfgFile}: appConfig.static-flows`);
-      return c.reload(new Map([['static-flows', next]]));
+      return c.controller.reload(new Map([['static-flows', next]]));
     };
-    return { handlers: handlers!, records, sighup, stop: () => c.stop() };
+    return { handlers: handlers!, records: c.records, sighup, stop: c.stop };
   }
 
   /** The summary lines of the app so far. */

@@ -9,9 +9,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createTestbed, ping } from '../harness/index.js';
-import { spawnController } from '../reliability/support/controller-process.js';
 import { dumpFlows } from '../reliability/support/ovs-faults.js';
 import { makePki, type Pki } from '../reliability/support/pki.js';
+import { inNetns, spawnController } from '../runtime/controller-process.js';
 
 const TIMEOUT = 120_000;
 const L2_COOKIE = 0x4c32_0000_0000_0000n;
@@ -25,7 +25,7 @@ describe('TLS between Open vSwitch and the controller', { timeout: TIMEOUT }, ()
   async function setUp(cert: string, key: string, dpid: number) {
     const ovs = await tb.startOvs();
     await ovs.vsctl('set-ssl', key, cert, pki.controllerCa);
-    const ctl = await spawnController(tb, ovs.netns, [
+    const ctl = await spawnController(inNetns(tb, ovs.netns), [
       '--listen',
       TARGET,
       '--cert',

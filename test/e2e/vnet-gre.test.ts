@@ -10,11 +10,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
-  compareWithIntent,
+  expectIntended,
+  expectPings,
   packetsOf,
   startVnetController,
   type VnetController,
-  waitConverged,
+  vnetFlows,
+  waitSettled,
 } from '../apps/vnet-e2e-support.js';
 import { exampleConfig } from '../apps/vnet-support.js';
 import { createTestbed, exec, type Host, ping } from '../harness/index.js';
@@ -61,29 +63,21 @@ describe('vnet GRE mode: two tenants over one tunnel', { timeout: TIMEOUT }, () 
     vm3 = await vm(host1, 'vm3', '10.0.0.1/24', '02:00:00:00:01:03');
     vm2 = await vm(host2, 'vm2', '10.0.0.2/24', '02:00:00:00:02:02');
     vm4 = await vm(host2, 'vm4', '10.0.0.2/24', '02:00:00:00:02:04');
-    await waitConverged(ctl, 1n, 3);
-    await waitConverged(ctl, 2n, 3);
-    for (const dpid of [1n, 2n]) {
-      await vi.waitFor(async () => expect((await compareWithIntent(ctl, dpid)).equal).toBe(true), {
-        timeout: 10_000,
-        interval: 200,
-      });
-    }
+    await waitSettled(ctl, [
+      [1n, 3],
+      [2n, 3],
+    ]);
   }, TIMEOUT);
 
   afterAll(() => tb.teardown(), TIMEOUT);
 
   test('tenant-a: vm1 on host1 pings vm2 on host2 through the tunnel', async () => {
     // The first packets wait for learning and the tunnel: warm up, then require no loss.
-    await ping(vm1, vm2.ip, { count: 3, interval: 0.2, timeoutSec: 2 });
-    const r = await ping(vm1, vm2.ip, { count: 5, interval: 0.2, timeoutSec: 2 });
-    expect(r.lossPct, r.output).toBe(0);
+    await expectPings(vm1, vm2);
   });
 
   test('tenant-b reuses the addresses: vm3 reaches vm4, never tenant-a vm2', async () => {
-    await ping(vm3, vm4.ip, { count: 3, interval: 0.2, timeoutSec: 2 });
-    const r = await ping(vm3, vm4.ip, { count: 5, interval: 0.2, timeoutSec: 2 });
-    expect(r.lossPct, r.output).toBe(0);
+    await expectPings(vm3, vm4);
     expect(await neighbourMac(vm3, '10.0.0.2')).toBe(vm4.mac);
     expect(await neighbourMac(vm1, '10.0.0.2')).toBe(vm2.mac);
     expect(await neighbourMac(vm4, '10.0.0.1')).toBe(vm3.mac);
@@ -141,21 +135,8 @@ describe('vnet GRE mode: two tenants over one tunnel', { timeout: TIMEOUT }, () 
   });
 
   test('the switches hold exactly the flows the app meant', async () => {
-    for (const dpid of [1n, 2n]) {
-      const cmp = await compareWithIntent(ctl, dpid);
-      expect(cmp, `dpid ${dpid}`).toMatchObject({ missing: [], unexpected: [], different: [] });
-    }
-    const dump = await host1.ovs.ofctl('dump-flows', 'br-gre');
-    const lines = dump.split('\n').filter((l) => l.includes('cookie='));
-    expect(
-      lines.every((l) => /cookie=0x564e/.test(l)),
-      dump,
-    ).toBe(true);
-    const has = (...parts: string[]) =>
-      expect(
-        lines.some((l) => parts.every((p) => l.includes(p))),
-        `${parts}\n${dump}`,
-      ).toBe(true);
+    await expectIntended(ctl, [1n, 2n]);
+    const has = vnetFlows(await host1.ovs.ofctl('dump-flows', 'br-gre'));
     has(
       `cookie=0x564e01000000000${gre1.toString(16)}`,
       `priority=100,tun_id=0x64,in_port=${gre1}`,

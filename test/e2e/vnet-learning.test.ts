@@ -12,12 +12,13 @@ import { configFromJson } from '../../apps/vnet/config.js';
 import { parseMac } from '../../apps/vnet/mac-table.js';
 import {
   compareWithIntent,
-  startVnetController,
+  expectPings,
+  startVlanPair,
   type VnetController,
-  waitConverged,
+  waitSettled,
 } from '../apps/vnet-e2e-support.js';
 import { createTestbed, exec, type Host, ping } from '../harness/index.js';
-import { addTrunkBridge, type PhysicalHost, startTwoHosts } from '../harness/two-hosts.js';
+import type { PhysicalHost } from '../harness/two-hosts.js';
 
 const TIMEOUT = 120_000;
 /** Short enough to watch a MAC expire, long enough for the move to happen first. */
@@ -62,10 +63,7 @@ describe('vnet MAC learning on real switches', { timeout: TIMEOUT }, () => {
   const dump = (h: PhysicalHost) => h.ovs.ofctl('dump-flows', 'br-eth1');
 
   beforeAll(async () => {
-    ({ host1, host2 } = await startTwoHosts(tb));
-    ctl = await startVnetController(tb, [host1.ovs, host2.ovs], config);
-    trunk1 = await addTrunkBridge(host1, { dpid: 0x11, controller: ctl.target(host1.ovs) });
-    await addTrunkBridge(host2, { dpid: 0x12, controller: ctl.target(host2.ovs) });
+    ({ host1, host2, ctl, trunk1 } = await startVlanPair(tb, config));
     vm1 = await tb.addHost(host1.ovs, 'br-eth1', { name: 'vm1', ip: '10.0.0.1/24', mac: M1 });
     vm5 = await tb.addHost(host1.ovs, 'br-eth1', {
       name: 'vm5',
@@ -81,14 +79,10 @@ describe('vnet MAC learning on real switches', { timeout: TIMEOUT }, () => {
     for (const vm of [vm1, vm2, vm5]) {
       await exec(vm, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1');
     }
-    await waitConverged(ctl, 0x11n, 3);
-    await waitConverged(ctl, 0x12n, 2);
-    for (const dpid of [0x11n, 0x12n]) {
-      await vi.waitFor(async () => expect((await compareWithIntent(ctl, dpid)).equal).toBe(true), {
-        timeout: 10_000,
-        interval: 200,
-      });
-    }
+    await waitSettled(ctl, [
+      [0x11n, 3],
+      [0x12n, 2],
+    ]);
   }, TIMEOUT);
 
   afterAll(() => tb.teardown(), TIMEOUT);
@@ -99,9 +93,7 @@ describe('vnet MAC learning on real switches', { timeout: TIMEOUT }, () => {
     // vm1 takes another MAC (its link stays up) and vm5 takes vm1's: M1 moved to vm5.
     await exec(vm1, 'ip', 'link', 'set', 'eth0', 'address', '02:00:00:00:01:99');
     await exec(vm5, 'ip', 'link', 'set', 'eth0', 'address', M1);
-    await ping(vm5, vm2.ip, { count: 3, interval: 0.2, timeoutSec: 2 });
-    const r = await ping(vm5, vm2.ip, { count: 5, interval: 0.2, timeoutSec: 2 });
-    expect(r.lossPct, r.output).toBe(0);
+    await expectPings(vm5, vm2);
 
     expect(ctl.records.some((x) => x.msg === 'learning: moved' && x.mac === M1)).toBe(true);
     expect(ctl.handlers.macTable(0x11n)?.get(2, parseMac(M1))?.port).toBe(vm5.ofport);

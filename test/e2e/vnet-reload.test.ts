@@ -9,13 +9,15 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { configFromJson } from '../../apps/vnet/config.js';
 import {
   compareWithIntent,
+  startVlanPair,
   startVnetController,
   type VnetController,
   waitConverged,
+  waitSettled,
 } from '../apps/vnet-e2e-support.js';
 import { clone, exampleConfig, exampleSection } from '../apps/vnet-support.js';
 import { createTestbed, type Host, ping } from '../harness/index.js';
-import { addTrunkBridge, type PhysicalHost, startTwoHosts } from '../harness/two-hosts.js';
+import type { PhysicalHost } from '../harness/two-hosts.js';
 
 const TIMEOUT = 120_000;
 const DPIDS = [0x11n, 0x12n];
@@ -60,21 +62,15 @@ describe('vnet config reload', { timeout: TIMEOUT }, () => {
   }
 
   beforeAll(async () => {
-    ({ host1, host2 } = await startTwoHosts(tb));
-    ctl = await startVnetController(tb, [host1.ovs, host2.ovs], exampleConfig('vnet-vlan.json'));
-    await addTrunkBridge(host1, { dpid: 0x11, controller: ctl.target(host1.ovs) });
-    await addTrunkBridge(host2, { dpid: 0x12, controller: ctl.target(host2.ovs) });
+    ({ host1, host2, ctl } = await startVlanPair(tb, exampleConfig('vnet-vlan.json')));
     vm1 = await tb.addHost(host1.ovs, 'br-eth1', { name: 'vm1', ip: '10.0.0.1/24' });
     vm3 = await tb.addHost(host1.ovs, 'br-eth1', { name: 'vm3', ip: '10.0.0.3/24' });
     vm2 = await tb.addHost(host2.ovs, 'br-eth1', { name: 'vm2', ip: '10.0.0.2/24' });
     vm4 = await tb.addHost(host2.ovs, 'br-eth1', { name: 'vm4', ip: '10.0.0.4/24' });
-    for (const dpid of DPIDS) await waitConverged(ctl, dpid, 3);
-    for (const dpid of DPIDS) {
-      await vi.waitFor(async () => expect((await compareWithIntent(ctl, dpid)).equal).toBe(true), {
-        timeout: 10_000,
-        interval: 200,
-      });
-    }
+    await waitSettled(
+      ctl,
+      DPIDS.map((dpid) => [dpid, 3] as const),
+    );
     // Learn every VM on both switches before the measurements start.
     await ping(vm1, vm2.ip, { count: 3, interval: 0.2, timeoutSec: 2 });
     await ping(vm3, vm4.ip, { count: 3, interval: 0.2, timeoutSec: 2 });

@@ -9,20 +9,17 @@
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
-  compareWithIntent,
+  expectIntended,
+  expectPings,
   packetsOf,
-  startVnetController,
+  startVlanPair,
   type VnetController,
-  waitConverged,
+  vnetFlows,
+  waitSettled,
 } from '../apps/vnet-e2e-support.js';
 import { exampleConfig } from '../apps/vnet-support.js';
 import { createTestbed, type Host, ping } from '../harness/index.js';
-import {
-  addTrunkBridge,
-  type PhysicalHost,
-  startTwoHosts,
-  tcpTransfer,
-} from '../harness/two-hosts.js';
+import { type PhysicalHost, tcpTransfer } from '../harness/two-hosts.js';
 
 const TIMEOUT = 90_000;
 const MB4 = 4 * 1024 * 1024;
@@ -40,38 +37,30 @@ describe('vnet VLAN mode: VLANs 2 and 3 over one trunk', { timeout: TIMEOUT }, (
   let vm4: Host;
 
   beforeAll(async () => {
-    ({ host1, host2 } = await startTwoHosts(tb));
-    ctl = await startVnetController(tb, [host1.ovs, host2.ovs], exampleConfig('vnet-vlan.json'));
-    trunk1 = await addTrunkBridge(host1, { dpid: 0x11, controller: ctl.target(host1.ovs) });
-    trunk2 = await addTrunkBridge(host2, { dpid: 0x12, controller: ctl.target(host2.ovs) });
+    ({ host1, host2, ctl, trunk1, trunk2 } = await startVlanPair(
+      tb,
+      exampleConfig('vnet-vlan.json'),
+    ));
     const vm = (h: PhysicalHost, name: string, ip: string, mac: string) =>
       tb.addHost(h.ovs, 'br-eth1', { name, ip, mac });
     vm1 = await vm(host1, 'vm1', '10.0.0.1/24', '02:00:00:00:01:01');
     vm3 = await vm(host1, 'vm3', '10.0.0.3/24', '02:00:00:00:01:03');
     vm2 = await vm(host2, 'vm2', '10.0.0.2/24', '02:00:00:00:02:02');
     vm4 = await vm(host2, 'vm4', '10.0.0.4/24', '02:00:00:00:02:04');
-    await waitConverged(ctl, 0x11n, 3);
-    await waitConverged(ctl, 0x12n, 3);
-    for (const dpid of [0x11n, 0x12n]) {
-      await vi.waitFor(async () => expect((await compareWithIntent(ctl, dpid)).equal).toBe(true), {
-        timeout: 10_000,
-        interval: 200,
-      });
-    }
+    await waitSettled(ctl, [
+      [0x11n, 3],
+      [0x12n, 3],
+    ]);
   }, TIMEOUT);
 
   afterAll(() => tb.teardown(), TIMEOUT);
 
   test('VLAN 2: vm1 on host1 pings vm2 on host2 across the trunk', async () => {
-    await ping(vm1, vm2.ip, { count: 3, interval: 0.2, timeoutSec: 2 });
-    const r = await ping(vm1, vm2.ip, { count: 5, interval: 0.2, timeoutSec: 2 });
-    expect(r.lossPct, r.output).toBe(0);
+    await expectPings(vm1, vm2);
   });
 
   test('VLAN 3: vm3 on host1 pings vm4 on host2 across the trunk', async () => {
-    await ping(vm3, vm4.ip, { count: 3, interval: 0.2, timeoutSec: 2 });
-    const r = await ping(vm3, vm4.ip, { count: 5, interval: 0.2, timeoutSec: 2 });
-    expect(r.lossPct, r.output).toBe(0);
+    await expectPings(vm3, vm4);
   });
 
   test('VLAN 2 and VLAN 3 are isolated, on one host and across hosts', async () => {
@@ -115,21 +104,8 @@ describe('vnet VLAN mode: VLANs 2 and 3 over one trunk', { timeout: TIMEOUT }, (
   });
 
   test('the switches hold exactly the flows the app meant', async () => {
-    for (const dpid of [0x11n, 0x12n]) {
-      const cmp = await compareWithIntent(ctl, dpid);
-      expect(cmp, `dpid ${dpid}`).toMatchObject({ missing: [], unexpected: [], different: [] });
-    }
-    const dump = await host1.ovs.ofctl('dump-flows', 'br-eth1');
-    const lines = dump.split('\n').filter((l) => l.includes('cookie='));
-    expect(
-      lines.every((l) => /cookie=0x564e/.test(l)),
-      dump,
-    ).toBe(true);
-    const has = (...parts: string[]) =>
-      expect(
-        lines.some((l) => parts.every((p) => l.includes(p))),
-        `${parts}\n${dump}`,
-      ).toBe(true);
+    await expectIntended(ctl, [0x11n, 0x12n]);
+    const has = vnetFlows(await host1.ovs.ofctl('dump-flows', 'br-eth1'));
     has(
       `priority=100,in_port=${vm1.ofport},vlan_tci=0x0000/0x1fff`,
       'actions=push_vlan:0x8100,set_field:4098->vlan_vid,goto_table:1',

@@ -1,8 +1,13 @@
-/** Builders shared by the engine tests: FLOW_MOD, GROUP_MOD and METER_MOD with defaults. */
+/**
+ * Builders shared by the engine tests (and the runtime, app and reliability tests):
+ * FLOW_MOD, flow stats, FLOW_REMOVED, GROUP_MOD and METER_MOD with neutral defaults.
+ */
 import type {
   Action,
   Bucket,
   FlowMod,
+  FlowRemoved,
+  FlowStats,
   GroupMod,
   Instruction,
   Match,
@@ -28,6 +33,45 @@ export function flowMod(p: Partial<FlowMod> & { match?: Match }): FlowMod {
     flags: 0,
     match: [],
     instructions: [],
+    ...p,
+  };
+}
+
+/** A flow-stats entry with zero counters and durations. */
+export function flowStats(p: Partial<FlowStats>): FlowStats {
+  return {
+    tableId: 0,
+    durationSec: 0,
+    durationNsec: 0,
+    priority: 100,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    flags: 0,
+    cookie: 0n,
+    packetCount: 0n,
+    byteCount: 0n,
+    match: [],
+    instructions: [],
+    ...p,
+  };
+}
+
+/** A FLOW_REMOVED (reason IDLE_TIMEOUT) with zero counters and durations. */
+export function flowRemoved(p: Partial<FlowRemoved>): FlowRemoved {
+  return {
+    type: 'flow_removed',
+    xid: 0,
+    cookie: 0n,
+    priority: 100,
+    reason: 0,
+    tableId: 0,
+    durationSec: 0,
+    durationNsec: 0,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    packetCount: 0n,
+    byteCount: 0n,
+    match: [],
     ...p,
   };
 }

@@ -14,7 +14,7 @@ import { COUNTER_UNAVAILABLE } from '../../src/engine/flow-entry.js';
 import { buildPacket } from '../../src/engine/packet-build.js';
 import { ALL_FLOWS } from '../../src/engine/stats.js';
 import { SwitchModel } from '../../src/engine/switch-model.js';
-import { apply, errName, flowMod, goto, out, write } from './helpers.js';
+import { apply, errName, flowMod, flowStats, goto, out, write } from './helpers.js';
 
 const ip: Match = [{ field: 'eth_type', value: 0x0800 }];
 const frame = buildPacket({ eth_type: 0x0800, ip_proto: 17 });
@@ -89,14 +89,9 @@ describe('flow, aggregate and table stats', () => {
 });
 
 describe('compareFlows', () => {
-  const base: FlowStats = {
-    tableId: 0,
+  const base = flowStats({
     durationSec: 1,
-    durationNsec: 0,
     priority: 10,
-    idleTimeout: 0,
-    hardTimeout: 0,
-    flags: 0,
     cookie: 1n,
     packetCount: 5n,
     byteCount: 500n,
@@ -105,7 +100,7 @@ describe('compareFlows', () => {
       { field: 'ipv4_dst', value: 0x0a000000, mask: 0xff000000 },
     ],
     instructions: [goto(1), apply(out(2))],
-  };
+  });
 
   test('equal up to counters, durations, field order, full masks and instruction order', () => {
     const real: FlowStats = {

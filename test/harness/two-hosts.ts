@@ -124,22 +124,6 @@ export async function addTrunkBridge(h: PhysicalHost, opts: TenantBridgeOptions)
   return h.ovs.ofport(h.wire);
 }
 
-/** Wait until every listed bridge reports its controller connected. */
-export async function waitConnected(
-  pairs: readonly { ovs: OvsInstance; bridge: string }[],
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (const { ovs, bridge } of pairs) {
-    while (!(await ovs.controllerConnected(bridge))) {
-      if (Date.now() > deadline) {
-        throw new Error(`bridge ${bridge} in ${ovs.netns} never connected to its controller`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 export interface TransferResult {
   /** Bytes the server counted. */
   readonly received: number;

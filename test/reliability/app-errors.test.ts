@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { FlowModCommand } from '../../src/codec/index.js';
 import { type AppDefinition, defineApp, formatDpid } from '../../src/runtime/index.js';
+import { type FakeSwitch, makePort } from '../runtime/fake-switch.js';
 import {
   type LogRecord,
   l2Learning,
@@ -15,7 +16,7 @@ import {
   type TestController,
   whenReady,
 } from './support/controller.js';
-import { Peer, port } from './support/peer.js';
+import { connectPeer } from './support/peer.js';
 import { until } from './support/wait.js';
 
 const DPID = 0xa11_0000_0001n;
@@ -40,11 +41,11 @@ const thrower = defineApp({
 }) as AppDefinition<unknown>;
 
 let tc: TestController;
-let sw: Peer;
+let sw: FakeSwitch;
 
 beforeAll(async () => {
   tc = await startTestController([{ def: thrower, config: undefined }, l2Learning()]);
-  sw = await Peer.connect(tc.port, { dpid: DPID });
+  sw = await connectPeer(tc.port, { dpid: DPID });
   await whenReady(sw);
 });
 
@@ -87,7 +88,7 @@ test('a rejected async handler is logged too, and the event still reaches the ot
     type: 'port_status',
     xid: 0,
     reason: 2,
-    port: { ...port(2), state: 1 },
+    port: { ...makePort(2), state: 1 },
   });
   // l2-learning reacts to a port going down by deleting the flows to and from it.
   const del = await sw.waitFor(

@@ -17,6 +17,8 @@ import {
   type Message,
 } from '../../src/codec/index.js';
 import { type Connection, OpenFlowError, ReplyTooLargeError } from '../../src/runtime/index.js';
+import { flowMod, flowStats } from '../engine/helpers.js';
+import { type FakeSwitch, type FakeSwitchOptions, HELLO_13 } from '../runtime/fake-switch.js';
 import {
   frame,
   l2Learning,
@@ -27,18 +29,18 @@ import {
   whenReady,
 } from './support/controller.js';
 import { OFPT_MULTIPART_REPLY, rawMessage } from './support/fuzz-cases.js';
-import { HELLO_13, Peer } from './support/peer.js';
+import { connectPeer } from './support/peer.js';
 import { settles, until } from './support/wait.js';
 
 const MAX_REPLY = 256 * 1024;
 let tc: TestController;
-let good: Peer;
-const peers: Peer[] = [];
+let good: FakeSwitch;
+const peers: FakeSwitch[] = [];
 let nextDpid = 0x0bad_0000_0000_0000n;
 
 beforeAll(async () => {
   tc = await startTestController([l2Learning()], { maxReplyBytes: MAX_REPLY });
-  good = await Peer.connect(tc.port, { dpid: 0x600dn });
+  good = await connectPeer(tc.port, { dpid: 0x600dn });
   await whenReady(good);
 });
 
@@ -53,20 +55,20 @@ afterAll(async () => {
   await tc?.stop();
 });
 
-async function connect(opts: Parameters<typeof Peer.connect>[1] = {}): Promise<Peer> {
-  const p = await Peer.connect(tc.port, { dpid: nextDpid++, ...opts });
+async function connect(opts: FakeSwitchOptions = {}): Promise<FakeSwitch> {
+  const p = await connectPeer(tc.port, { dpid: nextDpid++, ...opts });
   peers.push(p);
   return p;
 }
 
 /** A switch through the handshake (reconciled, table-miss flow received). */
-async function ready(opts: Parameters<typeof Peer.connect>[1] = {}): Promise<Peer> {
+async function ready(opts: FakeSwitchOptions = {}): Promise<FakeSwitch> {
   const p = await connect(opts);
   await whenReady(p);
   return p;
 }
 
-function connectionOf(p: Peer): Connection {
+function connectionOf(p: FakeSwitch): Connection {
   const name = `127.0.0.1:${p.socket.localPort}`;
   const c = [...tc.controller.connections].find((x) => x.peer === name);
   if (!c) throw new Error(`no connection for ${name}`);
@@ -74,7 +76,12 @@ function connectionOf(p: Peer): Connection {
 }
 
 /** The next OFPT_ERROR, checked against the spec name, xid and echoed bytes. */
-async function expectError(p: Peer, name: string, sent: Buffer, from: number): Promise<ErrorMsg> {
+async function expectError(
+  p: FakeSwitch,
+  name: string,
+  sent: Buffer,
+  from: number,
+): Promise<ErrorMsg> {
   const e = await p.waitFor('error', () => true, from);
   expect(errorCodeName(e.errType, e.code)).toBe(name);
   expect(e.xid).toBe(sent.length >= 8 ? sent.readUInt32BE(4) : 0);
@@ -83,7 +90,7 @@ async function expectError(p: Peer, name: string, sent: Buffer, from: number): P
 }
 
 /** Sends an echo request and waits for its reply: the connection is alive and in step. */
-async function stillServed(p: Peer): Promise<void> {
+async function stillServed(p: FakeSwitch): Promise<void> {
   const xid = 0x5e5e_0000 + p.received.length;
   p.send({ type: 'echo_request', xid, data: Buffer.from('alive?') });
   await p.waitFor('echo_reply', (m) => m.xid === xid);
@@ -115,23 +122,7 @@ describe('answers to malformed messages, connection kept', () => {
 
   test('a FLOW_MOD (controller-to-switch) from the switch: OFPBRC_BAD_TYPE', async () => {
     const p = await ready();
-    const bad = encodeMessage({
-      type: 'flow_mod',
-      xid: 0x13,
-      cookie: 0n,
-      cookieMask: 0n,
-      tableId: 0,
-      command: 0,
-      idleTimeout: 0,
-      hardTimeout: 0,
-      priority: 1,
-      bufferId: 0xffffffff,
-      outPort: 0xffffffff,
-      outGroup: 0xffffffff,
-      flags: 0,
-      match: [],
-      instructions: [],
-    });
+    const bad = encodeMessage(flowMod({ xid: 0x13, priority: 1 }));
     const from = p.received.length;
     p.sendRaw(bad);
     await expectError(p, 'OFPBRC_BAD_TYPE', bad, from);
@@ -270,20 +261,7 @@ describe('xids that collide with a pending request', () => {
 });
 
 describe('multipart floods', () => {
-  const flow = (n: number): FlowStats => ({
-    tableId: 0,
-    durationSec: 0,
-    durationNsec: 0,
-    priority: n,
-    idleTimeout: 0,
-    hardTimeout: 0,
-    flags: 0,
-    cookie: 0n,
-    packetCount: 0n,
-    byteCount: 0n,
-    match: [{ field: 'in_port', value: n }],
-    instructions: [],
-  });
+  const flow = (n: number) => flowStats({ priority: n, match: [{ field: 'in_port', value: n }] });
 
   test('parts past the reply cap fail the request and are no longer kept', async () => {
     const p = await ready();

@@ -18,6 +18,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ErrorMsg, encodeMessage } from '../../src/codec/index.js';
+import type { FakeSwitch } from '../runtime/fake-switch.js';
 import {
   type LogRecord,
   l2Learning,
@@ -28,7 +29,7 @@ import {
 } from './support/controller.js';
 import { chunks, type FuzzCase, frameStream, fuzzCase } from './support/fuzz-cases.js';
 import { type Expectation, expectedAnswers } from './support/oracle.js';
-import { Peer } from './support/peer.js';
+import { connectPeer } from './support/peer.js';
 import { heapAfterGc, settles, until } from './support/wait.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x0f_0c_0008);
@@ -38,7 +39,7 @@ const GOOD_DPID = 0x600d_0000_0000_0001n;
 const HEAP_BOUND = 24 * 1024 * 1024;
 
 let tc: TestController;
-let good: Peer;
+let good: FakeSwitch;
 let baselineHeap = 0;
 let probeXid = 0xfeed_0000;
 let dpid = 0xf022_0000_0000_0000n;
@@ -49,7 +50,7 @@ beforeAll(async () => {
     requestTimeoutMs: 1_000,
     handshakeTimeoutMs: 3_000,
   });
-  good = await Peer.connect(tc.port, { dpid: GOOD_DPID });
+  good = await connectPeer(tc.port, { dpid: GOOD_DPID });
   await whenReady(good);
   await roundTrip(good);
   baselineHeap = heapAfterGc();
@@ -85,7 +86,7 @@ async function runCase(c: FuzzCase): Promise<void> {
   const exp = expectedAnswers(sent, c.start !== 'none', framingError);
 
   const logFrom = tc.records.length;
-  const peer = await Peer.connect(tc.port, {
+  const peer = await connectPeer(tc.port, {
     dpid: dpid++,
     handshake: c.start === 'ready',
     ...(c.start === 'none' ? { hello: false as const } : {}),

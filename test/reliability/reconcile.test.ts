@@ -14,6 +14,8 @@ import {
   matchGet,
   OFPP,
 } from '../../src/codec/index.js';
+import { flowStats } from '../engine/helpers.js';
+import type { FakeSwitch } from '../runtime/fake-switch.js';
 import {
   frame,
   l2Learning,
@@ -21,7 +23,7 @@ import {
   startTestController,
   type TestController,
 } from './support/controller.js';
-import { Peer } from './support/peer.js';
+import { connectPeer } from './support/peer.js';
 import { until } from './support/wait.js';
 
 const A = 0x02_00_00_00_00_0a;
@@ -30,19 +32,16 @@ const C = 0x02_00_00_00_00_0c;
 const OTHER_COOKIE = 0x1234_0000_0000_0001n;
 
 function flow(f: Partial<FlowStats> & Pick<FlowStats, 'match' | 'instructions'>): FlowStats {
-  return {
-    tableId: 0,
+  return flowStats({
     durationSec: 30,
-    durationNsec: 0,
     priority: 1,
     idleTimeout: 60,
-    hardTimeout: 0,
     flags: 1,
     cookie: L2_COOKIE,
     packetCount: 10n,
     byteCount: 980n,
     ...f,
-  };
+  });
 }
 const out = (port: number, maxLen = 0) => [
   { type: 'apply_actions' as const, actions: [{ type: 'output' as const, port, maxLen }] },
@@ -65,7 +64,7 @@ const TABLE_MISS = flow({
 });
 
 let tc: TestController | undefined;
-let sw: Peer | undefined;
+let sw: FakeSwitch | undefined;
 
 afterEach(async () => {
   await sw?.close();
@@ -77,7 +76,7 @@ afterEach(async () => {
 /** Connects a switch holding `flows`; resolves with the FLOW_MODs sent up to switch-up. */
 async function reconnect(flows: readonly FlowStats[], dpid = 0x4ecn): Promise<FlowMod[]> {
   tc = await startTestController([l2Learning()]);
-  sw = await Peer.connect(tc.port, { dpid, flows });
+  sw = await connectPeer(tc.port, { dpid, flows });
   expect(await until(() => tc!.records.some((r) => r.msg === 'flows reconciled'))).toBe(true);
   // A barrier after the reconcile: everything it sent is before the reply.
   const dp = tc.controller.registry.get(dpid)!.handles[0]!;
@@ -137,7 +136,7 @@ test('flows that disagree about where a MAC lives are both deleted', async () =>
 
 test('when the flows cannot be read, the app starts clean (cookie-scoped delete, table-miss)', async () => {
   tc = await startTestController([l2Learning()]);
-  sw = await Peer.connect(tc.port, { dpid: 0x4edn, handshake: false });
+  sw = await connectPeer(tc.port, { dpid: 0x4edn, handshake: false });
   const f = await sw.waitFor('features_request');
   sw.send({
     type: 'features_reply',

@@ -12,13 +12,14 @@ import { setTimeout as sleep, setImmediate as tick } from 'node:timers/promises'
 import { afterEach, expect, test } from 'vitest';
 import { encodeMessage, type Message } from '../../src/codec/index.js';
 import { type AppDefinition, type Datapath, defineApp } from '../../src/runtime/index.js';
+import type { FakeSwitch } from '../runtime/fake-switch.js';
 import { frame, packetIn, startTestController, type TestController } from './support/controller.js';
-import { Peer } from './support/peer.js';
+import { connectPeer } from './support/peer.js';
 import { until } from './support/wait.js';
 
 const SIZES = [0, 1, 7, 60, 333, 1500, 4000, 9000];
 let tc: TestController | undefined;
-let sw: Peer | undefined;
+let sw: FakeSwitch | undefined;
 
 afterEach(async () => {
   await sw?.close();
@@ -74,7 +75,7 @@ function checkNumbered(received: readonly Message[], n: number): void {
 test('a switch reading a few bytes at a time, writing its own messages byte by byte', async () => {
   const app = numberingApp();
   tc = await startTestController([{ def: app.def, config: undefined }]);
-  sw = await Peer.connect(tc.port, { dpid: 0x510en });
+  sw = await connectPeer(tc.port, { dpid: 0x510en });
   const dp = await app.up;
   let r = 7;
   const random = () => {
@@ -122,7 +123,7 @@ test('output backed up past the soft limit drains whole and in order in odd-size
     outputSoftLimit: 64 * 1024,
     outputHardLimit: 256 * 1024 * 1024,
   });
-  sw = await Peer.connect(tc.port, { dpid: 0x510e2n });
+  sw = await connectPeer(tc.port, { dpid: 0x510e2n });
   const dp = await app.up;
   const conn = tc.controller.registry.get(0x510e2n)!;
   sw.socket.pause();

@@ -25,7 +25,7 @@ import {
   type TestController,
   whenReady,
 } from './support/controller.js';
-import { Peer } from './support/peer.js';
+import { connectPeer } from './support/peer.js';
 import { makePki, type Pki } from './support/pki.js';
 import { settles, until } from './support/wait.js';
 
@@ -58,7 +58,7 @@ describe('an ssl: listener with mutual authentication', () => {
     tc.records.slice(from).filter((r) => r.msg.startsWith('TLS handshake refused'));
 
   test('a switch with a certificate signed by the CA completes the handshake', async () => {
-    const sw = await Peer.connect(tc.port, { dpid: 0x7150n, tls: client(pki.swCert, pki.swKey) });
+    const sw = await connectPeer(tc.port, { dpid: 0x7150n, tls: client(pki.swCert, pki.swKey) });
     await whenReady(sw);
     expect(tc.controller.registry.get(0x7150n)?.state).toBe('ready');
     await sw.close();
@@ -74,7 +74,7 @@ describe('an ssl: listener with mutual authentication', () => {
   ])('a switch with %s is refused, and the refusal is logged', async (_, opts, reason) => {
     const before = tc.records.length;
     // With TLS 1.3 the client may finish its side before the server rejects it.
-    const sw = await Peer.connect(tc.port, { dpid: 0x7151n, tls: opts() }).catch(() => undefined);
+    const sw = await connectPeer(tc.port, { dpid: 0x7151n, tls: opts() }).catch(() => undefined);
     if (sw) expect(await settles(sw.closed)).toBe(true);
     expect(await until(() => refusals(before).length > 0)).toBe(true);
     const [refusal] = refusals(before);

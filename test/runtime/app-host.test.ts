@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { FlowStats } from '../../src/codec/index.js';
 import { defineApp } from '../../src/runtime/index.js';
+import { flowStats } from '../engine/helpers.js';
 import { FakeSwitch } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';
 
@@ -139,20 +140,7 @@ describe('app host', () => {
       cookieMask: 0xffffn << 48n,
     });
     expect(app.events).toEqual([]);
-    const mine: FlowStats = {
-      tableId: 0,
-      durationSec: 0,
-      durationNsec: 0,
-      priority: 5,
-      idleTimeout: 0,
-      hardTimeout: 0,
-      flags: 0,
-      cookie: cookie | 7n,
-      packetCount: 0n,
-      byteCount: 0n,
-      match: [],
-      instructions: [],
-    };
+    const mine = flowStats({ priority: 5, cookie: cookie | 7n });
     sw.send({
       type: 'multipart_reply',
       xid: req.xid,

@@ -1,49 +1,27 @@
 /**
- * The built controller as a child process, for end-to-end tests: spawned with the
- * testbed (inside an OVS namespace, so switches reach it at 127.0.0.1) or plainly,
- * listening on a free port (`--listen tcp:127.0.0.1:0`, the real port read from its
- * startup line), with every JSON log line parsed and searchable.
+ * The built controller as a child process, for end-to-end and fault tests: spawned with
+ * the testbed (inside an OVS namespace, so switches reach it at 127.0.0.1) or plainly,
+ * listening where the caller's --listen says (a fixed address, so a restarted controller
+ * is found again at the same place) or else on a free port (`tcp:127.0.0.1:0`, the real
+ * port read from its startup line), with every JSON log line parsed and searchable and a
+ * wait for a log record that names what it waited for when it gives up. The compiled
+ * files must be up to date (`npm run build`).
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Testbed } from '../harness/index.js';
+import { ROOT, requireBuilt } from '../support/built.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** Sources (folders or files) whose compiled output the controller process runs. */
-const SOURCES = [
-  'src/runtime',
-  'src/codec',
-  'src/engine',
-  'apps/l2-learning',
-  'apps/index.ts',
-  'src/cli/controller.ts',
-  'src/cli/main.ts',
-];
-
-function tsFiles(path: string): string[] {
-  if (path.endsWith('.ts')) return existsSync(join(ROOT, path)) ? [join(ROOT, path)] : [];
-  return readdirSync(join(ROOT, path), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .map((f) => join(ROOT, path, f));
-}
+/** Source folders whose compiled output the controller process runs. */
+const SOURCES = ['src/runtime', 'src/codec', 'src/engine', 'src/cli', 'apps'];
 
 /**
  * The compiled entry: `dist/src/cli/main.js controller` (the ofctl-ts executable) or
- * `dist/src/cli/controller.js` (runController run directly). Throws when dist is
- * missing or older than a source.
+ * `dist/src/cli/controller.js` (runController run directly). Throws, saying what to run,
+ * when dist is missing or older than a source.
  */
 export function controllerEntry(via: 'main' | 'controller'): { file: string; args: string[] } {
-  for (const src of SOURCES.flatMap(tsFiles)) {
-    const out = join(ROOT, 'dist', relative(ROOT, src)).replace(/\.ts$/, '.js');
-    if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
-      throw new Error(
-        `${relative(ROOT, out)} is missing or older than its source: run \`npm run build\` first`,
-      );
-    }
-  }
+  requireBuilt(SOURCES);
   if (via === 'main') return { file: join(ROOT, 'dist/src/cli/main.js'), args: ['controller'] };
   return { file: join(ROOT, 'dist/src/cli/controller.js'), args: [] };
 }
@@ -52,7 +30,7 @@ export type LogRecord = Record<string, unknown>;
 
 export interface ControllerProcess {
   readonly child: ChildProcess;
-  /** The TCP port it listens on. */
+  /** The TCP port of its first listener. */
   readonly port: number;
   /** Every log line so far, parsed (non-JSON lines as { text }). */
   readonly records: LogRecord[];
@@ -60,6 +38,8 @@ export interface ControllerProcess {
   waitForLog(pred: (r: LogRecord) => boolean, what: string, from?: number): Promise<LogRecord>;
   /** SIGTERM; resolves with the exit code (null if killed by a signal). */
   stop(): Promise<number | null>;
+  /** SIGKILL, no goodbye: resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 const LOG_WAIT_MS = 45_000;
@@ -74,8 +54,9 @@ export const inNetns =
     tb.spawnInNetns(netns, cmd, args);
 
 /**
- * Starts the controller with `args` (a --listen is added), through runController's own
- * entry unless `via` says main.js; waits for its startup line.
+ * Starts the controller with `args` (plus `--listen tcp:127.0.0.1:0` unless they have a
+ * --listen), through runController's own entry unless `via` says main.js; waits for its
+ * startup line.
  */
 export async function spawnController(
   spawner: Spawner,
@@ -83,13 +64,8 @@ export async function spawnController(
   via: 'main' | 'controller' = 'controller',
 ): Promise<ControllerProcess> {
   const entry = controllerEntry(via);
-  const child = spawner(process.execPath, [
-    entry.file,
-    ...entry.args,
-    '--listen',
-    'tcp:127.0.0.1:0',
-    ...args,
-  ]);
+  const listen = args.includes('--listen') ? [] : ['--listen', 'tcp:127.0.0.1:0'];
+  const child = spawner(process.execPath, [entry.file, ...entry.args, ...listen, ...args]);
   const records: LogRecord[] = [];
   let stderr = '';
   let waiters: { pred: (r: LogRecord) => boolean; resolve: (r: LogRecord) => void }[] = [];
@@ -118,6 +94,7 @@ export async function spawnController(
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
+  const running = () => child.exitCode === null && child.signalCode === null;
 
   const waitForLog = (pred: (r: LogRecord) => boolean, what: string, from = 0) => {
     const seen = records.slice(from).find(pred);
@@ -145,17 +122,21 @@ export async function spawnController(
       throw new Error(`controller exited with ${code} before listening:\n${stderr}`);
     }),
   ]);
-  const listen = (started.listen as string[])[0]!;
-  const port = Number(/:(\d+)$/.exec(listen)![1]);
+  const first = (started.listen as string[])[0]!;
+  const port = Number(/:(\d+)$/.exec(first)?.[1] ?? 0);
   return {
     child,
     port,
     records,
     waitForLog,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      if (!running()) return child.exitCode;
       child.kill('SIGTERM');
       return exited;
+    },
+    async kill() {
+      if (running()) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

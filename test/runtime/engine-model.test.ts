@@ -6,34 +6,22 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { FlowMod, FlowStats, Port } from '../../src/codec/index.js';
 import { EngineFlowModel, engineFlowModel } from '../../src/runtime/index.js';
+import { flowMod, flowRemoved } from '../engine/helpers.js';
 import { FakeSwitch, makePort } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';
 
 const ports = (...nos: number[]) => new Map<number, Port>(nos.map((n) => [n, makePort(n)]));
 
-const add = (
-  priority: number,
-  inPort: number,
-  out: number,
-  over: Partial<FlowMod> = {},
-): FlowMod => ({
-  type: 'flow_mod',
-  xid: 1,
-  cookie: 0x77n,
-  cookieMask: 0n,
-  tableId: 0,
-  command: 0,
-  idleTimeout: 0,
-  hardTimeout: 0,
-  priority,
-  bufferId: 0xffffffff,
-  outPort: 0xffffffff,
-  outGroup: 0xffffffff,
-  flags: 1,
-  match: [{ field: 'in_port', value: inPort }],
-  instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: out, maxLen: 0 }] }],
-  ...over,
-});
+const add = (priority: number, inPort: number, out: number, over: Partial<FlowMod> = {}): FlowMod =>
+  flowMod({
+    xid: 1,
+    cookie: 0x77n,
+    priority,
+    flags: 1,
+    match: [{ field: 'in_port', value: inPort }],
+    instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: out, maxLen: 0 }] }],
+    ...over,
+  });
 
 const frame = Buffer.alloc(60);
 
@@ -50,21 +38,9 @@ describe('EngineFlowModel', () => {
         .sort(),
     ).toEqual([10, 10, 5]);
     expect(m.model.process(frame, 1).outputs.map((o) => o.port)).toEqual([2]);
-    m.applyFlowRemoved({
-      type: 'flow_removed',
-      xid: 0,
-      cookie: 0x77n,
-      priority: 10,
-      reason: 0,
-      tableId: 0,
-      durationSec: 0,
-      durationNsec: 0,
-      idleTimeout: 0,
-      hardTimeout: 0,
-      packetCount: 0n,
-      byteCount: 0n,
-      match: [{ field: 'in_port', value: 1 }],
-    });
+    m.applyFlowRemoved(
+      flowRemoved({ cookie: 0x77n, priority: 10, match: [{ field: 'in_port', value: 1 }] }),
+    );
     expect(m.flows().map((f) => f.match)).toEqual([
       [{ field: 'in_port', value: 2 }],
       [{ field: 'in_port', value: 3 }],

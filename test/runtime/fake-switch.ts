@@ -1,12 +1,17 @@
 /**
- * An in-process fake OpenFlow 1.3 switch over a real TCP socket, for runtime tests. It
- * sends HELLO, answers the handshake (FEATURES, PORT_DESC), echoes and barriers unless
- * told not to, records everything it receives, and lets a test wait for a message.
+ * An in-process fake OpenFlow 1.3 switch over a real TCP (or TLS) socket, for the runtime
+ * and reliability tests. It sends HELLO, answers the handshake (FEATURES, PORT_DESC, and
+ * flow stats when given flows), echoes and barriers unless told not to, and records
+ * everything the controller sends, decoded through the codec's framer. It can send any
+ * bytes (at once, or trickled), read slowly, and wait for a message or for the connection
+ * to end, whichever comes first (so a test never hangs on a closed socket).
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import {
   decodeMessage,
   encodeMessage,
+  type FlowStats,
   Framer,
   type Hello,
   type Message,
@@ -21,7 +26,7 @@ export interface FakeSwitchOptions {
   readonly ports?: readonly Port[];
   /** The HELLO to send on connect; false sends none. Default: OpenFlow 1.3 with bitmap. */
   readonly hello?: Hello | false;
-  /** Answer FEATURES_REQUEST and PORT_DESC (default true). */
+  /** Answer FEATURES_REQUEST, PORT_DESC and flow stats (default true). */
   readonly handshake?: boolean;
   /** Answer ECHO_REQUEST (default true). */
   readonly echo?: boolean;
@@ -29,6 +34,11 @@ export interface FakeSwitchOptions {
   readonly barrier?: boolean;
   /** Send the PORT_DESC reply in this many parts (REPLY_MORE on all but the last). */
   readonly portDescParts?: number;
+  /** Answer flow stats requests with these flows, filtered by cookie (default: no answer). */
+  readonly flows?: readonly FlowStats[];
+  readonly host?: string;
+  /** Connect over TLS with these options (certificate, key, CA) instead of plain TCP. */
+  readonly tls?: tls.ConnectionOptions;
 }
 
 export const HELLO_13: Hello = {
@@ -54,17 +64,20 @@ export function makePort(portNo: number, name = `p${portNo}`, state = 0): Port {
   };
 }
 
-type Waiter = { match: (m: Message) => boolean; resolve: (m: Message) => void };
+type Waiter = { match: (m: Message) => boolean; resolve: (m: Message | undefined) => void };
 
 export class FakeSwitch {
   /** Every message received from the controller, in order. */
   readonly received: Message[] = [];
-  /** Bytes that did not decode (should stay empty). */
+  /** Frames that did not decode, and a framing failure if any (should stay empty). */
   readonly undecodable: Buffer[] = [];
   readonly closed: Promise<void>;
   isClosed = false;
   private readonly framer = new Framer();
   private waiters: Waiter[] = [];
+  /** Writes waiting behind a trickle, and the end of that queue. */
+  private queued = 0;
+  private tail: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly socket: net.Socket,
@@ -73,28 +86,29 @@ export class FakeSwitch {
     this.closed = new Promise((resolve) =>
       socket.once('close', () => {
         this.isClosed = true;
+        for (const w of this.waiters) w.resolve(undefined);
+        this.waiters = [];
         resolve();
       }),
     );
     socket.on('error', () => undefined);
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        this.framer.push(chunk, (buf, start, end) => this.onFrame(buf, start, end));
-      } catch {
-        this.undecodable.push(chunk);
-      }
-    });
+    socket.on('data', this.onData);
   }
 
   static connect(port: number, opts: FakeSwitchOptions = {}): Promise<FakeSwitch> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port }, () => {
-        socket.off('error', reject);
+      const host = opts.host ?? '127.0.0.1';
+      const connected = () => {
+        socket.off('error', reject).off('close', onClose);
         const sw = new FakeSwitch(socket, opts);
         if (opts.hello !== false) sw.send(opts.hello ?? HELLO_13);
         resolve(sw);
-      });
-      socket.once('error', reject);
+      };
+      const onClose = () => reject(new Error('connection closed before it was established'));
+      const socket: net.Socket = opts.tls
+        ? tls.connect({ host, port, ...opts.tls }, connected)
+        : net.connect({ host, port, noDelay: true }, connected);
+      socket.once('error', reject).once('close', onClose);
     });
   }
 
@@ -103,25 +117,65 @@ export class FakeSwitch {
   }
 
   send(m: Message): void {
-    this.socket.write(encodeMessage(m));
+    this.sendRaw(encodeMessage(m));
   }
 
-  sendRaw(b: Buffer): void {
-    this.socket.write(b);
+  /** Writes `b`, after any trickle() still in progress (a switch never interleaves). */
+  sendRaw(b: Uint8Array): void {
+    if (this.queued === 0) return this.write(b);
+    this.queued++;
+    const copy = Buffer.from(b);
+    this.tail = this.tail.then(() => {
+      this.queued--;
+      this.write(copy);
+    });
   }
 
-  /** The first received message of `type` (after `from`) that satisfies `pred`, or the next to come. */
-  waitFor<T extends MessageType>(
+  /** Writes `b` one byte at a time, awaiting `pause()` after each: a slow uplink. */
+  trickle(b: Uint8Array, pause: () => Promise<void>): Promise<void> {
+    this.queued++;
+    const copy = Buffer.from(b);
+    this.tail = this.tail.then(async () => {
+      for (let i = 0; i < copy.length && !this.isClosed; i++) {
+        this.write(copy.subarray(i, i + 1));
+        await pause();
+      }
+      this.queued--;
+    });
+    return this.tail;
+  }
+
+  private write(b: Uint8Array): void {
+    if (!this.socket.destroyed) this.socket.write(b);
+  }
+
+  /**
+   * The first message of `type` received at or after index `from` that satisfies
+   * `pred`; undefined if the connection ends first.
+   */
+  next<T extends MessageType>(
+    type: T,
+    pred: (m: MessageOf<T>) => boolean = () => true,
+    from = 0,
+  ): Promise<MessageOf<T> | undefined> {
+    const match = (m: Message) => m.type === type && pred(m as MessageOf<T>);
+    const found = this.received.slice(from).find(match);
+    if (found) return Promise.resolve(found as MessageOf<T>);
+    if (this.isClosed) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.waiters.push({ match, resolve: resolve as (m: Message | undefined) => void });
+    });
+  }
+
+  /** Like next(), but a closed connection is an error naming what was awaited. */
+  async waitFor<T extends MessageType>(
     type: T,
     pred: (m: MessageOf<T>) => boolean = () => true,
     from = 0,
   ): Promise<MessageOf<T>> {
-    const match = (m: Message) => m.type === type && pred(m as MessageOf<T>);
-    const found = this.received.slice(from).find(match);
-    if (found) return Promise.resolve(found as MessageOf<T>);
-    return new Promise((resolve) => {
-      this.waiters.push({ match, resolve: resolve as (m: Message) => void });
-    });
+    const m = await this.next(type, pred, from);
+    if (!m) throw new Error(`connection closed while waiting for ${type}`);
+    return m;
   }
 
   /** All received messages of `type`. */
@@ -134,6 +188,43 @@ export class FakeSwitch {
     return this.closed;
   }
 
+  /**
+   * From now on reads the controller's bytes `size()` at a time, calling `pause()` between
+   * reads: a slow link, or a switch that reads little and late. Kernel buffers fill up
+   * behind it, so the controller's writes become partial and its output backs up.
+   */
+  throttle(size: () => number, pause: () => Promise<void>): void {
+    const s = this.socket;
+    s.off('data', this.onData);
+    s.pause();
+    const loop = async () => {
+      while (!this.isClosed && !s.readableEnded) {
+        const n = Math.min(size(), s.readableLength);
+        if (n === 0) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              s.off('readable', done).off('close', done);
+              resolve();
+            };
+            s.on('readable', done).on('close', done);
+          });
+          continue;
+        }
+        this.onData(s.read(n) as Buffer);
+        await pause();
+      }
+    };
+    void loop();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    try {
+      this.framer.push(chunk, (buf, start, end) => this.onFrame(buf, start, end));
+    } catch {
+      this.undecodable.push(Buffer.from(chunk));
+    }
+  };
+
   private onFrame(buf: Buffer, start: number, end: number): void {
     const r = decodeMessage(buf, start, end);
     if (!r.ok) {
@@ -144,20 +235,24 @@ export class FakeSwitch {
     this.received.push(m);
     this.answer(m);
     const ready = this.waiters.filter((w) => w.match(m));
-    this.waiters = this.waiters.filter((w) => !w.match(m));
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve(m);
   }
 
   private answer(m: Message): void {
     const o = this.opts;
+    const xid = m.xid;
     if (m.type === 'echo_request' && o.echo !== false) {
-      this.send({ type: 'echo_reply', xid: m.xid, data: m.data });
+      this.send({ type: 'echo_reply', xid, data: m.data });
     } else if (m.type === 'barrier_request' && o.barrier !== false) {
-      this.send({ type: 'barrier_reply', xid: m.xid });
-    } else if (m.type === 'features_request' && o.handshake !== false) {
+      this.send({ type: 'barrier_reply', xid });
+    } else if (o.handshake === false) {
+      return;
+    } else if (m.type === 'features_request') {
       this.send({
         type: 'features_reply',
-        xid: m.xid,
+        xid,
         datapathId: this.dpid,
         nBuffers: 0,
         nTables: 254,
@@ -165,16 +260,15 @@ export class FakeSwitch {
         capabilities: 0x4f,
         reserved: 0,
       });
-    } else if (
-      m.type === 'multipart_request' &&
-      m.body.kind === 'port_desc' &&
-      o.handshake !== false
-    ) {
-      this.replyInParts(
-        m.xid,
-        (o.ports ?? [makePort(1), makePort(2)]).map((p) => ({ kind: 'port_desc', ports: [p] })),
-        o.portDescParts ?? 1,
-      );
+    } else if (m.type === 'multipart_request' && m.body.kind === 'port_desc') {
+      const ports = o.ports ?? [makePort(1), makePort(2)];
+      const bodies = ports.map((p): MultipartReplyBody => ({ kind: 'port_desc', ports: [p] }));
+      const none: MultipartReplyBody = { kind: 'port_desc', ports: [] };
+      this.replyInParts(xid, bodies.length > 0 ? bodies : [none], o.portDescParts ?? 1);
+    } else if (m.type === 'multipart_request' && m.body.kind === 'flow' && o.flows) {
+      const { cookie, cookieMask } = m.body;
+      const flows = o.flows.filter((f) => (f.cookie & cookieMask) === (cookie & cookieMask));
+      this.send({ type: 'multipart_reply', xid, flags: 0, body: { kind: 'flow', flows } });
     }
   }
 

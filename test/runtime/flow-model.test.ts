@@ -6,27 +6,21 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { FlowMod, FlowRemoved, FlowStats } from '../../src/codec/index.js';
 import { compareFlows, type FlowModel, flowIdentity } from '../../src/runtime/index.js';
+import { flowMod, flowRemoved, flowStats } from '../engine/helpers.js';
 import { FakeSwitch } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';
 
-const stats = (priority: number, over: Partial<FlowStats> = {}): FlowStats => ({
-  tableId: 0,
-  durationSec: 0,
-  durationNsec: 0,
-  priority,
-  idleTimeout: 0,
-  hardTimeout: 0,
-  flags: 0,
-  cookie: 1n,
-  packetCount: 0n,
-  byteCount: 0n,
-  match: [
-    { field: 'in_port', value: priority },
-    { field: 'eth_dst', value: 0x020000000001 },
-  ],
-  instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }],
-  ...over,
-});
+const stats = (priority: number, over: Partial<FlowStats> = {}): FlowStats =>
+  flowStats({
+    priority,
+    cookie: 1n,
+    match: [
+      { field: 'in_port', value: priority },
+      { field: 'eth_dst', value: 0x020000000001 },
+    ],
+    instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }],
+    ...over,
+  });
 
 describe('compareFlows', () => {
   test('identical sets are equal whatever the field order and counters', () => {
@@ -95,37 +89,8 @@ describe('model hook', () => {
     dp.deleteFlows();
     const match = [{ field: 'in_port', value: 1 }] as const;
     dp.flowMod({ priority: 10, match, actions: [{ type: 'output', port: 2, maxLen: 0 }] });
-    dp.send({
-      type: 'flow_mod',
-      cookie: 0n,
-      cookieMask: 0n,
-      tableId: 0,
-      command: 0,
-      idleTimeout: 0,
-      hardTimeout: 0,
-      priority: 11,
-      bufferId: 0xffffffff,
-      outPort: 0xffffffff,
-      outGroup: 0xffffffff,
-      flags: 0,
-      match: [],
-      instructions: [],
-    });
-    sw.send({
-      type: 'flow_removed',
-      xid: 0,
-      cookie: 0n,
-      priority: 11,
-      reason: 0,
-      tableId: 0,
-      durationSec: 0,
-      durationNsec: 0,
-      idleTimeout: 0,
-      hardTimeout: 0,
-      packetCount: 0n,
-      byteCount: 0n,
-      match: [],
-    });
+    dp.send(flowMod({ priority: 11 }));
+    sw.send(flowRemoved({ priority: 11 }));
     await app.waitFor('flowRemoved');
     expect(models[0]!.log).toEqual(['mod 3 32768', 'mod 0 10', 'mod 0 11', 'removed 11']);
 

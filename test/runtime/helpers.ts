@@ -1,22 +1,41 @@
 /**
- * Test helpers for the runtime: a controller on 127.0.0.1:<free port> whose JSON log
- * lines are captured, and a recording app that keeps every event it sees.
+ * Test helpers for the runtime: a logger whose JSON lines are captured as records, a
+ * controller on 127.0.0.1:<free port> logging that way, and a recording app that keeps
+ * every event it sees.
  */
 import {
   type AppDefinition,
   type AppHandlers,
+  type AppInstance,
   Controller,
   type ControllerOptions,
   createLogger,
   type Datapath,
   defineApp,
+  type Logger,
 } from '../../src/runtime/index.js';
+
+export type LogRecord = Record<string, unknown> & { level: number; msg: string };
+
+/** A debug-level logger whose every line is parsed into `records`, live. */
+export function captureLog(): { log: Logger; records: LogRecord[] } {
+  const records: LogRecord[] = [];
+  const log = createLogger({
+    level: 'debug',
+    pretty: false,
+    stream: { write: (line: string) => void records.push(JSON.parse(line) as LogRecord) },
+  });
+  return { log, records };
+}
 
 export interface TestController {
   readonly controller: Controller;
+  /** The TCP port of the first listener (0 when it is a unix socket). */
   readonly port: number;
-  /** Parsed log records so far. */
-  logs(): Record<string, unknown>[];
+  /** Parsed log records so far (a live array). */
+  readonly records: LogRecord[];
+  /** The same records, for the runtime tests. */
+  logs(): LogRecord[];
   stop(): Promise<void>;
 }
 
@@ -30,29 +49,29 @@ export const TEST_OPTIONS: Omit<ControllerOptions, 'listen'> = {
   outputHardLimit: 32 * 1024 * 1024,
 };
 
-export async function startController(
-  apps: readonly AppDefinition<unknown>[],
-  overrides: Partial<ControllerOptions> = {},
+/** A controller running `apps` with `options` (listening on 127.0.0.1:0 unless they say). */
+export async function startInstances(
+  apps: readonly AppInstance[],
+  options: Omit<ControllerOptions, 'listen'> & Partial<Pick<ControllerOptions, 'listen'>>,
 ): Promise<TestController> {
-  const lines: string[] = [];
-  const log = createLogger({
-    level: 'debug',
-    pretty: false,
-    stream: { write: (l) => lines.push(l) },
-  });
+  const { log, records } = captureLog();
   const controller = new Controller(
-    { ...TEST_OPTIONS, listen: [{ kind: 'tcp', host: '127.0.0.1', port: 0 }], ...overrides },
-    apps.map((def) => ({ def, config: undefined })),
+    { listen: [{ kind: 'tcp', host: '127.0.0.1', port: 0 }], ...options },
+    apps,
     log,
   );
   const [addr] = await controller.start();
-  if (addr?.kind !== 'tcp') throw new Error('expected a tcp listener');
-  return {
-    controller,
-    port: addr.port,
-    logs: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
-    stop: () => controller.stop(),
-  };
+  const port = addr && addr.kind !== 'unix' ? addr.port : 0;
+  return { controller, port, records, logs: () => records, stop: () => controller.stop() };
+}
+
+/** A controller running `apps` (no configuration) with TEST_OPTIONS and `overrides`. */
+export function startController(
+  apps: readonly AppDefinition<unknown>[],
+  overrides: Partial<ControllerOptions> = {},
+): Promise<TestController> {
+  const instances = apps.map((def) => ({ def, config: undefined }));
+  return startInstances(instances, { ...TEST_OPTIONS, ...overrides });
 }
 
 export interface Recorder {

@@ -11,6 +11,8 @@ import {
   PendingRequests,
   RequestTimeoutError,
 } from '../../src/runtime/index.js';
+import { flowStats } from '../engine/helpers.js';
+import { makePort } from './fake-switch.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -19,25 +21,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const port = (portNo: number) => ({
-  portNo,
-  hwAddr: 0,
-  name: `p${portNo}`,
-  config: 0,
-  state: 0,
-  curr: 0,
-  advertised: 0,
-  supported: 0,
-  peer: 0,
-  currSpeed: 0,
-  maxSpeed: 0,
-});
-
 const portDesc = (xid: number, more: boolean, ...nos: number[]): MultipartReply => ({
   type: 'multipart_reply',
   xid,
   flags: more ? 1 : 0,
-  body: { kind: 'port_desc', ports: nos.map(port) },
+  body: { kind: 'port_desc', ports: nos.map((n) => makePort(n)) },
 });
 
 describe('PendingRequests', () => {
@@ -106,20 +94,7 @@ describe('PendingRequests', () => {
 });
 
 describe('mergeMultipart', () => {
-  const flow = (priority: number): FlowStats => ({
-    tableId: 0,
-    durationSec: 0,
-    durationNsec: 0,
-    priority,
-    idleTimeout: 0,
-    hardTimeout: 0,
-    flags: 0,
-    cookie: 0n,
-    packetCount: 0n,
-    byteCount: 0n,
-    match: [],
-    instructions: [],
-  });
+  const flow = (priority: number) => flowStats({ priority });
 
   test('list bodies are concatenated in order, experimenter data joined', () => {
     const m = mergeMultipart([

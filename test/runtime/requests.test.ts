@@ -14,6 +14,7 @@ import {
   type Message,
 } from '../../src/codec/index.js';
 import { OpenFlowError } from '../../src/runtime/index.js';
+import { flowStats } from '../engine/helpers.js';
 import { FakeSwitch, makePort } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';
 
@@ -37,20 +38,13 @@ afterEach(async () => {
   tc = undefined;
 });
 
-const flow = (priority: number): FlowStats => ({
-  tableId: 0,
-  durationSec: 1,
-  durationNsec: 0,
-  priority,
-  idleTimeout: 0,
-  hardTimeout: 0,
-  flags: 0,
-  cookie: BigInt(priority),
-  packetCount: 0n,
-  byteCount: 0n,
-  match: [{ field: 'in_port', value: priority }],
-  instructions: [],
-});
+const flow = (priority: number) =>
+  flowStats({
+    durationSec: 1,
+    priority,
+    cookie: BigInt(priority),
+    match: [{ field: 'in_port', value: priority }],
+  });
 
 function errorFor(m: Message, name: string): Message {
   const id = errorByName(name)!;

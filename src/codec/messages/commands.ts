@@ -7,7 +7,7 @@ import { badRequestLen, fail } from '../errors.js';
 import { type Instruction, readInstructions, writeInstructions } from '../instructions.js';
 import { type Match, readMatch, writeMatch } from '../match.js';
 import type { Reader } from '../reader.js';
-import type { Writer } from '../writer.js';
+import { putU16, putU32, type Writer } from '../writer.js';
 import {
   type Bucket,
   type MeterBand,
@@ -37,14 +37,15 @@ export function decodePacketOut(r: Reader, xid: number): PacketOut {
 }
 
 export function encodePacketOut(w: Writer, m: PacketOut): void {
-  w.u32(m.bufferId);
-  w.u32(m.inPort);
-  const lenAt = w.pos;
-  w.u16(0);
-  w.zeros(6);
-  const start = w.pos;
+  w.ensure(16);
+  const b = w.buf;
+  const p = w.pos;
+  putU32(b, p, m.bufferId);
+  putU32(b, p + 4, m.inPort);
+  for (let i = p + 8; i < p + 16; i++) b[i] = 0;
+  w.pos = p + 16;
   writeActions(w, m.actions);
-  w.patchU16(lenAt, w.pos - start);
+  w.patchU16(p + 8, w.pos - p - 16);
   w.bytes(m.data);
 }
 
@@ -118,16 +119,21 @@ export function decodeFlowMod(r: Reader, xid: number): FlowMod {
 export function encodeFlowMod(w: Writer, m: FlowMod): void {
   w.u64(m.cookie);
   w.u64(m.cookieMask);
-  w.u8(m.tableId);
-  w.u8(m.command);
-  w.u16(m.idleTimeout);
-  w.u16(m.hardTimeout);
-  w.u16(m.priority);
-  w.u32(m.bufferId);
-  w.u32(m.outPort);
-  w.u32(m.outGroup);
-  w.u16(m.flags);
-  w.zeros(2);
+  w.ensure(24);
+  const b = w.buf;
+  const p = w.pos;
+  b[p] = m.tableId;
+  b[p + 1] = m.command;
+  putU16(b, p + 2, m.idleTimeout);
+  putU16(b, p + 4, m.hardTimeout);
+  putU16(b, p + 6, m.priority);
+  putU32(b, p + 8, m.bufferId);
+  putU32(b, p + 12, m.outPort);
+  putU32(b, p + 16, m.outGroup);
+  putU16(b, p + 20, m.flags);
+  b[p + 22] = 0;
+  b[p + 23] = 0;
+  w.pos = p + 24;
   writeMatch(w, m.match);
   writeInstructions(w, m.instructions);
 }

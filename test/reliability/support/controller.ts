@@ -8,33 +8,17 @@ import { expect } from 'vitest';
 import { validateL2Config } from '../../../apps/l2-learning/config.js';
 import l2App, { L2_COOKIE } from '../../../apps/l2-learning/index.js';
 import { type FlowMod, matchGet, type PacketIn } from '../../../src/codec/index.js';
-import {
-  type AppDefinition,
-  type AppInstance,
-  Controller,
-  type ControllerOptions,
-  createLogger,
-} from '../../../src/runtime/index.js';
-import type { Peer } from './peer.js';
+import type { AppDefinition, AppInstance, ControllerOptions } from '../../../src/runtime/index.js';
+import type { FakeSwitch } from '../../runtime/fake-switch.js';
+import { startInstances, TEST_OPTIONS, type TestController } from '../../runtime/helpers.js';
 
-export type LogRecord = Record<string, unknown> & { level: number; msg: string };
+export type { LogRecord, TestController } from '../../runtime/helpers.js';
 
-export interface TestController {
-  readonly controller: Controller;
-  /** The TCP port of the first listener (0 when it is a unix socket). */
-  readonly port: number;
-  readonly records: LogRecord[];
-  stop(): Promise<void>;
-}
-
-export const RELIABILITY_OPTIONS: Omit<ControllerOptions, 'listen'> = {
-  missSendLen: 0xffff,
-  echoIntervalMs: 60_000,
-  echoTimeoutMs: 60_000,
+/** The runtime tests' options with shorter request and handshake timeouts. */
+const RELIABILITY_OPTIONS: Omit<ControllerOptions, 'listen'> = {
+  ...TEST_OPTIONS,
   requestTimeoutMs: 5_000,
   handshakeTimeoutMs: 10_000,
-  outputSoftLimit: 8 * 1024 * 1024,
-  outputHardLimit: 32 * 1024 * 1024,
 };
 
 /** The l2-learning app with its default configuration. */
@@ -45,28 +29,12 @@ export function l2Learning(): AppInstance {
   };
 }
 
-export async function startTestController(
+/** A controller running `apps` with RELIABILITY_OPTIONS and `overrides`. */
+export function startTestController(
   apps: readonly AppInstance[],
   overrides: Partial<ControllerOptions> = {},
 ): Promise<TestController> {
-  const records: LogRecord[] = [];
-  const log = createLogger({
-    level: 'debug',
-    pretty: false,
-    stream: { write: (line: string) => void records.push(JSON.parse(line) as LogRecord) },
-  });
-  const controller = new Controller(
-    {
-      ...RELIABILITY_OPTIONS,
-      listen: [{ kind: 'tcp', host: '127.0.0.1', port: 0 }],
-      ...overrides,
-    },
-    apps,
-    log,
-  );
-  const [addr] = await controller.start();
-  const port = addr && addr.kind !== 'unix' ? addr.port : 0;
-  return { controller, port, records, stop: () => controller.stop() };
+  return startInstances(apps, { ...RELIABILITY_OPTIONS, ...overrides });
 }
 
 /** A 60-byte Ethernet frame from `src` to `dst` (48-bit MACs), IPv4 ethertype. */
@@ -101,7 +69,7 @@ let nextMac = 0x02_00_00_10_00_00;
  * port 1, then a fresh MAC B on port 2 sends to A; the controller must answer with a
  * FLOW_MOD B -> A out of port 1.
  */
-export async function roundTrip(sw: Peer): Promise<FlowMod> {
+export async function roundTrip(sw: FakeSwitch): Promise<FlowMod> {
   const a = nextMac++;
   const b = nextMac++;
   const from = sw.received.length;
@@ -120,6 +88,6 @@ export async function roundTrip(sw: Peer): Promise<FlowMod> {
 }
 
 /** Resolves once the switch `sw` has been reconciled and given its table-miss flow. */
-export async function whenReady(sw: Peer): Promise<void> {
+export async function whenReady(sw: FakeSwitch): Promise<void> {
   await sw.waitFor('flow_mod', (m) => m.priority === 0 && m.match.length === 0);
 }

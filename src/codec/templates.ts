@@ -1,0 +1,202 @@
+/**
+ * Message templates: a FLOW_MOD or PACKET_OUT encoded once, whose few varying fields
+ * ("slots") are patched in place before each send. For a controller answering a
+ * packet-in with the same kind of flow every time (a learning switch: the same
+ * priority, timeouts, cookie and match shape, only the MACs and ports differ), sending
+ * becomes a copy of ~100 bytes plus a few stores, instead of building a message object
+ * and encoding it field by field.
+ *
+ * Slots: every match entry that is an exact (unmasked) OpenFlow-basic field of up to
+ * 48 bits, by its position in the match; every output action, by its position among
+ * the output actions (of all instructions, in order); and for a PACKET_OUT its
+ * buffer_id and in_port. The xid is given per send, and a PACKET_OUT's data is
+ * appended per send. Setting a slot writes the bytes at once, as the encoder would
+ * (fixed-width fields keep their low bits; a 48-bit value out of range throws).
+ *
+ * A template is mutable and meant to be filled and sent synchronously, e.g. within one
+ * packet-in handler; toMessage() gives the message its current bytes encode (what a
+ * flow model or a test records), decoded by the codec itself.
+ */
+import { decodeMessage, encodeMessage } from './message.js';
+import type { FlowMod, PacketOut } from './messages/commands.js';
+import { OXM_CLASS_OPENFLOW_BASIC } from './oxm-fields.js';
+import { putU16, putU32, type Writer } from './writer.js';
+
+/** What the runtime needs of a template to send it. */
+export interface MessageTemplate {
+  readonly type: 'flow_mod' | 'packet_out';
+  /** Appends the current bytes with `xid` (and, for a PACKET_OUT, `data`) to `w`. */
+  writeTo(w: Writer, xid: number, data?: Uint8Array): void;
+}
+
+/** Byte offsets inside ofp_flow_mod / ofp_packet_out (OpenFlow 1.3.5 section 7.3). */
+const FLOW_MOD_MATCH = 48;
+const PACKET_OUT_BUFFER_ID = 8;
+const PACKET_OUT_IN_PORT = 12;
+const PACKET_OUT_ACTIONS_LEN = 16;
+const PACKET_OUT_ACTIONS = 24;
+const OFPIT_WRITE_ACTIONS = 3;
+const OFPIT_APPLY_ACTIONS = 4;
+const OFPAT_OUTPUT = 0;
+const EMPTY = new Uint8Array(0);
+
+/** Offsets of the output actions' port fields in b[start, end). */
+function outputPorts(b: Buffer, start: number, end: number, into: number[]): void {
+  for (let p = start; p + 4 <= end; ) {
+    const len = (b[p + 2]! << 8) | b[p + 3]!;
+    if (((b[p]! << 8) | b[p + 1]!) === OFPAT_OUTPUT) into.push(p + 4);
+    p += Math.max(len, 8);
+  }
+}
+
+/** Writes `v` as the `width`-byte field at b[p], as the encoder does. */
+function putSlot(b: Buffer, p: number, width: number, v: number): void {
+  switch (width) {
+    case 1:
+      b[p] = v;
+      return;
+    case 2:
+      putU16(b, p, v);
+      return;
+    case 3:
+      b[p] = v >>> 16;
+      putU16(b, p + 1, v);
+      return;
+    case 4:
+      putU32(b, p, v);
+      return;
+    default:
+      if (!(v >= 0 && v <= 0xffffffffffff)) throw new RangeError(`${v} is not a 48-bit unsigned`);
+      putU16(b, p, Math.floor(v / 0x100000000));
+      putU32(b, p + 2, v);
+  }
+}
+
+function slotOf(slots: readonly number[], i: number, what: string): number {
+  const at = slots[i];
+  if (at === undefined || at < 0) throw new RangeError(`template has no ${what} slot ${i}`);
+  return at;
+}
+
+abstract class Template {
+  protected readonly fieldAt: number[] = [];
+  protected readonly fieldWidth: number[] = [];
+  protected readonly outputAt: number[] = [];
+
+  constructor(protected readonly bytes: Buffer) {}
+
+  /** Sets the value of the match entry at position `i` (an exact field of <= 48 bits). */
+  setField(i: number, value: number): this {
+    putSlot(this.bytes, slotOf(this.fieldAt, i, 'match field'), this.fieldWidth[i]!, value);
+    return this;
+  }
+
+  /** Sets the port of the `i`-th output action. */
+  setOutput(i: number, port: number): this {
+    putU32(this.bytes, slotOf(this.outputAt, i, 'output action'), port);
+    return this;
+  }
+
+  protected copyTo(w: Writer, xid: number, extra: number): number {
+    const n = this.bytes.length;
+    w.ensure(n + extra);
+    const p = w.pos;
+    w.buf.set(this.bytes, p);
+    putU32(w.buf, p + 4, xid);
+    w.pos = p + n;
+    return p;
+  }
+
+  /** The match slots of the ofp_match at `m` (entries that are not exact basic fields get -1). */
+  protected scanMatch(m: number): number {
+    const b = this.bytes;
+    const end = m + ((b[m + 2]! << 8) | b[m + 3]!);
+    for (let p = m + 4; p < end; ) {
+      const basic = ((b[p]! << 8) | b[p + 1]!) === OXM_CLASS_OPENFLOW_BASIC;
+      const len = b[p + 3]!;
+      const exact = basic && (b[p + 2]! & 1) === 0 && len <= 6;
+      this.fieldAt.push(exact ? p + 4 : -1);
+      this.fieldWidth.push(len);
+      p += 4 + len;
+    }
+    return m + ((end - m + 7) & ~7);
+  }
+}
+
+/** A FLOW_MOD template (see the top of the file). */
+export class FlowModTemplate extends Template implements MessageTemplate {
+  readonly type = 'flow_mod' as const;
+  readonly command: number;
+
+  constructor(m: Omit<FlowMod, 'type' | 'xid'>) {
+    super(Buffer.from(encodeMessage({ ...m, type: 'flow_mod', xid: 0 })));
+    this.command = m.command;
+    const b = this.bytes;
+    // Instructions follow the padded match; actions sit 8 bytes into (write|apply)_actions.
+    for (let p = this.scanMatch(FLOW_MOD_MATCH); p + 4 <= b.length; ) {
+      const type = (b[p]! << 8) | b[p + 1]!;
+      const len = (b[p + 2]! << 8) | b[p + 3]!;
+      if (type === OFPIT_WRITE_ACTIONS || type === OFPIT_APPLY_ACTIONS) {
+        outputPorts(b, p + 8, p + len, this.outputAt);
+      }
+      p += Math.max(len, 8);
+    }
+  }
+
+  writeTo(w: Writer, xid: number): void {
+    this.copyTo(w, xid, 0);
+  }
+
+  /** The FLOW_MOD the current bytes encode, with `xid`. */
+  toMessage(xid: number): FlowMod {
+    const b = Buffer.from(this.bytes);
+    putU32(b, 4, xid);
+    const r = decodeMessage(b);
+    if (!r.ok || r.value.type !== 'flow_mod') throw new Error('template bytes do not decode');
+    return r.value;
+  }
+}
+
+/** A PACKET_OUT template (see the top of the file); the data is given per send. */
+export class PacketOutTemplate extends Template implements MessageTemplate {
+  readonly type = 'packet_out' as const;
+
+  constructor(m: Omit<PacketOut, 'type' | 'xid' | 'data'>) {
+    super(Buffer.from(encodeMessage({ ...m, type: 'packet_out', xid: 0, data: EMPTY })));
+    const b = this.bytes;
+    const actionsLen = (b[PACKET_OUT_ACTIONS_LEN]! << 8) | b[PACKET_OUT_ACTIONS_LEN + 1]!;
+    outputPorts(b, PACKET_OUT_ACTIONS, PACKET_OUT_ACTIONS + actionsLen, this.outputAt);
+  }
+
+  setBufferId(bufferId: number): this {
+    putU32(this.bytes, PACKET_OUT_BUFFER_ID, bufferId);
+    return this;
+  }
+
+  setInPort(port: number): this {
+    putU32(this.bytes, PACKET_OUT_IN_PORT, port);
+    return this;
+  }
+
+  /** Throws RangeError (and writes nothing) when the data makes it longer than 65535 bytes. */
+  writeTo(w: Writer, xid: number, data: Uint8Array = EMPTY): void {
+    const len = this.bytes.length + data.length;
+    if (len > 0xffff) throw new RangeError(`OFPT_PACKET_OUT of ${len} bytes exceeds 65535`);
+    const p = this.copyTo(w, xid, data.length);
+    putU16(w.buf, p + 2, len);
+    w.buf.set(data, w.pos);
+    w.pos += data.length;
+  }
+
+  /** The PACKET_OUT the current bytes encode, with `xid` and `data`. */
+  toMessage(xid: number, data: Uint8Array = EMPTY): PacketOut {
+    const len = this.bytes.length + data.length;
+    if (len > 0xffff) throw new RangeError(`OFPT_PACKET_OUT of ${len} bytes exceeds 65535`);
+    const b = Buffer.concat([this.bytes, data]);
+    putU32(b, 4, xid);
+    putU16(b, 2, b.length);
+    const r = decodeMessage(b);
+    if (!r.ok || r.value.type !== 'packet_out') throw new Error('template bytes do not decode');
+    return r.value;
+  }
+}
