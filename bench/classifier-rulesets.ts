@@ -8,8 +8,8 @@
 import { type FlowMatch, KEY_WORDS, W } from '../src/engine/flow-key.js';
 
 export const POOL_SIZE = 1 << 20;
-export const L2_RULES = 100_000;
-export const ACL_RULES = 10_000;
+const L2_RULES = 100_000;
+const ACL_RULES = 10_000;
 
 /** mulberry32, exactly as the rule-set definition gives it. */
 export class Mulberry32 {
@@ -29,8 +29,7 @@ export class Mulberry32 {
   }
 }
 
-export const prefixMask = (len: number): number =>
-  len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+const prefixMask = (len: number): number => (len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0);
 export const fold = (h: number, x: number): number => (Math.imul(h, 0x01000193) ^ x) >>> 0;
 
 /** A MAC as drawn by mac(): [hi16, lo32] in flow-key form, plus the checksum words. */
@@ -149,8 +148,8 @@ export function l2RuleSet(seed: number, poolSize = POOL_SIZE, n = L2_RULES): Rul
 const LENS = [0, 8, 16, 24, 32];
 const PORTS = [20, 21, 22, 23, 25, 53, 80, 110, 123, 143, 161, 389, 443, 993, 3306, 8080];
 /** Protocol 0 and port 65536 mean "any" in the acl set's fields. */
-export const ANY_PROTO = 0;
-export const ANY_PORT = 65536;
+const ANY_PROTO = 0;
+const ANY_PORT = 65536;
 
 /** Builds the acl set: eth_type=IPv4, src/dst prefixes, protocol and destination port. */
 export function aclRuleSet(seed: number, poolSize = POOL_SIZE, n = ACL_RULES): RuleSet {

@@ -258,7 +258,11 @@ export async function run(args: string[]): Promise<void> {
   row('re-ADD (replace) applyFlowMod', n / best.readd, us(best.readd));
   row('DELETE_STRICT applyFlowMod', n / best.del, us(best.del));
   row('flowStats dumps', 1 / best.stats, `  (${rate(n / best.stats)} entries/s)`);
-  row('DELETE by cookie (all flows)', 1 / best.cookieDel, `  (${rate(n / best.cookieDel)} entries/s)`);
+  row(
+    'DELETE by cookie (all flows)',
+    1 / best.cookieDel,
+    `  (${rate(n / best.cookieDel)} entries/s)`,
+  );
   const bytes = (name: string, x: number) =>
     console.log(`  ${name.padEnd(30)}${x.toFixed(0).padStart(10)}${gc ? '' : ' (no gc!)'}`);
   bytes("bytes/entry, model's own", mem.own);

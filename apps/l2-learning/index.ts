@@ -102,7 +102,11 @@ export default defineApp<L2Config>({
       ),
     );
     const floodOut = new PacketOutTemplate({ bufferId: OFP_NO_BUFFER, inPort: 0, actions: FLOOD });
-    const unicastOut = new PacketOutTemplate({ bufferId: OFP_NO_BUFFER, inPort: 0, actions: toPort });
+    const unicastOut = new PacketOutTemplate({
+      bufferId: OFP_NO_BUFFER,
+      inPort: 0,
+      actions: toPort,
+    });
 
     const sendPacket = (dp: Datapath, msg: PacketIn, inPort: number, t: PacketOutTemplate) => {
       // A buffered packet is released by its buffer id; an unbuffered one travels whole.

@@ -43,7 +43,7 @@ export function fileLines(text: string, file: string): FlowLine[] {
 }
 
 /** The cookie a flow is installed with, given the line's own cookie (if any). */
-export function flowCookie(lineCookie: bigint | undefined): bigint {
+function flowCookie(lineCookie: bigint | undefined): bigint {
   if (lineCookie === undefined) return STATIC_COOKIE;
   const top = lineCookie & STATIC_COOKIE_MASK;
   if (top !== 0n && top !== STATIC_COOKIE) {

@@ -31,7 +31,7 @@ export interface SwitchFlows {
 }
 
 /** The config entry for a switch: by dpid, then by bridge name, then the default. */
-export function entryFor(
+function entryFor(
   config: StaticFlowsConfig,
   dpid: bigint,
   ports: readonly SwitchPort[],

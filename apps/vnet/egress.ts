@@ -10,7 +10,7 @@
 import { type Action, type Match, OFPVID_NONE, OFPVID_PRESENT } from '../../src/codec/index.js';
 import type { Membership, PortPlan } from './plan.js';
 
-export const ETH_TYPE_VLAN = 0x8100;
+const ETH_TYPE_VLAN = 0x8100;
 
 const output = (port: number): Action => ({ type: 'output', port, maxLen: 0 });
 const setTunnel = (key: number): Action => ({

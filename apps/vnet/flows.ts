@@ -18,7 +18,7 @@ import {
 import { type DatapathPlan, membersOf, networksOf } from './plan.js';
 
 /** Bytes of a frame copied to the controller for learning: Ethernet + 802.1Q headers. */
-export const LEARN_MAX_LEN = 64;
+const LEARN_MAX_LEN = 64;
 
 const goto = (tableId: number): Instruction => ({ type: 'goto_table', tableId });
 const apply = (actions: Action[]): Instruction[] =>

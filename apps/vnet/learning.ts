@@ -133,7 +133,7 @@ export function learn(input: LearnInput): LearnOutcome {
 }
 
 /** The (port, VLAN, MAC) of a learned source flow's match, if it is one. */
-export function learnedKey(match: Match): { port: number; vlan: number; mac: number } | undefined {
+function learnedKey(match: Match): { port: number; vlan: number; mac: number } | undefined {
   const port = matchGet(match, 'in_port')?.value;
   const vlan = matchGet(match, 'vlan_vid')?.value;
   const mac = matchGet(match, 'eth_src')?.value;

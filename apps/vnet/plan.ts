@@ -41,7 +41,7 @@ export interface SwitchPort {
 const OFPP_LOCAL = 0xfffffffe;
 
 /** The config entry for a switch: by dpid first, then by bridge name. */
-export function findDatapath(
+function findDatapath(
   config: VnetConfig,
   dpid: bigint,
   ports: readonly SwitchPort[],

@@ -57,7 +57,7 @@ export function killAllNow(): void {
 }
 
 /** True when some socket in this network namespace listens on TCP `port` (IPv4 or IPv6). */
-export function isListening(port: number): boolean {
+function isListening(port: number): boolean {
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;

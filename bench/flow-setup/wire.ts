@@ -18,14 +18,14 @@ import {
 } from '../../src/codec/index.js';
 import { buildPacket } from '../../src/engine/packet-build.js';
 
-export const FRAME_LEN = 60;
+const FRAME_LEN = 60;
 export const SRC_PORT = 1;
 export const TAUGHT_PORT = 2;
 export const TAUGHT_MAC = 0x06_00_00_00_00_01;
 export const BROADCAST_MAC = 0xff_ff_ff_ff_ff_ff;
 export const MAX_MACS = 0xff_ff_ff;
 /** Ports the emulated switch reports in its PORT_DESC reply. */
-export const PORT_COUNT = 4;
+const PORT_COUNT = 4;
 
 export function srcMac(j: number): number {
   return 0x02_00_00_00_00_00 + j;

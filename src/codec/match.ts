@@ -137,7 +137,8 @@ export function writeOxm(w: Writer, e: OxmEntry): void {
   if (!info) throw new TypeError(`unknown OXM field ${String(e.field)}`);
   const hasMask = e.mask !== undefined;
   const len = info.bytes * (hasMask ? 2 : 1);
-  const header = ((OXM_CLASS_OPENFLOW_BASIC << 16) | (info.code << 9) | (hasMask ? 0x100 : 0) | len) >>> 0;
+  const header =
+    ((OXM_CLASS_OPENFLOW_BASIC << 16) | (info.code << 9) | (hasMask ? 0x100 : 0) | len) >>> 0;
   if (!hasMask && !info.big) {
     // An exact match on a field of up to 48 bits: one bounds check for the whole TLV.
     w.ensure(4 + len);

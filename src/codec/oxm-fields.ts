@@ -146,8 +146,15 @@ export function oxmInfo(name: OxmName): OxmFieldInfo {
   return OXM_BY_NAME.get(name)!;
 }
 
-/** The all-ones value of a field (its full mask). */
-export function fullMask(info: OxmFieldInfo): number | bigint {
+function computeFullMask(info: OxmFieldInfo): number | bigint {
   if (info.big) return (1n << BigInt(info.bytes * 8)) - 1n;
   return info.bytes === 6 ? 0xffffffffffff : 2 ** (info.bytes * 8) - 1;
+}
+
+/** Full masks by field code, computed once: checkMatch asks for one per field of every match. */
+const FULL_MASKS: readonly (number | bigint)[] = OXM_FIELDS.map(computeFullMask);
+
+/** The all-ones value of a field (its full mask). */
+export function fullMask(info: OxmFieldInfo): number | bigint {
+  return OXM_FIELDS[info.code] === info ? FULL_MASKS[info.code]! : computeFullMask(info);
 }

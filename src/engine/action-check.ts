@@ -293,7 +293,9 @@ export function checkInstructions(
       case 'write_actions': {
         // The set runs in its own order (push before set_field), so check it in that order.
         const set = asActionSet(ins.actions);
-        const own = !needsFacts(set) ? NO_FACTS : { facts: facts ? copyFacts(facts) : factsOfMatch(match) };
+        const own = !needsFacts(set)
+          ? NO_FACTS
+          : { facts: facts ? copyFacts(facts) : factsOfMatch(match) };
         const e = checkActions(set, ctx, own);
         if (e) return e;
         break;

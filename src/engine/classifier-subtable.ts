@@ -7,19 +7,28 @@
 import type { WordFilter } from './classifier-filter.js';
 import { KEY_WORDS } from './flow-key.js';
 
-/** A rule in the classifier; `data` is the caller's (a flow entry, a rule id). */
+/**
+ * A rule in the classifier; `data` is the caller's (a rule id, say). A class may extend
+ * ClsRule and be its own data, saving an object per rule: FlowEntry does, overriding
+ * `data` to return itself, and is inserted with Classifier.insertRule.
+ */
 export class ClsRule<T> {
   /** Insertion sequence number: the tie-breaker between equal priorities. */
   seq = 0;
   /** Next rule with the same masked key (never better than this one). */
   next: ClsRule<T> | undefined = undefined;
+  /** The subtable holding the rule; undefined while it is not in a classifier. */
   subtable: Subtable<T> | undefined = undefined;
   node = -1;
 
   constructor(
     readonly priority: number,
-    readonly data: T,
+    private readonly own?: T,
   ) {}
+
+  get data(): T {
+    return this.own as T;
+  }
 }
 
 /**
@@ -44,10 +53,17 @@ const LOAD_DEN = 5;
 /** Stored hashes have the top bit set, so 0 marks an empty slot. */
 const USED = 0x80000000 | 0;
 
-/** Hash of a whole mask: the classifier's index from masks to subtables. */
-export function maskHash(mask: Uint32Array): number {
+/**
+ * Hash of a whole mask: the classifier's index from masks to subtables. Zero words add
+ * nothing, so given the indices of the non-zero words (`words`, the first `n`) it reads
+ * only those and gives the same hash.
+ */
+export function maskHash(mask: Uint32Array, words?: Int32Array, n = KEY_WORDS): number {
   let h = 0;
-  for (let i = 0; i < KEY_WORDS; i++) h = (h + Math.imul(mask[i]! | 0, MULT[i]!)) | 0;
+  for (let j = 0; j < n; j++) {
+    const i = words === undefined ? j : words[j]!;
+    h = (h + Math.imul(mask[i]! | 0, MULT[i]!)) | 0;
+  }
   return finalMix(h);
 }
 

@@ -19,7 +19,16 @@
  *     the chain of rules sharing that masked key (same match, other priorities);
  *   - the sorted distinct priorities of its rules with their counts, giving `maxPriority`.
  * The classifier keeps its subtables in an array sorted by maxPriority, highest first,
- * and in a map from a hash of the mask (to find a rule's subtable on insert).
+ * and in a map from a hash of the mask (to find a rule's subtable on insert), and
+ * remembers the last subtable it found that way: FLOW_MODs come in runs of one shape.
+ * A rule is a ClsRule carrying the caller's data, or a subclass that is its own data
+ * (FlowEntry: one object per flow entry, not two).
+ *
+ * MATCHES come as FlowMatch (full-width value and mask arrays), possibly a MatchKey
+ * (match-key.ts), which also lists its non-zero mask words: with one, finding
+ * the subtable (mask hash, mask comparison) and checking value & ~mask read only those
+ * words; a plain FlowMatch is read in full. The classifier copies what it keeps, so one
+ * MatchKey can be reused for every FLOW_MOD.
  * For a few words that rules mask many ways (IPv4 and IPv6 addresses), a WordFilter
  * (classifier-filter.ts) holds, per distinct (word, mask) pair, the multiset of masked
  * values present: a subtable whose pair does not contain the packet's value cannot
@@ -51,16 +60,21 @@
  * in a subtable, f filter pairs).
  *   lookup: O(f + t * w) worst case; usually far less (early stop, filter); O(w) for a
  *           single exact-match table.
- *   insert: O(KEY_WORDS) to find the subtable, O(w) to hash, amortized O(1) growth,
+ *   insert: O(KEY_WORDS) to find the subtable (O(w) for a MatchKey), O(w) to hash, one
+ *           probe that finds the node or the empty slot for it, amortized O(1) growth,
  *           O(c) chain insert, O(p) for a new priority, O(t) when a subtable's
  *           maxPriority rises (one insertion step in the sorted array).
+ *   replace (same match and priority, as an ADD over an existing flow): O(c); no hash,
+ *           no probe, no change to counts, filter sets or the subtable order.
  *   remove: O(w + c + p), O(t) when the subtable's maxPriority falls or it empties.
- *   memory: per rule one small object; per distinct masked key 1 + w int32 of records
- *           (at load >= 0.4) and one pointer; 110-180 bytes per rule on the benchmark.
+ *   memory: per rule one small object (none beyond the caller's for a ClsRule subclass);
+ *           per distinct masked key 1 + w int32 of records (at load >= 0.4) and one
+ *           pointer; 110-180 bytes per rule on the benchmark.
  */
 import { FILTER_WORDS, WordFilter } from './classifier-filter.js';
 import { ClsRule, maskHash, Subtable } from './classifier-subtable.js';
 import { type FlowMatch, KEY_WORDS } from './flow-key.js';
+import { MatchKey } from './match-key.js';
 
 export { ClsRule, Subtable } from './classifier-subtable.js';
 
@@ -88,16 +102,17 @@ export class Classifier<T> {
 
   /** Adds a rule. `match.value` must already be masked (flow-key's toFlowMatch does it). */
   insert(match: FlowMatch, priority: number, data: T): ClsRule<T> {
-    for (let i = 0; i < KEY_WORDS; i++) {
-      if ((match.value[i]! & ~match.mask[i]!) !== 0) {
-        throw new RangeError(`classifier: value word ${i} has bits outside its mask`);
-      }
-    }
-    const rule = new ClsRule(priority, data);
+    return this.insertRule(match, new ClsRule(priority, data));
+  }
+
+  /** Adds `rule`, made by the caller (a ClsRule subclass), which is in no classifier. */
+  insertRule<R extends ClsRule<T>>(match: FlowMatch, rule: R): R {
+    if (rule.subtable !== undefined) throw new Error('classifier: rule is already inserted');
+    checkMasked(match);
     rule.seq = ++this.seq;
-    let st = this.subtableFor(match.mask);
+    let st = this.subtableFor(match);
     if (!st) {
-      const h = maskHash(match.mask);
+      const h = matchMaskHash(match);
       st = new Subtable<T>(match.mask, h, this.filter, this.filterWords);
       const list = this.byMask.get(h);
       if (list) list.push(st);
@@ -119,9 +134,15 @@ export class Classifier<T> {
    * subtable's slot, counts or filter sets.
    */
   replace(old: ClsRule<T>, data: T): ClsRule<T> {
+    return this.replaceRule(old, new ClsRule(old.priority, data));
+  }
+
+  /** replace() with a rule made by the caller, of `old`'s priority and in no classifier. */
+  replaceRule<R extends ClsRule<T>>(old: ClsRule<T>, rule: R): R {
     const st = old.subtable;
     if (!st) throw new Error('classifier: rule was removed');
-    const rule = new ClsRule(old.priority, data);
+    if (rule.subtable !== undefined) throw new Error('classifier: rule is already inserted');
+    if (rule.priority !== old.priority) throw new Error('classifier: replacing across priorities');
     rule.seq = ++this.seq;
     st.replace(old, rule);
     return rule;
@@ -170,7 +191,7 @@ export class Classifier<T> {
 
   /** The rule with exactly this match and priority (the oldest, if several). */
   findExact(match: FlowMatch, priority: number): ClsRule<T> | undefined {
-    const st = this.subtableFor(match.mask);
+    const st = this.subtableFor(match);
     if (!st?.hasPriority(priority)) return undefined;
     const node = st.findNode(match.value);
     for (let r = node < 0 ? undefined : st.heads[node]; r; r = r.next) {
@@ -248,14 +269,14 @@ export class Classifier<T> {
     return { value, mask: st.mask.slice() };
   }
 
-  /** The subtable of rules with mask `mask`; the last one found is tried before hashing. */
-  private subtableFor(mask: Uint32Array): Subtable<T> | undefined {
+  /** The subtable of rules with `match`'s mask; the last one found is tried before hashing. */
+  private subtableFor(match: FlowMatch): Subtable<T> | undefined {
     const last = this.last;
-    if (last !== undefined && sameMask(last.mask, mask)) return last;
-    const list = this.byMask.get(maskHash(mask));
+    if (last !== undefined && hasMaskOf(last, match)) return last;
+    const list = this.byMask.get(matchMaskHash(match));
     if (!list) return undefined;
     for (const st of list) {
-      if (sameMask(st.mask, mask)) {
+      if (hasMaskOf(st, match)) {
         this.last = st;
         return st;
       }
@@ -284,7 +305,41 @@ export class Classifier<T> {
   }
 }
 
-function sameMask(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < KEY_WORDS; i++) if (a[i] !== b[i]) return false;
+/*
+ * A MatchKey lists its non-zero mask words, so the helpers below touch only those (a
+ * learning switch's match: 4 of KEY_WORDS); any other FlowMatch is read in full.
+ */
+
+/** Throws when a value word has bits outside its mask (a caller's bug). */
+function checkMasked(match: FlowMatch): void {
+  const { value, mask } = match;
+  const sparse = match instanceof MatchKey;
+  const n = sparse ? match.n : KEY_WORDS;
+  for (let j = 0; j < n; j++) {
+    const i = sparse ? match.words[j]! : j;
+    if ((value[i]! & ~mask[i]!) !== 0) {
+      throw new RangeError(`classifier: value word ${i} has bits outside its mask`);
+    }
+  }
+}
+
+function matchMaskHash(match: FlowMatch): number {
+  return match instanceof MatchKey
+    ? maskHash(match.mask, match.words, match.n)
+    : maskHash(match.mask);
+}
+
+/** Is `match`'s mask the subtable's? */
+function hasMaskOf<T>(st: Subtable<T>, match: FlowMatch): boolean {
+  const mask = match.mask;
+  if (!(match instanceof MatchKey)) {
+    for (let i = 0; i < KEY_WORDS; i++) if (st.mask[i] !== mask[i]) return false;
+    return true;
+  }
+  // Same number of non-zero words, and the subtable's are equal: the masks are equal.
+  if (match.n !== st.n) return false;
+  const words = st.words;
+  const wmask = st.wmask;
+  for (let j = 0; j < st.n; j++) if ((mask[words[j]!]! | 0) !== wmask[j]) return false;
   return true;
 }

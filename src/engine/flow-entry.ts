@@ -1,8 +1,9 @@
 /**
  * A flow entry (OpenFlow 1.3.5 section 5.2): match, priority, instructions, cookie,
  * flags, timeouts, counters and the times that give its duration and idle age. Times are
- * milliseconds of the switch model's injectable clock. Also the conversions to the
- * codec's FlowStats and FlowRemoved shapes.
+ * milliseconds on the caller's timeline: SwitchModel counts from its clock's first
+ * reading, so they are small integers that V8 stores in the entry unboxed. Also the
+ * conversions to the codec's FlowStats and FlowRemoved shapes.
  */
 import {
   type Action,
@@ -12,7 +13,7 @@ import {
   type Instruction,
   type Match,
 } from '../codec/index.js';
-import type { ClsRule } from './classifier.js';
+import { ClsRule } from './classifier.js';
 
 /** OFPRR_* (section 7.4.2). Meter deletion is reported as DELETE, as 1.3 has no code for it. */
 export const FlowRemovedReason = {
@@ -41,27 +42,27 @@ export interface FlowEntryInit {
   readonly now: number;
 }
 
-export class FlowEntry {
+/**
+ * An installed or removed flow entry. It is its own classifier rule (it extends ClsRule:
+ * one object per entry, not two), so `seq` orders entries of equal priority.
+ */
+export class FlowEntry extends ClsRule<FlowEntry> {
   readonly tableId: number;
-  readonly priority: number;
   readonly match: Match;
   instructions: readonly Instruction[];
   readonly cookie: bigint;
   readonly flags: number;
   readonly idleTimeout: number;
   readonly hardTimeout: number;
-  /** Clock time of the ADD that created it (duration counts from here). */
+  /** Time of the ADD that created it (duration counts from here). */
   readonly installedAt: number;
-  /** Clock time of the last packet matched, or of installation. */
+  /** Time of the last packet matched, or of installation. */
   lastUsed: number;
   packetCount = 0;
   byteCount = 0;
-  /** The classifier rule while installed. */
-  rule: ClsRule<FlowEntry> | undefined = undefined;
-
   constructor(init: FlowEntryInit) {
+    super(init.priority);
     this.tableId = init.tableId;
-    this.priority = init.priority;
     this.match = init.match;
     this.instructions = init.instructions;
     this.cookie = init.cookie;
@@ -70,6 +71,15 @@ export class FlowEntry {
     this.hardTimeout = init.hardTimeout;
     this.installedAt = init.now;
     this.lastUsed = init.now;
+  }
+
+  override get data(): FlowEntry {
+    return this;
+  }
+
+  /** The classifier rule while installed (the entry itself), else undefined. */
+  get rule(): ClsRule<FlowEntry> | undefined {
+    return this.subtable === undefined ? undefined : this;
   }
 
   /** The table-miss entry: priority 0, every field wildcarded (section 5.4). */
@@ -104,51 +114,64 @@ export class FlowEntry {
     return out;
   }
 
+  /** Is some action of the apply- and write-actions lists `test`'s? (Nothing allocated.) */
+  private anyAction(test: (a: Action) => boolean): boolean {
+    for (const ins of this.instructions) {
+      if (ins.type !== 'apply_actions' && ins.type !== 'write_actions') continue;
+      for (const a of ins.actions) if (test(a)) return true;
+    }
+    return false;
+  }
+
   /** The out_port filter of DELETE and stats: an output action to `port` (OFPP_ANY: all). */
   outputsTo(port: number): boolean {
-    return this.actions().some((a) => a.type === 'output' && a.port === port);
+    return this.anyAction((a) => a.type === 'output' && a.port === port);
   }
 
   /** The out_group filter: a group action to `group`. */
   usesGroup(group: number): boolean {
-    return this.actions().some((a) => a.type === 'group' && a.groupId === group);
+    return this.anyAction((a) => a.type === 'group' && a.groupId === group);
   }
 
   usesMeter(meterId: number): boolean {
     return this.instructions.some((i) => i.type === 'meter' && i.meterId === meterId);
   }
 
-  private counters(): { packetCount: bigint; byteCount: bigint } {
-    return {
-      packetCount:
-        this.flags & FlowModFlags.NO_PKT_COUNTS ? COUNTER_UNAVAILABLE : BigInt(this.packetCount),
-      byteCount:
-        this.flags & FlowModFlags.NO_BYT_COUNTS ? COUNTER_UNAVAILABLE : BigInt(this.byteCount),
-    };
+  private packets(): bigint {
+    return this.flags & FlowModFlags.NO_PKT_COUNTS ? COUNTER_UNAVAILABLE : BigInt(this.packetCount);
   }
 
-  private duration(now: number): { durationSec: number; durationNsec: number } {
-    const ms = Math.max(0, now - this.installedAt);
-    const durationSec = Math.floor(ms / 1000);
-    return { durationSec, durationNsec: Math.round((ms - durationSec * 1000) * 1e6) };
+  private bytes(): bigint {
+    return this.flags & FlowModFlags.NO_BYT_COUNTS ? COUNTER_UNAVAILABLE : BigInt(this.byteCount);
+  }
+
+  /** Milliseconds installed at `now` (never negative). */
+  private age(now: number): number {
+    return Math.max(0, now - this.installedAt);
   }
 
   toFlowStats(now: number): FlowStats {
+    const ms = this.age(now);
+    const durationSec = Math.floor(ms / 1000);
     return {
       tableId: this.tableId,
-      ...this.duration(now),
+      durationSec,
+      durationNsec: Math.round((ms - durationSec * 1000) * 1e6),
       priority: this.priority,
       idleTimeout: this.idleTimeout,
       hardTimeout: this.hardTimeout,
       flags: this.flags,
       cookie: this.cookie,
-      ...this.counters(),
+      packetCount: this.packets(),
+      byteCount: this.bytes(),
       match: this.match,
       instructions: this.instructions,
     };
   }
 
   toFlowRemoved(reason: number, now: number, xid = 0): FlowRemoved {
+    const ms = this.age(now);
+    const durationSec = Math.floor(ms / 1000);
     return {
       type: 'flow_removed',
       xid,
@@ -156,10 +179,12 @@ export class FlowEntry {
       priority: this.priority,
       reason,
       tableId: this.tableId,
-      ...this.duration(now),
+      durationSec,
+      durationNsec: Math.round((ms - durationSec * 1000) * 1e6),
       idleTimeout: this.idleTimeout,
       hardTimeout: this.hardTimeout,
-      ...this.counters(),
+      packetCount: this.packets(),
+      byteCount: this.bytes(),
       match: this.match,
     };
   }

@@ -24,8 +24,8 @@ import {
 } from '../codec/index.js';
 import { type CheckContext, checkInstructions, OFPG_ANY } from './action-check.js';
 import { FlowEntry } from './flow-entry.js';
-import { MatchKey } from './match-key.js';
 import type { FlowTable } from './flow-table.js';
+import { MatchKey } from './match-key.js';
 
 export const OFPTT_ALL = 0xff;
 const ALL_FLAGS = 0x1f;
@@ -68,7 +68,7 @@ export function applyFlowMod(
   if (isDelete) {
     const strict = fm.command === FlowModCommand.DELETE_STRICT;
     const all = fm.tableId === OFPTT_ALL;
-    let removed: FlowEntry[] | undefined;
+    const removed: FlowEntry[] = [];
     for (let id = all ? 0 : fm.tableId, last = all ? tables.length - 1 : id; id <= last; id++) {
       const t = tables[id]!;
       if (t.activeCount === 0) continue;
@@ -76,16 +76,16 @@ export function applyFlowMod(
         const e = t.findStrict(key, fm.priority);
         if (e === undefined || !entryPassesFilter(e, fm)) continue;
         t.remove(e);
-        (removed ??= []).push(e);
+        removed.push(e);
         continue;
       }
       for (const e of t.findLoose(key)) {
         if (!entryPassesFilter(e, fm)) continue;
         t.remove(e);
-        (removed ??= []).push(e);
+        removed.push(e);
       }
     }
-    return removed === undefined ? DONE : { removed };
+    return removed.length === 0 ? DONE : { removed };
   }
 
   const table = tables[fm.tableId]!;

@@ -35,20 +35,19 @@ export class FlowTable {
     return rule.data;
   }
 
+  /** Installs `entry` (the entry is its own classifier rule). */
   insert(entry: FlowEntry, match: FlowMatch): void {
-    entry.rule = this.cls.insert(match, entry.priority, entry);
+    this.cls.insertRule(match, entry);
   }
 
   /** Puts `entry` in the place of installed `old`, which has the same match and priority. */
   replace(old: FlowEntry, entry: FlowEntry): void {
-    if (!old.rule) throw new Error(`flow table ${this.id}: replacing an entry not installed`);
-    entry.rule = this.cls.replace(old.rule, entry);
-    old.rule = undefined;
+    this.cls.replaceRule(old, entry);
   }
 
+  /** Uninstalls `entry` (a no-op when it is not installed). */
   remove(entry: FlowEntry): void {
-    if (entry.rule) this.cls.remove(entry.rule);
-    entry.rule = undefined;
+    this.cls.remove(entry);
   }
 
   /** The entry with exactly this match and priority (OpenFlow's strict match). */

@@ -91,7 +91,8 @@ export class MatchKey implements FlowMatch {
       if (e.field === 'raw') return badField(e);
       const w = WRITERS.get(e.field)!;
       const m = e.mask === undefined ? w.full : e.mask;
-      const ok = !w.big && plain(e.value) && plain(m) ? this.putNumber(w, e.value, m) : this.putBig(w, e);
+      const ok =
+        !w.big && plain(e.value) && plain(m) ? this.putNumber(w, e.value, m) : this.putBig(w, e);
       if (!ok) return conflict(e.field);
     }
     return undefined;

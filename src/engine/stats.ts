@@ -7,10 +7,12 @@ import {
   checkMatch,
   type FlowStats,
   type FlowStatsFilter,
+  OFPP,
   type OfpError,
   type Result,
   type TableStats,
 } from '../codec/index.js';
+import { OFPG_ANY } from './action-check.js';
 import { COUNTER_UNAVAILABLE, type FlowEntry } from './flow-entry.js';
 import { isFlowMatch, toFlowMatch } from './flow-key.js';
 import { entryPassesFilter, OFPTT_ALL } from './flow-mod.js';
@@ -21,6 +23,10 @@ export interface AggregateStats {
   readonly byteCount: bigint;
   readonly flowCount: number;
 }
+
+/** Priority descending, then the entry installed first (the classifier's tie order). */
+const byPriorityThenAge = (a: FlowEntry, b: FlowEntry): number =>
+  b.priority - a.priority || a.seq - b.seq;
 
 /** The entries a flow or aggregate stats request selects, in table then priority order. */
 export function selectEntries(
@@ -36,11 +42,16 @@ export function selectEntries(
   const match = toFlowMatch(f.match);
   if (!isFlowMatch(match)) return { ok: false, error: match };
   const targets = f.tableId === OFPTT_ALL ? tables : [tables[f.tableId]!];
-  const out: FlowEntry[] = [];
+  // A filter without cookie mask, out_port or out_group passes every entry.
+  const all = f.cookieMask === 0n && f.outPort === OFPP.ANY && f.outGroup === OFPG_ANY;
+  let out: FlowEntry[] = [];
   for (const t of targets) {
-    const found = t.findLoose(match).filter((e) => entryPassesFilter(e, f));
-    found.sort((a, b) => b.priority - a.priority || (a.rule?.seq ?? 0) - (b.rule?.seq ?? 0));
-    out.push(...found);
+    if (t.activeCount === 0) continue;
+    const loose = t.findLoose(match);
+    const found = all ? loose : loose.filter((e) => entryPassesFilter(e, f));
+    found.sort(byPriorityThenAge);
+    // concat, not push(...found): a spread of 100k+ arguments can overflow the stack.
+    out = out.length === 0 ? found : out.concat(found);
   }
   return { ok: true, value: out };
 }

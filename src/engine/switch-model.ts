@@ -27,8 +27,8 @@ import { type CheckContext, checkActions, OFPG_ALL } from './action-check.js';
 import { type FlowEntry, FlowRemovedReason } from './flow-entry.js';
 import { applyFlowMod } from './flow-mod.js';
 import { FlowTable } from './flow-table.js';
-import { MatchKey } from './match-key.js';
 import { GroupTable } from './groups.js';
+import { MatchKey } from './match-key.js';
 import { MeterTable, OFPM_ALL } from './meters.js';
 import {
   type PipelineParts,
@@ -77,7 +77,13 @@ export class SwitchModel {
   readonly groups = new GroupTable();
   readonly meters = new MeterTable();
   readonly ports: PortSet;
-  private readonly clock: () => number;
+  private readonly readClock: () => number;
+  /**
+   * The clock's first reading. Times inside the model (entries' installation and last
+   * use, groups, meters) count from it: small integers, which V8 keeps in an entry
+   * without a boxed number (Date.now() values are too big for that).
+   */
+  private origin: number | undefined = undefined;
   private readonly parts: PipelineParts;
   private readonly listeners: ((e: FlowRemovedEvent) => void)[] = [];
   private readonly ctx: CheckContext;
@@ -94,7 +100,7 @@ export class SwitchModel {
       typeof opts.tableSize === 'number' ? opts.tableSize : opts.tableSize?.[id];
     this.tables = Array.from({ length: n }, (_, id) => new FlowTable(id, size(id)));
     this.ports = new PortSet(opts.ports ?? [], opts.floodToLocal ?? false);
-    this.clock = opts.clock ?? Date.now;
+    this.readClock = opts.clock ?? Date.now;
     if (opts.onFlowRemoved) this.listeners.push(opts.onFlowRemoved);
     this.ctx = {
       nTables: n,
@@ -121,8 +127,20 @@ export class SwitchModel {
     };
   }
 
+  /** The clock's reading (the caller's timescale). */
   now(): number {
-    return this.clock();
+    return this.readClock();
+  }
+
+  /** Model time of clock reading `t`. */
+  private since(t: number): number {
+    if (this.origin === undefined) this.origin = t;
+    return t - this.origin;
+  }
+
+  /** The model's time now. */
+  private clock(): number {
+    return this.since(this.readClock());
   }
 
   /** Reports removed entries to the listeners; returns the events. */
@@ -195,11 +213,13 @@ export class SwitchModel {
   }
 
   /**
-   * Removes entries whose idle or hard timeout has passed at `now`; returns the events.
+   * Removes entries whose idle or hard timeout has passed at clock reading `at` (default
+   * now); returns the events.
    * With `keepNotified`, entries that asked for FLOW_REMOVED (OFPFF_SEND_FLOW_REM) stay:
    * a model that does not see the traffic learns of their expiry from the switch.
    */
-  expire(now = this.clock(), opts: ExpireOptions = {}): FlowRemovedEvent[] {
+  expire(at = this.readClock(), opts: ExpireOptions = {}): FlowRemovedEvent[] {
+    const now = this.since(at);
     const events: FlowRemovedEvent[] = [];
     const skip = opts.keepNotified === true ? FlowModFlags.SEND_FLOW_REM : 0;
     for (const t of this.tables) {

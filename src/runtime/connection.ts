@@ -1,9 +1,14 @@
 /**
  * One switch connection: framing and decoding of the byte stream, the handshake
- * (HELLO and version negotiation, FEATURES, SET_CONFIG, PORT_DESC), echo both ways,
- * requests with their xids, OFPT_ERROR routing, the protocol-error answers to bad
- * input, and the single path by which every message leaves (send), which is also where
- * the flow model sees each FLOW_MOD.
+ * (HELLO and version negotiation, then FEATURES, SET_CONFIG, PORT_DESC: see
+ * switch-features.ts), echo both ways, requests with their xids, OFPT_ERROR routing,
+ * the protocol-error answers to bad input (rate-limited warnings: peer-warnings.ts),
+ * and the single path by which every message leaves (send, sendTemplate: see
+ * switch-output.ts), which is also where the flow model sees each FLOW_MOD.
+ *
+ * The hot path is a PACKET_IN once ready: it is read in place (codec packet-in-view.ts)
+ * instead of decoded, and every answer sent while one socket read is handled goes out
+ * in one socket write at the end of the read (outbox.ts).
  *
  * Life cycle: 'hello' (ours is sent at once; the peer's must come first) -> 'features'
  * (FEATURES_REQUEST, then SET_CONFIG + PORT_DESC) -> 'ready' (events flow to the apps)
@@ -20,9 +25,6 @@ import type { Socket } from 'node:net';
 import {
   assertNever,
   decodeMessage,
-  errorCodeName,
-  type FlowMod,
-  FlowModCommand,
   type FlowModTemplate,
   type FlowRemoved,
   Framer,
@@ -44,9 +46,10 @@ import { errorReply, helloFailed, helloMessage, negotiate } from './handshake.js
 import { Keepalive } from './keepalive.js';
 import { formatDpid, type Logger } from './log.js';
 import { Outbox } from './outbox.js';
+import { PeerWarnings } from './peer-warnings.js';
 import { PendingRequests, type ReplyOf, type RequestType } from './pending.js';
-import { WarnLimiter } from './warn-limit.js';
-import { XidOwners } from './xid-owners.js';
+import { describeSwitch } from './switch-features.js';
+import { SwitchOutput } from './switch-output.js';
 
 export interface ConnectionOptions {
   /** SET_CONFIG miss_send_len: bytes of a table-miss packet sent to us (0xffff = all). */
@@ -96,8 +99,6 @@ export class Connection {
   features: SwitchFeatures | undefined;
   readonly ports = new Map<number, Port>();
   log: Logger;
-  /** The flow model of this datapath, set by the controller when it has a factory. */
-  model: FlowModel | undefined;
   /** One handle per app, in app order; set by the app host at switch-up. */
   handles: readonly DatapathHandle[] = [];
   closeReason: string | undefined;
@@ -108,11 +109,9 @@ export class Connection {
   private readonly outbox: Outbox;
   private readonly pending: PendingRequests;
   private readonly keepalive: Keepalive;
-  /** One warning per kind of peer mistake per 10 s (see warn-limit.ts). */
-  private readonly warnLimit = new WarnLimiter(10_000, 1);
+  private readonly warnings = new PeerWarnings(() => this.log);
   private handshakeTimer: NodeJS.Timeout | undefined;
-  private lastFlowModDeleted = false;
-  private readonly owners = new XidOwners();
+  private readonly output: SwitchOutput;
 
   constructor(
     private readonly socket: Socket,
@@ -133,6 +132,7 @@ export class Connection {
       },
       (reason) => this.close(reason),
     );
+    this.output = new SwitchOutput(this.outbox, () => this.nextXid());
     this.keepalive = new Keepalive(
       { intervalMs: opts.echoIntervalMs, timeoutMs: opts.echoTimeoutMs },
       () => this.send({ type: 'echo_request', xid: this.nextXid(), data: new Uint8Array(0) }),
@@ -148,6 +148,14 @@ export class Connection {
       opts.handshakeTimeoutMs,
     );
     this.send(helloMessage(this.nextXid()));
+  }
+
+  /** The flow model of this datapath, set by the controller when it has a factory. */
+  get model(): FlowModel | undefined {
+    return this.output.model;
+  }
+  set model(m: FlowModel | undefined) {
+    this.output.model = m;
   }
 
   /** Bytes accepted for sending but not yet taken by the kernel. */
@@ -180,36 +188,22 @@ export class Connection {
   }
 
   /**
-   * The one way out for every message. `owner` is the sending app's index (-1 for the
-   * runtime), remembered for routing an OFPT_ERROR about this xid. After close, dropped.
+   * The one way out for every message (see switch-output.ts). `owner` is the sending
+   * app's index (-1 for the runtime), for routing an OFPT_ERROR about this xid. After
+   * close, dropped.
    */
   send(m: Message, owner = -1): void {
-    if (this.state === 'closed') return;
-    if (m.type !== 'flow_mod') this.outbox.append(m);
-    else this.sendFlowMod(m);
-    this.owners.remember(m.xid, owner);
+    if (this.state !== 'closed') this.output.send(m, owner);
   }
 
-  /**
-   * send() for a template (see codec templates.ts): its current bytes go straight into
-   * the outbox with `xid` (and a PACKET_OUT's `data`). With a flow model, a FLOW_MOD
-   * template goes as the message it encodes, so that the model sees it.
-   */
+  /** send() for a template's current bytes (see codec templates.ts). */
   sendTemplate(
     t: FlowModTemplate | PacketOutTemplate,
     xid: number,
     owner = -1,
     data?: Uint8Array,
   ): void {
-    if (this.state === 'closed') return;
-    if (t.type === 'packet_out') this.outbox.appendTemplate(t, xid, data);
-    else if (this.model !== undefined) return this.send(t.toMessage(xid), owner);
-    else {
-      const isDelete = this.orderFlowMod(t.command);
-      this.outbox.appendTemplate(t, xid);
-      this.lastFlowModDeleted = isDelete;
-    }
-    this.owners.remember(xid, owner);
+    if (this.state !== 'closed') this.output.sendTemplate(t, xid, owner, data);
   }
 
   /** Sends a request and resolves with its reply; see PendingRequests. */
@@ -263,26 +257,6 @@ export class Connection {
     this.events.closed(this, reason, wasReady);
   }
 
-  /**
-   * Deletes before adds: a barrier goes between a DELETE and a following ADD/MODIFY.
-   * The flow model sees the FLOW_MOD once it is encoded (an app's unencodable one throws).
-   */
-  private sendFlowMod(m: FlowMod): void {
-    const isDelete = this.orderFlowMod(m.command);
-    this.outbox.append(m);
-    this.lastFlowModDeleted = isDelete;
-    this.model?.applyFlowMod(m);
-  }
-
-  /** The barrier, if any, that a FLOW_MOD with `command` needs first; true for a delete. */
-  private orderFlowMod(command: number): boolean {
-    const isDelete = command === FlowModCommand.DELETE || command === FlowModCommand.DELETE_STRICT;
-    if (!isDelete && this.lastFlowModDeleted) {
-      this.outbox.append({ type: 'barrier_request', xid: this.nextXid() });
-    }
-    return isDelete;
-  }
-
   private readonly onData = (chunk: Buffer) => {
     this.keepalive.alive();
     this.stats.reads++;
@@ -314,7 +288,7 @@ export class Connection {
         try {
           this.events.packetIn(this, pi);
         } catch (e) {
-          this.internalError(e, 'packet_in');
+          this.warnings.internalError(e, 'packet_in');
         }
         return;
       }
@@ -324,15 +298,9 @@ export class Connection {
     try {
       this.dispatch(r.value, buf, start, end);
     } catch (e) {
-      this.internalError(e, r.value.type);
+      this.warnings.internalError(e, r.value.type);
     }
   };
-
-  private internalError(e: unknown, type: string): void {
-    if (this.warnLimit.take('internal error') !== undefined) {
-      this.log.error({ err: e }, `internal error handling ${type}`);
-    }
-  }
 
   private dispatch(m: Message, buf: Buffer, start: number, end: number): void {
     if (this.state === 'hello' && m.type !== 'hello') {
@@ -387,7 +355,10 @@ export class Connection {
       case 'set_async': {
         // Controller-to-switch messages make no sense from a switch: OFPBRC_BAD_TYPE.
         const message = `${m.type} is a controller-to-switch message`;
-        this.warn(`${m.type} from switch`, `switch sent ${m.type}; answered OFPBRC_BAD_TYPE`);
+        this.warnings.warn(
+          `${m.type} from switch`,
+          `switch sent ${m.type}; answered OFPBRC_BAD_TYPE`,
+        );
         return this.send(errorReply(buf, start, end, { type: 1, code: 1, message }));
       }
       default:
@@ -408,38 +379,14 @@ export class Connection {
   }
 
   private async handshake(): Promise<void> {
-    const f = await this.request({ type: 'features_request', xid: this.nextXid() });
-    if (this.isClosed()) return;
-    if (f.auxiliaryId !== 0) {
-      return this.close(`auxiliary connection ${f.auxiliaryId} refused: only main connections`);
-    }
-    this.dpid = f.datapathId;
-    this.dpidHex = formatDpid(f.datapathId);
-    this.features = {
-      datapathId: f.datapathId,
-      nBuffers: f.nBuffers,
-      nTables: f.nTables,
-      auxiliaryId: f.auxiliaryId,
-      capabilities: f.capabilities,
-      reserved: f.reserved,
-    };
+    const d = await describeSwitch(this, this.opts.missSendLen);
+    if (d === undefined || this.isClosed()) return;
+    if (!d.ok) return this.close(d.reason);
+    this.dpid = d.features.datapathId;
+    this.dpidHex = formatDpid(this.dpid);
+    this.features = d.features;
     this.log = this.rootLog.child({ dpid: this.dpidHex, peer: this.peer });
-    this.send({
-      type: 'set_config',
-      xid: this.nextXid(),
-      flags: 0,
-      missSendLen: this.opts.missSendLen,
-    });
-    const desc = await this.request({
-      type: 'multipart_request',
-      xid: this.nextXid(),
-      flags: 0,
-      body: { kind: 'port_desc' },
-    });
-    if (this.isClosed()) return;
-    if (desc.body.kind === 'port_desc') {
-      for (const p of desc.body.ports) this.ports.set(p.portNo, p);
-    }
+    for (const p of d.ports) this.ports.set(p.portNo, p);
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
     this.state = 'ready';
@@ -458,11 +405,11 @@ export class Connection {
     if (this.pending.settle(m)) return;
     const err = new OpenFlowError(m);
     if (this.state !== 'ready')
-      return this.warn(
+      return this.warnings.warn(
         'error during handshake',
         `error from switch during handshake: ${err.message}`,
       );
-    this.events.switchError(this, err, this.owners.ownerOf(m.xid));
+    this.events.switchError(this, err, this.output.ownerOf(m.xid));
   }
 
   /** Replies nobody waits for: our keepalive echoes and automatic barriers are expected. */
@@ -473,26 +420,8 @@ export class Connection {
 
   private malformed(buf: Buffer, start: number, end: number, err: OfpError): void {
     this.stats.malformed++;
-    const kind = `malformed ${errorCodeName(err.type, err.code) ?? `${err.type}/${err.code}`}`;
-    const dropped = this.warnLimit.take(kind);
-    if (dropped !== undefined) {
-      const head = buf.subarray(start, Math.min(end, start + 16)).toString('hex');
-      const also = dropped > 0 ? ` (${dropped} similar warnings suppressed)` : '';
-      this.log.warn(
-        { kind, head, code: err.code, errType: err.type },
-        `malformed message: ${err.message}${also}`,
-      );
-    }
+    this.warnings.malformed(buf, start, end, err);
     this.send(errorReply(buf, start, end, err));
-  }
-
-  private warn(kind: string, text: string): void {
-    const dropped = this.warnLimit.take(kind);
-    if (dropped === undefined) return;
-    this.log.warn(
-      { kind },
-      dropped > 0 ? `${text} (${dropped} similar warnings suppressed)` : text,
-    );
   }
 
   private readonly onSocketError = (e: Error) => {

@@ -3,9 +3,17 @@
  * flow model per datapath and the app host, wired together. start() binds every listen
  * address (or none, on failure); stop() closes listeners and connections, sends
  * switchDown and stop to the apps, and resolves when nothing is left open.
+ *
+ * With `workers` > 1 the command line's process becomes the primary of a node:cluster
+ * group (cluster-primary.ts): start() forks the workers, which run the same command line
+ * and are controllers of their own sharing the listening sockets (cluster-worker.ts),
+ * and the primary serves no switch. Only the command-line entry may ask for workers: a
+ * fork runs process.argv[1] again.
  */
 import type net from 'node:net';
 import { AppHost, type AppInstance } from './app-host.js';
+import { ClusterPrimary } from './cluster-primary.js';
+import { ClusterWorker, workerNumber } from './cluster-worker.js';
 import { Connection, type ConnectionEvents, type ConnectionOptions } from './connection.js';
 import { exposureWarning } from './exposure.js';
 import type { FlowModelFactory } from './flow-model.js';
@@ -26,6 +34,8 @@ export interface ControllerOptions extends ConnectionOptions {
   readonly flowModel?: FlowModelFactory | undefined;
   /** Certificate, key and CA for ssl: listen addresses (see tls.ts). */
   readonly tls?: TlsCredentials | undefined;
+  /** Processes serving switches: 1 (default) is this one; more are forked (see above). */
+  readonly workers?: number | undefined;
 }
 
 export class Controller {
@@ -37,14 +47,22 @@ export class Controller {
   private readonly host: AppHost;
   private readonly events: ConnectionEvents;
   private stopping: Promise<void> | undefined;
+  private readonly log: Logger;
+  /** Set in the primary of a multi-process controller, and its workers' addresses. */
+  private primary: ClusterPrimary | undefined;
+  private workerAddresses: readonly ListenAddress[] | undefined;
+  /** Set in a worker of a multi-process controller. */
+  private worker: ClusterWorker | undefined;
 
   /** Creates the apps (their create() runs here; a failure throws). */
   constructor(
     private readonly opts: ControllerOptions,
     apps: readonly AppInstance[],
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    this.host = new AppHost(apps, log);
+    const n = (opts.workers ?? 1) > 1 ? workerNumber() : undefined;
+    this.log = n === undefined ? log : log.child({ worker: n });
+    this.host = new AppHost(apps, this.log);
     const host = this.host;
     this.events = {
       ready: (c) => this.onReady(c),
@@ -61,18 +79,28 @@ export class Controller {
     return this.host.names;
   }
 
-  /** Hands each app its new validated configuration section (see AppHandlers.reload). */
+  /**
+   * Hands each app its new validated configuration section (see AppHandlers.reload); a
+   * primary also passes the reload on to its workers, which re-read the configuration.
+   */
   reload(configs: ReadonlyMap<string, unknown>): Promise<string[]> {
+    this.primary?.reload();
     return this.host.reload(configs);
   }
 
   /** The bound addresses (real ports when 0 was asked for). */
   get addresses(): readonly ListenAddress[] {
-    return this.listeners.map((l) => l.address);
+    return this.workerAddresses ?? this.listeners.map((l) => l.address);
   }
 
   /** Binds every listen address; on any failure closes the ones already bound and throws. */
   async start(): Promise<readonly ListenAddress[]> {
+    const workers = this.opts.workers ?? 1;
+    if (workers > 1 && workerNumber() === undefined) {
+      this.primary = new ClusterPrimary(workers, this.log);
+      this.workerAddresses = await this.primary.start();
+      return this.addresses;
+    }
     for (const a of this.opts.listen) {
       try {
         this.listeners.push(await listen(a, this.accept, this.opts.tls, this.log));
@@ -84,6 +112,14 @@ export class Controller {
         throw e;
       }
     }
+    if (workers > 1) {
+      this.worker = new ClusterWorker({
+        replaced: (dpid, n) =>
+          this.registry.get(dpid)?.close(`replaced by a new connection in worker ${n}`),
+        orphaned: () => void this.stop(),
+      });
+      this.worker.listening(this.addresses);
+    }
     return this.addresses;
   }
 
@@ -93,8 +129,10 @@ export class Controller {
       const closing = this.listeners.map((l) => closeServer(l.server));
       for (const c of [...this.connections]) c.close('controller shutting down');
       await Promise.all(closing);
+      await this.primary?.stop();
       await this.host.stop();
       this.log.info('controller stopped');
+      this.worker?.close();
     })();
     return this.stopping;
   }
@@ -115,6 +153,7 @@ export class Controller {
     const f = c.features!;
     c.model = this.opts.flowModel?.({ dpid: f.datapathId, nTables: f.nTables, ports: c.ports });
     c.log.info({ ports: c.ports.size, tables: f.nTables }, 'switch up');
+    this.worker?.switchUp(f.datapathId);
     void this.host.switchUp(c);
   }
 

@@ -10,8 +10,8 @@
  * the message the template encodes instead, through the same send() as any other.
  */
 import {
-  FlowModCommand,
   type FlowMod,
+  FlowModCommand,
   type FlowModTemplate,
   type FlowStats,
   type Message,

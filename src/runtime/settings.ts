@@ -6,8 +6,9 @@
  * Config file keys: listen (string or list), apps (list of names or paths, paths
  * relative to the file), appConfig ({ appName: {...} }), logLevel, pretty, missSendLen,
  * echoInterval, echoTimeout, requestTimeout (seconds), outputLimit (bytes), flowModel
- * (keep the engine's model of every switch's flows, default false), and cert,
- * key, ca (PEM files for ssl: listen addresses, relative to the file).
+ * (keep the engine's model of every switch's flows, default false), workers (processes
+ * serving switches, default 1; see controller.ts), and cert, key, ca (PEM files for
+ * ssl: listen addresses, relative to the file).
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { OFPCML_NO_BUFFER } from '../codec/index.js';
@@ -46,6 +47,8 @@ export interface ControllerSettings {
   readonly outputLimit: number;
   /** Keep the engine's model of each switch's flow tables (see engine-model.ts). */
   readonly flowModel: boolean;
+  /** Processes serving switches (node:cluster workers when above 1). */
+  readonly workers: number;
   /** PEM files for ssl: listen addresses (see tls.ts). */
   readonly cert?: string | undefined;
   readonly key?: string | undefined;
@@ -66,6 +69,8 @@ export const DEFAULT_SETTINGS: ControllerSettings = Object.freeze({
   // Off by default: applying every flow-mod to the model costs most of the flow-setup
   // rate (about 8x fewer flow setups per second in bench/flow-setup).
   flowModel: false,
+  // One process: with two cores, the load generator or the switches need the other.
+  workers: 1,
 });
 
 /** Ranges shared by the file and the command line. */
@@ -73,6 +78,7 @@ export const LIMITS = {
   seconds: { min: 0.05, max: 86_400 },
   outputLimit: { min: MIN_SOFT_LIMIT, max: 1024 * 1024 * 1024 },
   missSendLen: { min: 0, max: 0xffff },
+  workers: { min: 1, max: 64 },
 } as const;
 
 /** OFPCML_MAX: the largest miss_send_len other than NO_BUFFER. */
@@ -98,6 +104,7 @@ const FILE_KEYS = [
   'requestTimeout',
   'outputLimit',
   'flowModel',
+  'workers',
   'cert',
   'key',
   'ca',
@@ -143,6 +150,7 @@ export function parseConfigFile(text: string, file: string): Partial<ControllerS
   if (obj.outputLimit !== undefined) {
     out.outputLimit = readInt(obj, 'outputLimit', where, LIMITS.outputLimit, 0);
   }
+  if (obj.workers !== undefined) out.workers = readInt(obj, 'workers', where, LIMITS.workers, 1);
   for (const k of ['cert', 'key', 'ca'] as const) {
     if (obj[k] !== undefined)
       out[k] = resolve(dirname(resolve(file)), readString(obj, k, where, ''));
@@ -182,5 +190,6 @@ export function controllerOptions(s: ControllerSettings): ControllerOptions {
     outputSoftLimit: s.outputLimit,
     outputHardLimit: s.outputLimit * 4,
     flowModel: s.flowModel ? engineFlowModel : undefined,
+    workers: s.workers > 1 ? s.workers : undefined,
   };
 }

@@ -15,9 +15,11 @@ import {
   DatapathHandle,
   formatDpid,
 } from '../../src/runtime/index.js';
+import { makePacketIn } from '../engine/helpers.js';
+import { ethFrame } from '../engine/packet-helpers.js';
 import { makePort } from '../runtime/fake-switch.js';
 
-export const silentLog = createLogger({ level: 'silent', pretty: false, stream: { write() {} } });
+const silentLog = createLogger({ level: 'silent', pretty: false, stream: { write() {} } });
 
 export interface FakeDatapath {
   readonly dp: DatapathHandle;
@@ -84,26 +86,13 @@ export function mac(s: string): number {
 
 /** A 60-byte Ethernet frame (IPv4 ethertype) with a marker byte in the payload. */
 export function frame(dst: string, src: string, marker = 0): Uint8Array {
-  const f = Buffer.alloc(60);
-  Buffer.from(dst.replaceAll(':', ''), 'hex').copy(f, 0);
-  Buffer.from(src.replaceAll(':', ''), 'hex').copy(f, 6);
-  f.writeUInt16BE(0x0800, 12);
+  const f = ethFrame(mac(dst), mac(src));
   f[14] = marker;
   return f;
 }
 
 export function packetIn(inPort: number, data: Uint8Array, cookie = L2_COOKIE): PacketIn {
-  return {
-    type: 'packet_in',
-    xid: 0,
-    bufferId: 0xffffffff,
-    totalLen: data.length,
-    reason: 0,
-    tableId: 0,
-    cookie,
-    match: [{ field: 'in_port', value: inPort }],
-    data,
-  };
+  return makePacketIn({ inPort, data, cookie });
 }
 
 /** OFPPR_ADD 0, DELETE 1, MODIFY 2. */

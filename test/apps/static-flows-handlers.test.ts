@@ -24,6 +24,7 @@ import {
   OFPP,
   type Port,
 } from '../../src/codec/index.js';
+import { ALL_FLOWS } from '../../src/engine/stats.js';
 import { SwitchModel } from '../../src/engine/switch-model.js';
 import type { Connection } from '../../src/runtime/connection.js';
 import { DatapathHandle } from '../../src/runtime/datapath.js';
@@ -130,14 +131,7 @@ class FakeSwitch {
 
   /** The switch's flows (those with cookie/mask when given). */
   flows(cookie = 0n, cookieMask = 0n): FlowStats[] {
-    const r = this.model.flowStats({
-      tableId: 0xff,
-      outPort: OFPP.ANY,
-      outGroup: 0xffffffff,
-      cookie,
-      cookieMask,
-      match: [],
-    });
+    const r = this.model.flowStats({ ...ALL_FLOWS, cookie, cookieMask });
     if (!r.ok) throw new Error(r.error.message);
     return r.value;
   }

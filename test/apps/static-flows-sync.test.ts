@@ -26,6 +26,7 @@ import {
 } from '../../apps/static-flows/sync-plan.js';
 import { type FlowMod, FlowModCommand, type FlowStats, OFPP } from '../../src/codec/index.js';
 import { buildPacket } from '../../src/engine/packet-build.js';
+import { ALL_FLOWS } from '../../src/engine/stats.js';
 import { SwitchModel } from '../../src/engine/switch-model.js';
 import { PortMap } from '../../src/text/ports.js';
 import { flowMod } from '../engine/helpers.js';
@@ -51,14 +52,7 @@ function switchWith(mods: readonly FlowAdd[]): SwitchModel {
 }
 
 function dump(sw: SwitchModel, cookie = 0n, cookieMask = 0n): FlowStats[] {
-  const r = sw.flowStats({
-    tableId: 0xff,
-    outPort: OFPP.ANY,
-    outGroup: 0xffffffff,
-    cookie,
-    cookieMask,
-    match: [],
-  });
+  const r = sw.flowStats({ ...ALL_FLOWS, cookie, cookieMask });
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }

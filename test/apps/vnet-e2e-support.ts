@@ -158,7 +158,7 @@ function portsOf(dp: Datapath) {
 }
 
 /** What the app means the switch to hold now: static flows plus every learned MAC's two. */
-export function intendedFlows(ctl: VnetController, dpid: bigint): FlowSpec[] {
+function intendedFlows(ctl: VnetController, dpid: bigint): FlowSpec[] {
   const dp = ctl.datapath(dpid)!;
   const config = ctl.handlers.config;
   const plan = planDatapath(config, dpid, portsOf(dp))!;

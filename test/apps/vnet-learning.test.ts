@@ -20,6 +20,7 @@ import { formatMac, MacTable, parseMac } from '../../apps/vnet/mac-table.js';
 import { planDatapath } from '../../apps/vnet/plan.js';
 import { type FlowMod, FlowModCommand, type FlowRemoved } from '../../src/codec/index.js';
 import { flowRemoved } from '../engine/helpers.js';
+import { ethFrame } from '../engine/packet-helpers.js';
 import { exampleConfig, fmtFlow, VLAN_HOST1_PORTS } from './vnet-support.js';
 
 const config = exampleConfig('vnet-vlan.json');
@@ -44,18 +45,7 @@ function fmt(m: FlowMod): string {
   return `DEL ${fmtFlow(spec).split(' -> ')[0]}`;
 }
 
-function frame(src: number, dst: number, vlan?: number): Uint8Array {
-  const b = Buffer.alloc(vlan === undefined ? 60 : 64);
-  b.writeUIntBE(dst, 0, 6);
-  b.writeUIntBE(src, 6, 6);
-  if (vlan === undefined) b.writeUInt16BE(0x0806, 12);
-  else {
-    b.writeUInt16BE(0x8100, 12);
-    b.writeUInt16BE(vlan, 14);
-    b.writeUInt16BE(0x0806, 16);
-  }
-  return b;
-}
+const frame = (src: number, dst: number, vlan?: number) => ethFrame(dst, src, 0x0806, vlan);
 
 function learnAt(table: MacTable, inPort: number, src: number, vlan: number | undefined, now = 0) {
   const header = parseFrameHeader(frame(src, B, vlan))!;

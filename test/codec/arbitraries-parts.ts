@@ -42,7 +42,7 @@ export const u48 = fc.integer({ min: 0, max: 2 ** 48 - 1 });
 export const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
 export const bytes = (maxLength = 24, minLength = 0) => fc.uint8Array({ minLength, maxLength });
 /** Byte strings whose length is a multiple of 8 (experimenter payloads after 8-byte headers). */
-export const bytes8 = (maxWords = 3) =>
+const bytes8 = (maxWords = 3) =>
   fc.integer({ min: 0, max: maxWords }).chain((n) => bytes(8 * n, 8 * n));
 
 /** A Latin-1 string without NUL of at most `max` characters (fits a `max + 1` field). */
@@ -57,7 +57,7 @@ export function oxmValue(info: OxmFieldInfo): fc.Arbitrary<number | bigint> {
   return fc.integer({ min: 0, max: 2 ** info.bits - 1 });
 }
 
-export function oxmBasicOf(info: OxmFieldInfo, masked = false): fc.Arbitrary<OxmBasic> {
+function oxmBasicOf(info: OxmFieldInfo, masked = false): fc.Arbitrary<OxmBasic> {
   if (masked) {
     return fc.record({
       field: fc.constant(info.name),
@@ -69,14 +69,14 @@ export function oxmBasicOf(info: OxmFieldInfo, masked = false): fc.Arbitrary<Oxm
 }
 
 /** Any basic field, masked or not where it may be. */
-export const oxmBasic: fc.Arbitrary<OxmBasic> = fc.oneof(
+const oxmBasic: fc.Arbitrary<OxmBasic> = fc.oneof(
   ...OXM_FIELDS.map((info) =>
     info.maskable ? fc.oneof(oxmBasicOf(info), oxmBasicOf(info, true)) : oxmBasicOf(info),
   ),
 );
 
 /** A TLV of a non-basic class (NXM, experimenter), or a basic field number 1.3 lacks. */
-export const oxmRaw: fc.Arbitrary<OxmRaw> = fc
+const oxmRaw: fc.Arbitrary<OxmRaw> = fc
   .record({
     basic: fc.boolean(),
     oxmClass: u16.filter((c) => c !== 0x8000),
@@ -188,7 +188,7 @@ export const meterBand: fc.Arbitrary<MeterBand> = fc.oneof(
   }),
 );
 
-export const queueProperty: fc.Arbitrary<QueueProperty> = fc.oneof(
+const queueProperty: fc.Arbitrary<QueueProperty> = fc.oneof(
   fc.record({ type: fc.constantFrom('min_rate' as const, 'max_rate' as const), rate: u16 }),
   fc.record({ type: fc.constant('experimenter' as const), experimenter: u32, data: bytes() }),
   fc.record({
@@ -215,7 +215,7 @@ const oxmId = u32.chain((header) =>
     : fc.constant({ header }),
 );
 
-export const tableFeatureProp: fc.Arbitrary<TableFeatureProp> = fc.oneof(
+const tableFeatureProp: fc.Arbitrary<TableFeatureProp> = fc.oneof(
   fc.record({
     type: fc.constantFrom(
       ...([

@@ -133,7 +133,12 @@ describe('readPacketIn', () => {
       match.writeUInt16BE(1, 0);
       match.writeUInt16BE(matchLen, 2);
       tlvs.copy(match, 4);
-      const body = Buffer.concat([Buffer.alloc(16, 0xff), match, Buffer.alloc(2), Buffer.alloc(20)]);
+      const body = Buffer.concat([
+        Buffer.alloc(16, 0xff),
+        match,
+        Buffer.alloc(2),
+        Buffer.alloc(20),
+      ]);
       const buf = Buffer.concat([Buffer.from([4, 10, 0, 0, 0, 0, 0, 1]), body]);
       buf.writeUInt16BE(buf.length, 2);
       expect(decodeMessage(buf).ok, what).toBe(false);

@@ -29,7 +29,7 @@ export const text = (max: number) =>
 
 /** A physical port number OVS accepts. */
 export const physicalPort = fc.integer({ min: 1, max: 0xfeff });
-export const outputPort = fc.oneof(
+const outputPort = fc.oneof(
   { weight: 3, arbitrary: physicalPort },
   {
     weight: 1,
@@ -57,7 +57,7 @@ export const output = fc.record({
  * Actions valid for a flow with match `m`; with `last`, possibly ending in one action
  * that changes the packet's type (OVS checks every later action against the change).
  */
-export function validActions(m: Match, last = true): fc.Arbitrary<Action[]> {
+function validActions(m: Match, last = true): fc.Arbitrary<Action[]> {
   const has = (n: string, v?: number) =>
     m.some((e) => e.field === n && e.field !== 'raw' && (v === undefined || e.value === v));
   const ip = has('eth_type', 0x0800) || has('eth_type', 0x86dd);
@@ -99,7 +99,7 @@ export function validActions(m: Match, last = true): fc.Arbitrary<Action[]> {
 }
 
 /** Instructions valid for a flow with match `m` in table `tableId`. */
-export function validInstructions(m: Match, tableId: number): fc.Arbitrary<Instruction[]> {
+function validInstructions(m: Match, tableId: number): fc.Arbitrary<Instruction[]> {
   // OVS checks apply-actions, then write-actions: only the latter may change the packet type.
   const list: fc.Arbitrary<Instruction>[] = [
     validActions(m, false).map((actions) => ({ type: 'apply_actions' as const, actions })),

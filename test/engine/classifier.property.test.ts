@@ -5,12 +5,16 @@
  * so that rules overlap and packets hit them often; priorities come from a small range
  * so equal-priority overlaps are frequent: both classifiers break those ties the same
  * documented way (the rule inserted first wins), and the test checks exactly that.
+ * Every other rule goes in as a MatchKey (the sparse form FLOW_MODs use, whose helpers
+ * read only the listed words), the rest as plain full-width arrays; `replace` (an ADD
+ * over an identical rule) must act as a delete then an insert, and findExact must find
+ * the oldest rule with a given match and priority.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Classifier, type ClsRule } from '../../src/engine/classifier.js';
 import { LinearClassifier, type LinearRule } from '../../src/engine/classifier-linear.js';
-import { type FlowMatch, KEY_WORDS, W } from '../../src/engine/flow-key.js';
+import { type FlowMatch, KEY_WORDS, MatchKey, W } from '../../src/engine/flow-key.js';
 
 /** Words the rules use: pipeline, L2, the filtered address words, TP and an IPv6 word. */
 const WORDS = [W.IN_PORT, W.METADATA_LO, W.L2, W.NW, W.NW_SRC, W.NW_DST, W.TP, W.IPV6_SRC];
@@ -49,6 +53,17 @@ function toMatch(r: RuleSpec): FlowMatch {
   return { value, mask };
 }
 
+/** The same match as a MatchKey, its non-zero words listed in the rule's order. */
+function toMatchKey(r: RuleSpec): MatchKey {
+  const k = new MatchKey();
+  for (const { w, mask: m, value: v } of r.words) {
+    k.mask[w] = m;
+    k.value[w] = (v & m) >>> 0;
+    if (m !== 0) k.words[k.n++] = w;
+  }
+  return k;
+}
+
 function toKey(p: PacketSpec): Uint32Array {
   const k = new Uint32Array(KEY_WORDS);
   for (const { w, value, flip } of p) k[w] = (value ^ flip) >>> 0;
@@ -66,10 +81,45 @@ class Pair {
     const id = this.next++;
     const m = toMatch(spec);
     this.live.set(id, {
-      f: this.fast.insert(m, spec.priority, id),
+      f: this.fast.insert(id % 2 === 1 ? toMatchKey(spec) : m, spec.priority, id),
       s: this.slow.insert(m, spec.priority, id),
       spec,
     });
+  }
+
+  /** Classifier.replace on the fast side; delete then insert on the oracle's. */
+  replace(id: number): void {
+    const r = this.live.get(id)!;
+    const nid = this.next++;
+    this.slow.remove(r.s);
+    this.live.delete(id);
+    this.live.set(nid, {
+      f: this.fast.replace(r.f, nid),
+      s: this.slow.insert(toMatch(r.spec), r.spec.priority, nid),
+      spec: r.spec,
+    });
+  }
+
+  /** findExact (with either match form) finds the oldest live rule of that match and priority. */
+  checkExact(spec: RuleSpec): void {
+    const m = toMatch(spec);
+    let want: number | undefined;
+    for (const [id, { s }] of this.live) {
+      const same = s.priority === spec.priority && s.mask.every((x, i) => x === m.mask[i]);
+      if (same && s.value.every((x, i) => x === m.value[i]) && (want === undefined || id < want)) {
+        want = id;
+      }
+    }
+    const got = [
+      this.fast.findExact(m, spec.priority),
+      this.fast.findExact(toMatchKey(spec), spec.priority),
+    ];
+    if (got[0]?.data !== want || got[1]?.data !== want) {
+      expect(
+        got.map((r) => r?.data),
+        `findExact ${JSON.stringify(spec)}`,
+      ).toEqual([want, want]);
+    }
   }
 
   remove(id: number): void {
@@ -122,9 +172,14 @@ describe('classifier vs linear oracle', () => {
         weight: 2,
       },
       {
+        arbitrary: fc.record({ kind: fc.constant('replace' as const), pick: fc.nat() }),
+        weight: 2,
+      },
+      {
         arbitrary: fc.record({ kind: fc.constant('lookup' as const), packet: packetArb }),
         weight: 3,
       },
+      { arbitrary: fc.record({ kind: fc.constant('exact' as const), rule: ruleArb }), weight: 1 },
     );
     fc.assert(
       fc.property(
@@ -136,7 +191,10 @@ describe('classifier vs linear oracle', () => {
             const ids = [...pair.live.keys()];
             if (o.kind === 'insert') pair.insert(o.rule);
             else if (o.kind === 'lookup') pair.check(o.packet);
-            else if (ids.length > 0) {
+            else if (o.kind === 'exact') pair.checkExact(o.rule);
+            else if (o.kind === 'replace') {
+              if (ids.length > 0) pair.replace(ids[o.pick % ids.length]!);
+            } else if (ids.length > 0) {
               const id = ids[o.pick % ids.length]!;
               const spec = pair.live.get(id)!.spec;
               pair.remove(id);
@@ -145,6 +203,7 @@ describe('classifier vs linear oracle', () => {
             }
           }
           for (const p of finals) pair.check(p);
+          for (const { spec } of pair.live.values()) pair.checkExact(spec);
           // Every live rule is found by a packet equal to its own masked value, unless a
           // better rule also matches: the oracle decides which.
           for (const { spec } of pair.live.values())

@@ -1,6 +1,7 @@
 /**
  * Builders shared by the engine tests (and the runtime, app and reliability tests):
- * FLOW_MOD, flow stats, FLOW_REMOVED, GROUP_MOD and METER_MOD with neutral defaults.
+ * FLOW_MOD, flow stats, FLOW_REMOVED, PACKET_IN, GROUP_MOD and METER_MOD with neutral
+ * defaults.
  */
 import type {
   Action,
@@ -13,6 +14,7 @@ import type {
   Match,
   MeterMod,
   OfpError,
+  PacketIn,
 } from '../../src/codec/index.js';
 import { errorCodeName, OFP_NO_BUFFER, OFPP } from '../../src/codec/index.js';
 
@@ -73,6 +75,23 @@ export function flowRemoved(p: Partial<FlowRemoved>): FlowRemoved {
     byteCount: 0n,
     match: [],
     ...p,
+  };
+}
+
+/** An unbuffered PACKET_IN (reason NO_MATCH) of `data` (default none), from `inPort` if given. */
+export function makePacketIn({ inPort, ...p }: Partial<PacketIn> & { inPort?: number }): PacketIn {
+  const data = p.data ?? new Uint8Array(0);
+  return {
+    type: 'packet_in',
+    xid: 0,
+    bufferId: OFP_NO_BUFFER,
+    totalLen: data.length,
+    reason: 0,
+    tableId: 0,
+    cookie: 0n,
+    match: inPort === undefined ? [] : [{ field: 'in_port', value: inPort }],
+    ...p,
+    data,
   };
 }
 

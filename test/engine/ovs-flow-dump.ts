@@ -10,8 +10,8 @@ import {
   type FlowStats,
   Framer,
   type Message,
-  OFPP,
 } from '../../src/codec/index.js';
+import { ALL_FLOWS } from '../../src/engine/stats.js';
 
 const OFPMPF_REPLY_MORE = 1;
 
@@ -44,15 +44,7 @@ export function dumpFlows(path: string, timeoutMs = 5000): Promise<FlowStats[]> 
         type: 'multipart_request',
         xid: 2,
         flags: 0,
-        body: {
-          kind: 'flow',
-          tableId: 0xff,
-          outPort: OFPP.ANY,
-          outGroup: 0xffffffff,
-          cookie: 0n,
-          cookieMask: 0n,
-          match: [],
-        },
+        body: { kind: 'flow', ...ALL_FLOWS },
       });
     });
     sock.on('data', (chunk) => {

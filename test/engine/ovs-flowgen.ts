@@ -292,7 +292,7 @@ const PORT_TEXT: Record<number, string> = {
   [OFPP.ALL]: 'ALL',
 };
 
-export function actionText(a: Action): string {
+function actionText(a: Action): string {
   switch (a.type) {
     case 'output':
       return PORT_TEXT[a.port] ?? `output:${a.port}`;

@@ -1,11 +1,29 @@
 /**
- * Shared by the packet tests: sample addresses and an independent checksum verifier
- * (plain RFC 1071 sums over explicit pseudo-headers, no code shared with the engine).
+ * Shared by the packet tests: sample addresses, an independent checksum verifier (plain
+ * RFC 1071 sums over explicit pseudo-headers, no code shared with the engine), and the
+ * bare Ethernet frames the app and runtime tests feed to a learning switch.
  */
 export const MAC_A = 0x020000000001;
 export const MAC_B = 0x0a1b2c3d4e5f;
 export const V6_A = 0x20010db8000000000000000000000001n;
 export const V6_B = 0xfe800000000000000202b3fffe1e8329n;
+
+/**
+ * A zero-filled 60-byte Ethernet frame from `src` to `dst` (48-bit MACs) with `ethType`,
+ * 802.1Q-tagged with `vlan` (64 bytes then) when given.
+ */
+export function ethFrame(dst: number, src: number, ethType = 0x0800, vlan?: number): Buffer {
+  const f = Buffer.alloc(vlan === undefined ? 60 : 64);
+  f.writeUIntBE(dst, 0, 6);
+  f.writeUIntBE(src, 6, 6);
+  if (vlan === undefined) f.writeUInt16BE(ethType, 12);
+  else {
+    f.writeUInt16BE(0x8100, 12);
+    f.writeUInt16BE(vlan, 14);
+    f.writeUInt16BE(ethType, 16);
+  }
+  return f;
+}
 
 function sum16(bytes: number[]): number {
   let s = 0;

@@ -29,13 +29,13 @@ export const DEBIAN_PACKAGES = [
   'iproute2',
 ] as const;
 
-export const OVS_SCHEMA_CANDIDATES = [
+const OVS_SCHEMA_CANDIDATES = [
   '/usr/share/openvswitch/vswitch.ovsschema',
   '/usr/local/share/openvswitch/vswitch.ovsschema',
 ];
 
 /** Absolute path of `bin` on the harness PATH, or undefined. */
-export function findBinary(bin: string): string | undefined {
+function findBinary(bin: string): string | undefined {
   for (const dir of (harnessEnv().PATH ?? '').split(':')) {
     if (!dir) continue;
     const path = join(dir, bin);

@@ -48,7 +48,7 @@ function quote(arg: string): string {
 }
 
 /** Shell-like rendering of a command line, for messages. */
-export function commandLine(cmd: string, args: readonly string[]): string {
+function commandLine(cmd: string, args: readonly string[]): string {
   return [cmd, ...args].map(quote).join(' ');
 }
 

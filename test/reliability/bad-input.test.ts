@@ -13,14 +13,13 @@ import {
   type ErrorMsg,
   encodeMessage,
   errorCodeName,
-  type FlowStats,
   type Message,
 } from '../../src/codec/index.js';
 import { type Connection, OpenFlowError, ReplyTooLargeError } from '../../src/runtime/index.js';
 import { flowMod, flowStats } from '../engine/helpers.js';
+import { ethFrame } from '../engine/packet-helpers.js';
 import { type FakeSwitch, type FakeSwitchOptions, HELLO_13 } from '../runtime/fake-switch.js';
 import {
-  frame,
   l2Learning,
   packetIn,
   roundTrip,
@@ -192,7 +191,7 @@ describe('answers that close the connection', () => {
         reserved: 0,
       },
     ],
-    ['PACKET_IN', packetIn(0x31, 1, frame(0xffff_ffff_ffff, 0x02_00_00_00_00_31))],
+    ['PACKET_IN', packetIn(0x31, 1, ethFrame(0xffff_ffff_ffff, 0x02_00_00_00_00_31))],
   ])('%s before HELLO: OFPHFC_INCOMPATIBLE, then close', async (_, m) => {
     const p = await connect({ hello: false, handshake: false });
     p.send(m);
@@ -228,7 +227,7 @@ describe('handshakes out of order', () => {
   test('a PACKET_IN between HELLO and the end of the handshake is dropped, not served', async () => {
     const p = await connect({ handshake: false });
     await p.waitFor('features_request');
-    p.send(packetIn(0, 1, frame(0xffff_ffff_ffff, 0x02_00_00_00_00_51)));
+    p.send(packetIn(0, 1, ethFrame(0xffff_ffff_ffff, 0x02_00_00_00_00_51)));
     await stillServed(p);
     const c = connectionOf(p);
     expect(c.state).toBe('features');

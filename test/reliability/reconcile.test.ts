@@ -15,9 +15,9 @@ import {
   OFPP,
 } from '../../src/codec/index.js';
 import { flowStats } from '../engine/helpers.js';
+import { ethFrame } from '../engine/packet-helpers.js';
 import type { FakeSwitch } from '../runtime/fake-switch.js';
 import {
-  frame,
   l2Learning,
   packetIn,
   startTestController,
@@ -109,7 +109,7 @@ test('valid learned flows are adopted: no blanket delete, nothing re-added', asy
 
   // The MAC table came back from the flows: C (new, port 3) to A goes straight to port 1.
   const from = sw!.received.length;
-  sw!.send(packetIn(0, 3, frame(A, C)));
+  sw!.send(packetIn(0, 3, ethFrame(A, C)));
   const fm = await sw!.waitFor('flow_mod', () => true, from);
   expect(matchGet(fm.match, 'eth_dst')?.value).toBe(A);
   expect(fm.instructions).toEqual(out(1));

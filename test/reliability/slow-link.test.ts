@@ -12,8 +12,9 @@ import { setTimeout as sleep, setImmediate as tick } from 'node:timers/promises'
 import { afterEach, expect, test } from 'vitest';
 import { encodeMessage, type Message } from '../../src/codec/index.js';
 import { type AppDefinition, type Datapath, defineApp } from '../../src/runtime/index.js';
+import { ethFrame } from '../engine/packet-helpers.js';
 import type { FakeSwitch } from '../runtime/fake-switch.js';
-import { frame, packetIn, startTestController, type TestController } from './support/controller.js';
+import { packetIn, startTestController, type TestController } from './support/controller.js';
 import { connectPeer } from './support/peer.js';
 import { until } from './support/wait.js';
 
@@ -101,7 +102,9 @@ test('a switch reading a few bytes at a time, writing its own messages byte by b
   })();
   const packetIns = (async () => {
     for (let i = 0; i < 20; i++) {
-      const bytes = encodeMessage(packetIn(0, 1, frame(0xffff_ffff_ffff, 0x02_00_00_00_00_01 + i)));
+      const bytes = encodeMessage(
+        packetIn(0, 1, ethFrame(0xffff_ffff_ffff, 0x02_00_00_00_00_01 + i)),
+      );
       await sw!.trickle(bytes, () => tick());
     }
   })();

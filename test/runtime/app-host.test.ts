@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { FlowStats } from '../../src/codec/index.js';
 import { defineApp } from '../../src/runtime/index.js';
-import { flowStats } from '../engine/helpers.js';
+import { flowStats, makePacketIn } from '../engine/helpers.js';
 import { FakeSwitch } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';
 
@@ -26,18 +26,7 @@ async function connect(dpid: bigint, opts: Parameters<typeof FakeSwitch.connect>
   return sw;
 }
 
-const packetIn = (xid: number) =>
-  ({
-    type: 'packet_in',
-    xid,
-    bufferId: 0xffffffff,
-    totalLen: 0,
-    reason: 0,
-    tableId: 0,
-    cookie: 0n,
-    match: [],
-    data: new Uint8Array(0),
-  }) as const;
+const packetIn = (xid: number) => makePacketIn({ xid });
 
 describe('app host', () => {
   test('a throwing or rejecting handler is logged and does not affect other apps', async () => {
@@ -69,7 +58,7 @@ describe('app host', () => {
 
     sw.send({ type: 'echo_request', xid: 0x55, data: new Uint8Array(0) });
     await sw.waitFor('echo_reply', (m) => m.xid === 0x55);
-    const failures = tc.logs().filter((l) => l.event === 'packetIn');
+    const failures = tc.records.filter((l) => l.event === 'packetIn');
     expect(failures.map((l) => l.app).sort()).toEqual([
       'rejecter',
       'rejecter',
@@ -95,7 +84,7 @@ describe('app host', () => {
     tc = await startController([bad.def, good.def]);
     await connect(1n);
     await good.waitFor('switchUp');
-    expect(tc.logs().some((l) => l.app === 'bad' && l.event === 'switchUp')).toBe(true);
+    expect(tc.records.some((l) => l.app === 'bad' && l.event === 'switchUp')).toBe(true);
   });
 
   test('switchUp is awaited in app order; an app sees no event before its switchUp', async () => {

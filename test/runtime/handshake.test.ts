@@ -56,7 +56,7 @@ describe('handshake', () => {
     expect([...dp.ports.keys()]).toEqual([1, 2, 7]);
     expect(dp.features.nTables).toBe(254);
     expect(dp.connected).toBe(true);
-    const up = tc.logs().find((l) => l.msg === 'switch up');
+    const up = tc.records.find((l) => l.msg === 'switch up');
     expect(up?.dpid).toBe('0000000000000abc');
   });
 
@@ -110,7 +110,7 @@ describe('handshake', () => {
     tc = await startController([], { handshakeTimeoutMs: 200 });
     const sw = await connect({ hello: false });
     await sw.closed;
-    const closed = tc.logs().find((l) => String(l.reason).includes('handshake not finished'));
+    const closed = tc.records.find((l) => String(l.reason).includes('handshake not finished'));
     expect(closed).toBeDefined();
     expect(tc.controller.connections.size).toBe(0);
   });
@@ -119,7 +119,7 @@ describe('handshake', () => {
     tc = await startController([], { requestTimeoutMs: 200 });
     const sw = await connect({ handshake: false });
     await sw.closed;
-    expect(tc.logs().some((l) => String(l.reason).includes('no reply to features_request'))).toBe(
+    expect(tc.records.some((l) => String(l.reason).includes('no reply to features_request'))).toBe(
       true,
     );
   });

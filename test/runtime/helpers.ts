@@ -1,7 +1,6 @@
 /**
- * Test helpers for the runtime: a logger whose JSON lines are captured as records, a
- * controller on 127.0.0.1:<free port> logging that way, and a recording app that keeps
- * every event it sees.
+ * Test helpers for the runtime: a controller on 127.0.0.1:<free port> whose JSON log
+ * lines are captured, and a recording app that keeps every event it sees.
  */
 import {
   type AppDefinition,
@@ -12,30 +11,16 @@ import {
   createLogger,
   type Datapath,
   defineApp,
-  type Logger,
 } from '../../src/runtime/index.js';
 
 export type LogRecord = Record<string, unknown> & { level: number; msg: string };
-
-/** A debug-level logger whose every line is parsed into `records`, live. */
-export function captureLog(): { log: Logger; records: LogRecord[] } {
-  const records: LogRecord[] = [];
-  const log = createLogger({
-    level: 'debug',
-    pretty: false,
-    stream: { write: (line: string) => void records.push(JSON.parse(line) as LogRecord) },
-  });
-  return { log, records };
-}
 
 export interface TestController {
   readonly controller: Controller;
   /** The TCP port of the first listener (0 when it is a unix socket). */
   readonly port: number;
-  /** Parsed log records so far (a live array). */
+  /** Every log line so far, parsed (a live array). */
   readonly records: LogRecord[];
-  /** The same records, for the runtime tests. */
-  logs(): LogRecord[];
   stop(): Promise<void>;
 }
 
@@ -49,12 +34,20 @@ export const TEST_OPTIONS: Omit<ControllerOptions, 'listen'> = {
   outputHardLimit: 32 * 1024 * 1024,
 };
 
-/** A controller running `apps` with `options` (listening on 127.0.0.1:0 unless they say). */
+/**
+ * A controller running `apps` with `options` (listening on 127.0.0.1:0 unless they say),
+ * its JSON log lines captured at debug level.
+ */
 export async function startInstances(
   apps: readonly AppInstance[],
   options: Omit<ControllerOptions, 'listen'> & Partial<Pick<ControllerOptions, 'listen'>>,
 ): Promise<TestController> {
-  const { log, records } = captureLog();
+  const records: LogRecord[] = [];
+  const log = createLogger({
+    level: 'debug',
+    pretty: false,
+    stream: { write: (line: string) => void records.push(JSON.parse(line) as LogRecord) },
+  });
   const controller = new Controller(
     { listen: [{ kind: 'tcp', host: '127.0.0.1', port: 0 }], ...options },
     apps,
@@ -62,7 +55,7 @@ export async function startInstances(
   );
   const [addr] = await controller.start();
   const port = addr && addr.kind !== 'unix' ? addr.port : 0;
-  return { controller, port, records, logs: () => records, stop: () => controller.stop() };
+  return { controller, port, records, stop: () => controller.stop() };
 }
 
 /** A controller running `apps` (no configuration) with TEST_OPTIONS and `overrides`. */

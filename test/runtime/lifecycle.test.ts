@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { ConnectionClosedError } from '../../src/runtime/index.js';
+import { makePacketIn } from '../engine/helpers.js';
 import { FakeSwitch } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';
 
@@ -36,17 +37,7 @@ describe('many switches', () => {
     await app.waitFor('switchUp', 6);
     expect(tc.controller.registry.size).toBe(6);
     for (const sw of sws) {
-      sw.send({
-        type: 'packet_in',
-        xid: Number(sw.dpid) * 100,
-        bufferId: 0xffffffff,
-        totalLen: 0,
-        reason: 0,
-        tableId: 0,
-        cookie: 0n,
-        match: [],
-        data: new Uint8Array(0),
-      });
+      sw.send(makePacketIn({ xid: Number(sw.dpid) * 100 }));
     }
     await app.waitFor('packetIn', 6);
     expect(seen.sort()).toEqual(['1:100', '2:200', '3:300', '4:400', '5:500', '6:600']);

@@ -3,7 +3,7 @@
  * xid, multipart reassembly, errors, timeouts restarted by each part, rejectAll.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { FlowStats, MultipartReply } from '../../src/codec/index.js';
+import type { MultipartReply } from '../../src/codec/index.js';
 import {
   ConnectionClosedError,
   mergeMultipart,

@@ -6,15 +6,9 @@
  * a delete and an add, and one socket write per read.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import {
-  encodeMessage,
-  errorByName,
-  errorCodeName,
-  type FlowStats,
-  type Message,
-} from '../../src/codec/index.js';
+import { encodeMessage, errorByName, errorCodeName, type Message } from '../../src/codec/index.js';
 import { OpenFlowError } from '../../src/runtime/index.js';
-import { flowStats } from '../engine/helpers.js';
+import { flowStats, makePacketIn } from '../engine/helpers.js';
 import { FakeSwitch, makePort } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';
 
@@ -196,7 +190,7 @@ describe('malformed input', () => {
     sw.send({ type: 'echo_request', xid: 0x77, data: new Uint8Array(0) });
     await sw.waitFor('echo_reply', (m) => m.xid === 0x77);
     expect(sw.all('error').length).toBe(10);
-    const warnings = tc!.logs().filter((l) => String(l.msg).startsWith('malformed message'));
+    const warnings = tc!.records.filter((l) => String(l.msg).startsWith('malformed message'));
     expect(warnings.length).toBeGreaterThanOrEqual(1);
     expect(warnings.length).toBeLessThanOrEqual(3);
     expect(warnings[0]!.dpid).toBe('0000000000000005');
@@ -247,17 +241,7 @@ describe('batching', () => {
     const writes = conn.writes;
     const burst = Buffer.concat(
       Array.from({ length: 50 }, (_, i) =>
-        encodeMessage({
-          type: 'packet_in',
-          xid: 1000 + i,
-          bufferId: 0xffffffff,
-          totalLen: 60,
-          reason: 0,
-          tableId: 0,
-          cookie: 0n,
-          match: [{ field: 'in_port', value: 2 }],
-          data: Buffer.alloc(60, i),
-        }),
+        encodeMessage(makePacketIn({ xid: 1000 + i, inPort: 2, data: Buffer.alloc(60, i) })),
       ),
     );
     sw.sendRaw(burst);

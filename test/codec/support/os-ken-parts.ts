@@ -29,7 +29,7 @@ import {
 } from '../../../src/codec/index.js';
 import { Check, type Shape } from './shape-compare.js';
 
-export const NICIRA = 0x2320;
+const NICIRA = 0x2320;
 export const ONF = 0x4f4e4600;
 
 export function sizeOf(write: (w: Writer) => void): number {
@@ -45,13 +45,13 @@ export function macText(v: number | bigint): string {
   return hex.match(/../g)!.join(':');
 }
 
-export function ipv4Text(v: number | bigint): string {
+function ipv4Text(v: number | bigint): string {
   const n = Number(v);
   return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
 }
 
 /** RFC 5952 text: lowercase, leading zeros dropped, the longest run (>= 2) of zero groups as `::`. */
-export function ipv6Text(v: number | bigint): string {
+function ipv6Text(v: number | bigint): string {
   const x = BigInt(v);
   const groups = Array.from({ length: 8 }, (_, i) => Number((x >> BigInt(112 - 16 * i)) & 0xffffn));
   let best = -1;
@@ -91,7 +91,7 @@ function oxmValue(field: string, v: number | bigint): Shape {
   return v;
 }
 
-export function oxmShape(e: OxmEntry): Shape {
+function oxmShape(e: OxmEntry): Shape {
   if (e.field === 'raw') {
     // A field of another class (NXM registers, conntrack state, ...) or a later basic
     // field: os-ken names it; we only check it is not one of ours and agree on the mask.
@@ -132,7 +132,7 @@ const ACTION_CLASS: Record<string, string> = {
   push_pbb: 'OFPActionPushPbb',
 };
 
-export function actionShape(a: Action): Shape {
+function actionShape(a: Action): Shape {
   const head = { type: codeOfAction(a), len: sizeOf((w) => writeAction(w, a)) };
   switch (a.type) {
     case 'output':

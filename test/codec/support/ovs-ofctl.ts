@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** First xid of a batch. */
-export const XID_BASE = 0x5a000000;
+const XID_BASE = 0x5a000000;
 
 export interface OfpPrint {
   /** OVS's printout of the message, header line first. */

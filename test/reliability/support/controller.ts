@@ -9,6 +9,8 @@ import { validateL2Config } from '../../../apps/l2-learning/config.js';
 import l2App, { L2_COOKIE } from '../../../apps/l2-learning/index.js';
 import { type FlowMod, matchGet, type PacketIn } from '../../../src/codec/index.js';
 import type { AppDefinition, AppInstance, ControllerOptions } from '../../../src/runtime/index.js';
+import { makePacketIn } from '../../engine/helpers.js';
+import { ethFrame } from '../../engine/packet-helpers.js';
 import type { FakeSwitch } from '../../runtime/fake-switch.js';
 import { startInstances, TEST_OPTIONS, type TestController } from '../../runtime/helpers.js';
 
@@ -37,31 +39,12 @@ export function startTestController(
   return startInstances(apps, { ...RELIABILITY_OPTIONS, ...overrides });
 }
 
-/** A 60-byte Ethernet frame from `src` to `dst` (48-bit MACs), IPv4 ethertype. */
-export function frame(dst: number, src: number): Buffer {
-  const f = Buffer.alloc(60);
-  f.writeUIntBE(dst, 0, 6);
-  f.writeUIntBE(src, 6, 6);
-  f.writeUInt16BE(0x0800, 12);
-  return f;
-}
-
 /** An unbuffered table-miss PACKET_IN from the l2-learning table-miss flow. */
 export function packetIn(xid: number, inPort: number, data: Buffer): PacketIn {
-  return {
-    type: 'packet_in',
-    xid,
-    bufferId: 0xffffffff,
-    totalLen: data.length,
-    reason: 0,
-    tableId: 0,
-    cookie: L2_COOKIE,
-    match: [{ field: 'in_port', value: inPort }],
-    data,
-  };
+  return makePacketIn({ xid, inPort, data, cookie: L2_COOKIE });
 }
 
-export const BROADCAST = 0xffff_ffff_ffff;
+const BROADCAST = 0xffff_ffff_ffff;
 let nextMac = 0x02_00_00_10_00_00;
 
 /**
@@ -73,8 +56,8 @@ export async function roundTrip(sw: FakeSwitch): Promise<FlowMod> {
   const a = nextMac++;
   const b = nextMac++;
   const from = sw.received.length;
-  sw.send(packetIn(0, 1, frame(BROADCAST, a)));
-  sw.send(packetIn(0, 2, frame(a, b)));
+  sw.send(packetIn(0, 1, ethFrame(BROADCAST, a)));
+  sw.send(packetIn(0, 2, ethFrame(a, b)));
   const fm = await sw.waitFor(
     'flow_mod',
     (m) => matchGet(m.match, 'eth_dst')?.value === a && matchGet(m.match, 'eth_src')?.value === b,

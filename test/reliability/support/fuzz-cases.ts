@@ -97,7 +97,7 @@ const flood = fc
     return Buffer.concat(Array.from({ length: n }, () => rawMessage(4, type, x, body)));
   });
 
-export const chunkOfBytes: fc.Arbitrary<Buffer> = fc.oneof(
+const chunkOfBytes: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 4, arbitrary: valid },
   { weight: 5, arbitrary: mutated },
   { weight: 3, arbitrary: randomHeader },

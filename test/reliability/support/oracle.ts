@@ -29,7 +29,7 @@ export interface Expectation {
 }
 
 /** Messages only a controller sends. */
-export const CONTROLLER_TO_SWITCH: ReadonlySet<MessageType> = new Set<MessageType>([
+const CONTROLLER_TO_SWITCH: ReadonlySet<MessageType> = new Set<MessageType>([
   'features_request',
   'get_config_request',
   'set_config',

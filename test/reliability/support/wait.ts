@@ -31,7 +31,7 @@ export async function settles(p: Promise<unknown>, deadlineMs = 10_000): Promise
 let gcFn: (() => void) | undefined;
 
 /** Runs a full garbage collection (enabling --expose-gc on first use). */
-export function collectGarbage(): void {
+function collectGarbage(): void {
   if (!gcFn) {
     v8.setFlagsFromString('--expose-gc');
     gcFn = vm.runInNewContext('gc') as () => void;

@@ -1,0 +1,80 @@
+/**
+ * The order of what a connection sends, before the bytes reach its outbox (batching and
+ * back-pressure, outbox.ts): a barrier goes between a FLOW_MOD that deletes and a
+ * following one that adds or modifies (deletes before adds), the flow model sees each
+ * FLOW_MOD once it is encoded, templates (codec templates.ts) are copied in as bytes,
+ * and the sending app is remembered per xid for routing an OFPT_ERROR back to it.
+ */
+import {
+  type FlowMod,
+  FlowModCommand,
+  type FlowModTemplate,
+  type Message,
+  type PacketOutTemplate,
+} from '../codec/index.js';
+import type { FlowModel } from './flow-model.js';
+import type { Outbox } from './outbox.js';
+import { XidOwners } from './xid-owners.js';
+
+export class SwitchOutput {
+  /** The flow model of this datapath, when the controller has a factory. */
+  model: FlowModel | undefined;
+  private lastFlowModDeleted = false;
+  private readonly owners = new XidOwners();
+
+  constructor(
+    private readonly outbox: Outbox,
+    /** Allocates the xid of a barrier the ordering inserts. */
+    private readonly nextXid: () => number,
+  ) {}
+
+  /** Sends `m`; `owner` is the sending app's index (-1 for the runtime). Throws if unencodable. */
+  send(m: Message, owner: number): void {
+    if (m.type !== 'flow_mod') this.outbox.append(m);
+    else this.sendFlowMod(m);
+    this.owners.remember(m.xid, owner);
+  }
+
+  /**
+   * send() for a template: its current bytes go straight into the outbox with `xid` (and
+   * a PACKET_OUT's `data`). With a flow model, a FLOW_MOD template goes as the message
+   * it encodes, so that the model sees it.
+   */
+  sendTemplate(
+    t: FlowModTemplate | PacketOutTemplate,
+    xid: number,
+    owner: number,
+    data?: Uint8Array,
+  ): void {
+    if (t.type === 'packet_out') this.outbox.appendTemplate(t, xid, data);
+    else if (this.model !== undefined) return this.send(t.toMessage(xid), owner);
+    else {
+      const isDelete = this.orderFlowMod(t.command);
+      this.outbox.appendTemplate(t, xid);
+      this.lastFlowModDeleted = isDelete;
+    }
+    this.owners.remember(xid, owner);
+  }
+
+  /** The app index that sent `xid`, or -1 (the runtime, or too long ago). */
+  ownerOf(xid: number): number {
+    return this.owners.ownerOf(xid);
+  }
+
+  /** The flow model sees the FLOW_MOD once it is encoded (an app's unencodable one throws). */
+  private sendFlowMod(m: FlowMod): void {
+    const isDelete = this.orderFlowMod(m.command);
+    this.outbox.append(m);
+    this.lastFlowModDeleted = isDelete;
+    this.model?.applyFlowMod(m);
+  }
+
+  /** Sends the barrier, if any, that a FLOW_MOD with `command` needs first; true for a delete. */
+  private orderFlowMod(command: number): boolean {
+    const isDelete = command === FlowModCommand.DELETE || command === FlowModCommand.DELETE_STRICT;
+    if (!isDelete && this.lastFlowModDeleted) {
+      this.outbox.append({ type: 'barrier_request', xid: this.nextXid() });
+    }
+    return isDelete;
+  }
+}
