@@ -7,6 +7,7 @@ import { Classifier, type ClsRule } from '../src/engine/classifier.js';
 import { LinearClassifier } from '../src/engine/classifier-linear.js';
 import { KEY_WORDS } from '../src/engine/flow-key.js';
 import { type RuleSet, scratchMatch } from './classifier-rulesets.js';
+import { heap } from './heap.js';
 
 /** Seconds, for timing differences. */
 export const now = (): number => performance.now() / 1000;
@@ -29,13 +30,6 @@ export interface MeasureOptions {
   /** Time budget for the linear scan, seconds. */
   readonly linearBudget: number;
   readonly gc: (() => void) | undefined;
-}
-
-function heap(gc: (() => void) | undefined): number {
-  gc?.();
-  gc?.();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
 }
 
 function build(set: RuleSet): { cls: Classifier<number>; rules: ClsRule<number>[]; secs: number } {

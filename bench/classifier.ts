@@ -6,8 +6,6 @@
  * --quick shortens the timed runs and the pool (about 2 s in all); figures are then
  * rougher and the pool checksum is not comparable.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { type Figures, INSERT_ROUNDS, measure, now } from './classifier-measure.js';
 import {
   aclRuleSet,
@@ -18,6 +16,7 @@ import {
   type RuleSet,
   SEED1_CHECKSUMS,
 } from './classifier-rulesets.js';
+import { findGc } from './heap.js';
 
 interface Options {
   readonly seed: number;
@@ -38,19 +37,6 @@ function parseArgs(args: readonly string[]): Options {
     }
   }
   return { seed, quick };
-}
-
-/** The garbage collector, when it can be exposed at run time. */
-function findGc(): (() => void) | undefined {
-  const g = globalThis as { gc?: () => void };
-  if (typeof g.gc === 'function') return g.gc;
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const M = (x: number) => `${(x / 1e6).toFixed(2)} M`;

@@ -11,6 +11,7 @@
  *     --variant 'two=dist/src/cli/controller.js --workers 2' \
  *     [--mode throughput|latency] [--switches 16] [--macs 1000] [--loops 5]
  *     [--ms-per-loop 1000] [--window 128] [--rounds 3] [--cpu-prof DIR]
+ *     [--connect-concurrency 32]
  *
  * A variant is NAME=SCRIPT [controller options...]; SCRIPT runs under this node with
  * `--listen tcp:127.0.0.1:PORT --app l2-learning --log-level warn` before the options.
@@ -48,6 +49,7 @@ interface Options {
   readonly msPerLoop: number;
   readonly window: number;
   readonly rounds: number;
+  readonly connectConcurrency: number;
   readonly cpuProf: string | undefined;
 }
 
@@ -62,6 +64,8 @@ interface RunResult {
   /** Machine-wide busy share (all cores) over the measured loops. */
   readonly busy: number;
   readonly medianUs: number | undefined;
+  /** Seconds until every switch had finished its handshake and taught its MAC. */
+  readonly readySeconds: number;
 }
 
 const CLK_TCK = 100;
@@ -105,6 +109,7 @@ function parse(argv: readonly string[]): Options {
     msPerLoop: num.get('ms-per-loop') ?? 1000,
     window: num.get('window') ?? 128,
     rounds: num.get('rounds') ?? 3,
+    connectConcurrency: num.get('connect-concurrency') ?? 32,
     cpuProf,
   };
 }
@@ -172,7 +177,7 @@ async function runOne(o: Options, v: Variant, dpidBase: number): Promise<RunResu
       dpidBase,
       readyTimeoutMs: 15_000 + 20 * o.switches,
       stallMs: 500,
-      connectConcurrency: 32,
+      connectConcurrency: o.connectConcurrency,
       hold: false,
       learnOnly: false,
     };
@@ -184,7 +189,9 @@ async function runOne(o: Options, v: Variant, dpidBase: number): Promise<RunResu
     }
     let mark: Mark | undefined;
     let last = mark;
+    let readySeconds = Number.NaN;
     const gen = startGenerator(cfg, (e) => {
+      if (e.kind === 'ready') readySeconds = e.seconds;
       if (e.kind !== 'loop') return;
       const now: Mark = {
         ticks: treeTicks(proc.pid),
@@ -216,6 +223,7 @@ async function runOne(o: Options, v: Variant, dpidBase: number): Promise<RunResu
       sys: (last.ticks[1] - mark.ticks[1]) / ticks,
       busy: (b1 - b0) / (t1 - t0),
       medianUs: summary.latency?.medianUs,
+      readySeconds,
     };
   } catch (e) {
     throw new Error(`${v.name}: ${(e as Error).message}\n${tail(logFile)}`);
@@ -246,7 +254,7 @@ async function main(): Promise<void> {
           `controller ${r.cores.toFixed(2)} cores, generator ${r.generatorCores.toFixed(2)}  ` +
           `${fmtInt(r.rate / r.cores).padStart(10)} ` +
           `resp/CPU-s  (${(100 * r.sys).toFixed(0)}% in kernel)  machine busy ` +
-          `${(100 * r.busy).toFixed(0)}%${lat}`,
+          `${(100 * r.busy).toFixed(0)}%  ready in ${r.readySeconds.toFixed(2)} s${lat}`,
       );
     }
   }

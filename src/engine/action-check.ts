@@ -229,11 +229,12 @@ export function executionOrder(list: readonly Instruction[]): Instruction[] {
   return [...list].sort((a, b) => ORDER[a.type] - ORDER[b.type]);
 }
 
-/** Actions whose checks do not read or change the match facts. */
-const FACT_FREE: ReadonlySet<Action['type']> = new Set(['output', 'group', 'set_queue']);
-
+/** Does some action's check read or change the match facts? (output, group, set_queue: no) */
 function needsFacts(actions: readonly Action[]): boolean {
-  for (let i = 0; i < actions.length; i++) if (!FACT_FREE.has(actions[i]!.type)) return true;
+  for (let i = 0; i < actions.length; i++) {
+    const t = actions[i]!.type;
+    if (t !== 'output' && t !== 'group' && t !== 'set_queue') return true;
+  }
   return false;
 }
 

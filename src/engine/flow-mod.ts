@@ -43,8 +43,9 @@ const DONE: FlowModOutcome = Object.freeze({ removed: NONE });
 const fail = (error: OfpError): FlowModOutcome => ({ error, removed: NONE });
 
 /**
- * Applies `fm` at clock time `now`. `key` is scratch for the match in key form: a caller
- * applying many FLOW_MODs passes one MatchKey to save the allocation.
+ * Applies `fm`; an ADD installs its entry at time `now` (no other command reads it).
+ * `key` is scratch for the match in key form: a caller applying many FLOW_MODs passes
+ * one MatchKey to save the allocation.
  */
 export function applyFlowMod(
   tables: readonly FlowTable[],

@@ -16,39 +16,25 @@ import {
   OFPP,
   type Port,
 } from '../../src/codec/index.js';
+import { flowStats } from '../engine/helpers.js';
+import { makePort } from '../runtime/fake-switch.js';
 import { type FakeSwitch, type Responder, startFakeSwitch } from './fake-switch.js';
 
 const PORTS: Port[] = [1, 2, OFPP.LOCAL].map((portNo) => ({
-  portNo,
+  ...makePort(portNo, portNo === OFPP.LOCAL ? 'br0' : `p${portNo}`, 4),
   hwAddr: 0x020000000000 + (portNo & 0xff),
-  name: portNo === OFPP.LOCAL ? 'br0' : `p${portNo}`,
-  config: 0,
-  state: 4,
-  curr: 0,
-  advertised: 0,
-  supported: 0,
-  peer: 0,
-  currSpeed: 0,
-  maxSpeed: 0,
 }));
 
 function flow(priority: number, match: FlowStats['match'], outPort: number): FlowStats {
-  return {
-    tableId: 0,
+  return flowStats({
     durationSec: 1,
     durationNsec: 500_000_000,
     priority,
-    idleTimeout: 0,
-    hardTimeout: 0,
-    flags: 0,
-    cookie: 0n,
-    packetCount: 0n,
-    byteCount: 0n,
     match,
     instructions: [
       { type: 'apply_actions', actions: [{ type: 'output', port: outPort, maxLen: 0 }] },
     ],
-  };
+  });
 }
 
 const FLOWS = [

@@ -112,7 +112,9 @@ const opArb = fc.record({
   notify: fc.boolean(),
   advanceMs: fc.constantFrom(0, 0, 1, 999, 1500),
 });
-type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
+type Op = Omit<typeof opArb extends fc.Arbitrary<infer T> ? T : never, 'table'> & {
+  readonly table: number;
+};
 
 interface OracleEntry {
   readonly table: number;

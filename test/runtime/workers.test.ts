@@ -104,10 +104,13 @@ test('a switch reconnecting to the other worker replaces its old connection ther
   await second.closed;
   expect(third.isClosed).toBe(false);
   // Connections alternate between the workers, so one of the two replacements crossed over.
-  const downs = ctl.records.filter((r) => r.msg === 'switch down');
-  expect(
-    downs.some((r) => /^replaced by a new connection in worker [12]$/.test(String(r.reason))),
-  ).toBe(true);
+  const crossed = await ctl.waitForLog(
+    (r) =>
+      r.msg === 'switch down' &&
+      /^replaced by a new connection in worker [12]$/.test(String(r.reason)),
+    'a switch down replaced from the other worker',
+  );
+  expect(crossed.worker).not.toBe(Number(String(crossed.reason).slice(-1)));
 });
 
 test('a worker that dies is replaced, and the new one serves switches', async () => {
