@@ -5,7 +5,8 @@
  * apply-actions output, idle timeout, SEND_FLOW_REM, the app's cookie. Prints
  * applyFlowMod/s for ADD of N distinct flows, for re-ADD of the same flows (each replaces
  * its twin), for DELETE_STRICT of each (as a FLOW_REMOVED is applied) and for a
- * cookie-scoped DELETE of all; full flowStats dumps/s with entries/s; heap bytes per entry.
+ * cookie-scoped DELETE of all; full flowStats dumps/s with entries/s; the app's loose
+ * DELETE by eth_dst (a scan of the table) and an expiry scan; heap bytes per entry.
  * FLOW_MODs are built untimed, in small batches just before they are applied, and the
  * time counted is this process's CPU time (a busy shared machine inflates wall time).
  * Best of 5 rounds; --quick uses 20 000 flows and one round (about 1 s), rougher.
@@ -169,38 +170,59 @@ function applyAll(model: SwitchModel, n: number, make: (i: number) => FlowMod): 
   return secs;
 }
 
+/** Seconds per call of `fn`, called at least 3 times and for at least 0.2 s of CPU. */
+function perCall(fn: () => void): number {
+  const t0 = cpu();
+  let calls = 0;
+  while (calls < 3 || cpu() - t0 < 0.2) {
+    fn();
+    calls++;
+  }
+  return (cpu() - t0) / calls;
+}
+
+/** Seconds: for all n FLOW_MODs (add, readd, del), per call for the others. */
 interface Round {
   readonly add: number;
   readonly readd: number;
   readonly del: number;
   readonly stats: number;
+  readonly expire: number;
+  readonly looseDel: number;
   readonly cookieDel: number;
 }
 
 const deleteByCookie = (): FlowMod =>
   flowMod(FlowModCommand.DELETE, COOKIE_MASK, 0, 0, 0xff, [], []);
 
+/** The app's "forget a MAC": a cookie-scoped loose DELETE by eth_dst in every table. */
+const deleteByDst = (i: number): FlowMod =>
+  flowMod(FlowModCommand.DELETE, COOKIE_MASK, 0, 0, 0xff, [learningMatch(i)[2]!], []);
+
+/** Loose DELETEs to time: each scans the table, so a few give the figure. */
+const LOOSE_DELETES = 20;
+
 function round(n: number): Round {
   const model = newModel();
   const add = applyAll(model, n, addFlow);
   const readd = applyAll(model, n, addFlow);
-  const t0 = cpu();
-  let dumps = 0;
-  let entries = 0;
-  while (dumps < 3 || cpu() - t0 < 0.2) {
+  const stats = perCall(() => {
     const r = model.flowStats();
-    if (!r.ok) throw new Error(r.error.message);
-    entries += r.value.length;
-    dumps++;
-  }
-  if (entries !== dumps * n) throw new Error(`flowStats returned ${entries / dumps} of ${n}`);
-  const stats = (cpu() - t0) / dumps;
+    if (!r.ok || r.value.length !== n) throw new Error(`flowStats did not list ${n} flows`);
+  });
+  // Nothing is due (idle timeouts of 60 s): the cost of a periodic expiry scan.
+  const expire = perCall(() => {
+    if (model.expire().length !== 0) throw new Error('expire removed fresh flows');
+  });
+  const looseDel = applyAll(model, LOOSE_DELETES, deleteByDst) / LOOSE_DELETES;
+  if (model.allEntries().length !== n - LOOSE_DELETES) throw new Error('loose DELETE missed');
+  applyAll(model, LOOSE_DELETES, addFlow);
   const del = applyAll(model, n, removedFlow);
   if (model.allEntries().length !== 0) throw new Error('DELETE_STRICT left entries behind');
   applyAll(model, n, addFlow);
   const cookieDel = applyAll(model, 1, deleteByCookie);
   if (model.allEntries().length !== 0) throw new Error('DELETE by cookie left entries behind');
-  return { add, readd, del, stats, cookieDel };
+  return { add, readd, del, stats, expire, looseDel, cookieDel };
 }
 
 const rate = (x: number) =>
@@ -244,6 +266,8 @@ export async function run(args: string[]): Promise<void> {
     readd: Infinity,
     del: Infinity,
     stats: Infinity,
+    expire: Infinity,
+    looseDel: Infinity,
     cookieDel: Infinity,
   };
   for (let i = 0; i < rounds; i++) {
@@ -263,6 +287,9 @@ export async function run(args: string[]): Promise<void> {
     1 / best.cookieDel,
     `  (${rate(n / best.cookieDel)} entries/s)`,
   );
+  const ms = (secs: number) => `  (${(secs * 1e3).toFixed(2)} ms each)`;
+  row('DELETE by eth_dst (loose, scan)', 1 / best.looseDel, ms(best.looseDel));
+  row('expire scans (nothing due)', 1 / best.expire, ms(best.expire));
   const bytes = (name: string, x: number) =>
     console.log(`  ${name.padEnd(30)}${x.toFixed(0).padStart(10)}${gc ? '' : ' (no gc!)'}`);
   bytes("bytes/entry, model's own", mem.own);

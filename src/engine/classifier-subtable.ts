@@ -285,13 +285,6 @@ export class Subtable<T> {
     return this.recs[s * this.stride] !== 0;
   }
 
-  /** Slots holding a node. */
-  liveNodes(): number[] {
-    const out: number[] = [];
-    for (let s = 0; s <= this.capMask; s++) if (this.live(s)) out.push(s);
-    return out;
-  }
-
   /** Masked key word j (at key word words[j]) of the node in slot `node`. */
   nodeWord(node: number, j: number): number {
     return this.recs[node * this.stride + 1 + j]! >>> 0;

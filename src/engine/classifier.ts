@@ -67,6 +67,9 @@
  *   replace (same match and priority, as an ADD over an existing flow): O(c); no hash,
  *           no probe, no change to counts, filter sets or the subtable order.
  *   remove: O(w + c + p), O(t) when the subtable's maxPriority falls or it empties.
+ *   matching (non-strict selection): O(t * KEY_WORDS) to pick the subtables at least as
+ *           specific as the filter, then O(w) for one whose mask equals the filter's
+ *           (a hash probe) and a scan of every node for the others.
  *   memory: per rule one small object (none beyond the caller's for a ClsRule subclass);
  *           per distinct masked key 1 + w int32 of records (at load >= 0.4) and one
  *           pointer; 110-180 bytes per rule on the benchmark.
@@ -221,6 +224,12 @@ export class Classifier<T> {
         if ((filter.mask[i]! & ~st.mask[i]!) !== 0) covers = false;
       }
       if (!covers) continue;
+      if (hasMaskOf(st, filter)) {
+        // The filter's mask is the subtable's: one node at most, found by hashing.
+        const node = st.findNode(filter.value);
+        for (let r = node < 0 ? undefined : st.heads[node]; r; r = r.next) out.push(r);
+        continue;
+      }
       for (let node = 0, slots = st.slots; node < slots; node++) {
         if (!st.live(node)) continue;
         let ok = true;

@@ -1,9 +1,9 @@
 /**
  * A flow entry (OpenFlow 1.3.5 section 5.2): match, priority, instructions, cookie,
  * flags, timeouts, counters and the times that give its duration and idle age. Times are
- * milliseconds on the caller's timeline: SwitchModel counts from its clock's first
- * reading, so they are small integers that V8 stores in the entry unboxed. Also the
- * conversions to the codec's FlowStats and FlowRemoved shapes.
+ * milliseconds on one timeline, whose origin is the caller's: SwitchModel's count from
+ * its clock's first reading, so they are small integers, which V8 stores in the entry
+ * unboxed. Also the conversions to the codec's FlowStats and FlowRemoved shapes.
  */
 import {
   type Action,
@@ -60,6 +60,7 @@ export class FlowEntry extends ClsRule<FlowEntry> {
   lastUsed: number;
   packetCount = 0;
   byteCount = 0;
+
   constructor(init: FlowEntryInit) {
     super(init.priority);
     this.tableId = init.tableId;
