@@ -19,4 +19,6 @@ step "lint and format check (biome)"
 npx biome check .
 
 step "tests (vitest)"
-npx vitest run "$@"
+# The whole suite takes a few minutes; a hard cap turns a hung test into a failure that
+# names itself instead of a CI job that runs out its clock.
+timeout --kill-after=30s 25m npx vitest run "$@"
