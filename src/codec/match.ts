@@ -13,7 +13,7 @@ import {
   type OxmName,
 } from './oxm-fields.js';
 import type { Reader } from './reader.js';
-import { putU16, putU32, type Writer } from './writer.js';
+import { putU16, putU32, putUint, type Writer } from './writer.js';
 
 export type OxmValue = number | bigint;
 
@@ -145,37 +145,13 @@ export function writeOxm(w: Writer, e: OxmEntry): void {
     const b = w.buf;
     const p = w.pos;
     putU32(b, p, header);
-    putNumber(b, p + 4, len, Number(e.value));
+    putUint(b, p + 4, len, Number(e.value));
     w.pos = p + 4 + len;
     return;
   }
   w.u32(header);
   writeValue(w, info, e.value);
   if (hasMask) writeValue(w, info, e.mask!);
-}
-
-/** A value of 1 to 6 bytes at b[p]; a 48-bit one out of range throws as Writer.u48 does. */
-function putNumber(b: Buffer, p: number, bytes: number, v: number): void {
-  switch (bytes) {
-    case 1:
-      b[p] = v;
-      return;
-    case 2:
-      putU16(b, p, v);
-      return;
-    case 3:
-      b[p] = v >>> 16;
-      putU16(b, p + 1, v);
-      return;
-    case 4:
-      putU32(b, p, v);
-      return;
-    default: {
-      if (!(v >= 0 && v <= 0xffffffffffff)) throw new RangeError(`${v} is not a 48-bit unsigned`);
-      putU16(b, p, Math.floor(v / 0x100000000));
-      putU32(b, p + 2, v);
-    }
-  }
 }
 
 /** Size on the wire of one OXM TLV, header included. */

@@ -20,7 +20,7 @@
 import { decodeMessage, encodeMessage } from './message.js';
 import type { FlowMod, PacketOut } from './messages/commands.js';
 import { OXM_CLASS_OPENFLOW_BASIC } from './oxm-fields.js';
-import { putU16, putU32, type Writer } from './writer.js';
+import { putU16, putU32, putUint, type Writer } from './writer.js';
 
 /** What the runtime needs of a template to send it. */
 export interface MessageTemplate {
@@ -49,29 +49,6 @@ function outputPorts(b: Buffer, start: number, end: number, into: number[]): voi
   }
 }
 
-/** Writes `v` as the `width`-byte field at b[p], as the encoder does. */
-function putSlot(b: Buffer, p: number, width: number, v: number): void {
-  switch (width) {
-    case 1:
-      b[p] = v;
-      return;
-    case 2:
-      putU16(b, p, v);
-      return;
-    case 3:
-      b[p] = v >>> 16;
-      putU16(b, p + 1, v);
-      return;
-    case 4:
-      putU32(b, p, v);
-      return;
-    default:
-      if (!(v >= 0 && v <= 0xffffffffffff)) throw new RangeError(`${v} is not a 48-bit unsigned`);
-      putU16(b, p, Math.floor(v / 0x100000000));
-      putU32(b, p + 2, v);
-  }
-}
-
 function slotOf(slots: readonly number[], i: number, what: string): number {
   const at = slots[i];
   if (at === undefined || at < 0) throw new RangeError(`template has no ${what} slot ${i}`);
@@ -87,7 +64,7 @@ abstract class Template {
 
   /** Sets the value of the match entry at position `i` (an exact field of <= 48 bits). */
   setField(i: number, value: number): this {
-    putSlot(this.bytes, slotOf(this.fieldAt, i, 'match field'), this.fieldWidth[i]!, value);
+    putUint(this.bytes, slotOf(this.fieldAt, i, 'match field'), this.fieldWidth[i]!, value);
     return this;
   }
 

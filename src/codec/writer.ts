@@ -20,6 +20,32 @@ export function putU32(b: Buffer, p: number, v: number): void {
   b[p + 3] = v;
 }
 
+/**
+ * An unsigned field of 1 to 6 bytes at b[p], as Writer stores it: fields of up to 4
+ * bytes keep the value's low bits; a 48-bit one out of range throws RangeError.
+ */
+export function putUint(b: Buffer, p: number, bytes: number, v: number): void {
+  switch (bytes) {
+    case 1:
+      b[p] = v;
+      return;
+    case 2:
+      putU16(b, p, v);
+      return;
+    case 3:
+      b[p] = v >>> 16;
+      putU16(b, p + 1, v);
+      return;
+    case 4:
+      putU32(b, p, v);
+      return;
+    default:
+      if (!(v >= 0 && v <= 0xffffffffffff)) throw new RangeError(`${v} is not a 48-bit unsigned`);
+      putU16(b, p, Math.floor(v / 0x100000000));
+      putU32(b, p + 2, v);
+  }
+}
+
 export class Writer {
   buf: Buffer;
   pos = 0;

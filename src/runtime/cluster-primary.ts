@@ -15,7 +15,8 @@
  * Life: start() resolves with the addresses when every worker listens and rejects if
  * one exits first; a worker that dies later is logged and replaced after a second;
  * reload() passes SIGHUP on (each worker re-reads the configuration as it would alone);
- * stop() sends SIGTERM and waits for every worker to exit, killing stragglers.
+ * stop() asks every worker to stop (a worker already stopping, say on the terminal's
+ * SIGINT, just goes on) and waits for them to exit, killing stragglers.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { ListenAddress } from './listener.js';
@@ -24,7 +25,8 @@ import type { Logger } from './log.js';
 /** Messages between the processes (structured-clone safe). */
 export type ClusterMessage =
   | { readonly kind: 'listening'; readonly addresses: readonly ListenAddress[] }
-  | { readonly kind: 'switch-up'; readonly dpid: string; readonly worker?: number };
+  | { readonly kind: 'switch-up'; readonly dpid: string; readonly worker?: number }
+  | { readonly kind: 'stop' };
 
 /** Set in a worker's environment: its number, 1..N. */
 export const WORKER_ENV = 'OFCTL_TS_WORKER';
@@ -34,6 +36,8 @@ const STOP_GRACE_MS = 5000;
 
 export class ClusterPrimary {
   private readonly workers = new Map<number, Worker>();
+  /** Workers that said they listen (and so take the 'stop' message). */
+  private readonly listening = new Set<Worker>();
   private stopping = false;
   private readonly respawns = new Set<NodeJS.Timeout>();
 
@@ -44,10 +48,10 @@ export class ClusterPrimary {
 
   /** Forks the workers; resolves with the addresses they listen on. */
   async start(): Promise<readonly ListenAddress[]> {
-    const listening: Promise<readonly ListenAddress[]>[] = [];
-    for (let n = 1; n <= this.count; n++) listening.push(this.fork(n));
+    const ready: Promise<readonly ListenAddress[]>[] = [];
+    for (let n = 1; n <= this.count; n++) ready.push(this.fork(n));
     try {
-      const all = await Promise.all(listening);
+      const all = await Promise.all(ready);
       this.log.info({ workers: this.count }, `${this.count} worker processes serving switches`);
       return all[0]!;
     } catch (e) {
@@ -61,7 +65,7 @@ export class ClusterPrimary {
     for (const w of this.workers.values()) w.process.kill('SIGHUP');
   }
 
-  /** SIGTERM to every worker; resolves when all have exited (SIGKILL after a grace time). */
+  /** Asks every worker to stop; resolves when all have exited (SIGKILL after a grace time). */
   async stop(): Promise<void> {
     this.stopping = true;
     for (const t of this.respawns) clearTimeout(t);
@@ -71,7 +75,11 @@ export class ClusterPrimary {
         if (w.isDead()) return undefined;
         const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
         const kill = setTimeout(() => w.process.kill('SIGKILL'), STOP_GRACE_MS);
-        w.process.kill('SIGTERM');
+        // A worker still starting has no one to take the message yet: its command line's
+        // SIGTERM handler stops it as soon as it is up.
+        if (this.listening.has(w) && w.isConnected())
+          w.send({ kind: 'stop' } satisfies ClusterMessage);
+        else w.process.kill('SIGTERM');
         return exited.finally(() => clearTimeout(kill));
       }),
     );
@@ -81,10 +89,9 @@ export class ClusterPrimary {
     const w = cluster.fork({ [WORKER_ENV]: String(n) });
     this.workers.set(n, w);
     return new Promise((resolve, reject) => {
-      let listening = false;
       w.on('message', (m: ClusterMessage) => {
-        if (m.kind === 'listening' && !listening) {
-          listening = true;
+        if (m.kind === 'listening' && !this.listening.has(w)) {
+          this.listening.add(w);
           resolve(m.addresses);
         } else if (m.kind === 'switch-up') {
           for (const [k, other] of this.workers) {
@@ -95,7 +102,9 @@ export class ClusterPrimary {
       w.once('exit', (code, signal) => {
         if (this.workers.get(n) === w) this.workers.delete(n);
         const how = signal ?? `code ${code}`;
-        if (!listening) return reject(new Error(`worker ${n} exited (${how}) before listening`));
+        if (!this.listening.delete(w)) {
+          return reject(new Error(`worker ${n} exited (${how}) before listening`));
+        }
         if (this.stopping) return;
         this.log.error({ worker: n, code, signal }, `worker ${n} died (${how}); restarting it`);
         const t = setTimeout(() => {

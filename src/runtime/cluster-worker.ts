@@ -2,8 +2,8 @@
  * The worker side of a controller run with `workers` > 1 (see cluster-primary.ts): it
  * tells the primary where it listens and which switches finish their handshake here,
  * and hears of switches that came up in another worker, so that the controller can
- * close its own, older connection of the same dpid. When the primary goes away (killed,
- * or stopping), the worker is told to stop too: it never serves switches on its own.
+ * close its own, older connection of the same dpid. When the primary asks it to stop,
+ * or goes away (killed), the worker is told to stop: it never serves switches alone.
  */
 import cluster from 'node:cluster';
 import { type ClusterMessage, WORKER_ENV } from './cluster-primary.js';
@@ -12,8 +12,8 @@ import type { ListenAddress } from './listener.js';
 export interface WorkerHooks {
   /** Switch `dpid` finished its handshake in worker `worker`. */
   replaced(dpid: bigint, worker: number): void;
-  /** The primary is gone. */
-  orphaned(): void;
+  /** The primary asked this worker to stop, or is gone. */
+  stop(): void;
 }
 
 /** This process's worker number when it is a worker of a multi-process controller. */
@@ -51,8 +51,10 @@ export class ClusterWorker {
   private readonly onMessage = (m: ClusterMessage) => {
     if (m?.kind === 'switch-up' && m.worker !== undefined) {
       this.hooks.replaced(BigInt(`0x${m.dpid}`), m.worker);
+    } else if (m?.kind === 'stop') {
+      this.hooks.stop();
     }
   };
 
-  private readonly onDisconnect = () => this.hooks.orphaned();
+  private readonly onDisconnect = () => this.hooks.stop();
 }

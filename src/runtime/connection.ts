@@ -26,18 +26,17 @@ import {
   assertNever,
   decodeMessage,
   type FlowModTemplate,
-  type FlowRemoved,
   Framer,
   FramingError,
   type Message,
   type OfpError,
-  type PacketIn,
   type PacketOutTemplate,
   type Port,
   type PortStatus,
   readPacketIn,
 } from '../codec/index.js';
 import type { SwitchFeatures } from './app.js';
+import type { ConnectionEvents, ConnectionOptions, ConnectionState } from './connection-types.js';
 import type { DatapathHandle } from './datapath.js';
 import { ConnectionClosedError, OpenFlowError } from './errors.js';
 import { beginEvent, endEvent } from './event-time.js';
@@ -51,35 +50,7 @@ import { PendingRequests, type ReplyOf, type RequestType } from './pending.js';
 import { describeSwitch } from './switch-features.js';
 import { SwitchOutput } from './switch-output.js';
 
-export interface ConnectionOptions {
-  /** SET_CONFIG miss_send_len: bytes of a table-miss packet sent to us (0xffff = all). */
-  readonly missSendLen: number;
-  readonly echoIntervalMs: number;
-  readonly echoTimeoutMs: number;
-  /** Default timeout of a request (and of each handshake step). */
-  readonly requestTimeoutMs: number;
-  /** The whole handshake must finish within this. */
-  readonly handshakeTimeoutMs: number;
-  readonly outputSoftLimit: number;
-  readonly outputHardLimit: number;
-  /** Cap on the bytes of one multipart reply (default pending.ts MAX_REPLY_BYTES). */
-  readonly maxReplyBytes?: number | undefined;
-}
-
-/** What the connection reports to its owner (the controller). */
-export interface ConnectionEvents {
-  ready(c: Connection): void;
-  closed(c: Connection, reason: string, wasReady: boolean): void;
-  packetIn(c: Connection, m: PacketIn): void;
-  portStatus(c: Connection, m: PortStatus): void;
-  flowRemoved(c: Connection, m: FlowRemoved): void;
-  /** An OFPT_ERROR not answering a request; `owner` is the sending app's index or -1. */
-  switchError(c: Connection, err: OpenFlowError, owner: number): void;
-  /** Any other unsolicited message once ready. */
-  message(c: Connection, m: Message): void;
-}
-
-export type ConnectionState = 'hello' | 'features' | 'ready' | 'closed';
+export type { ConnectionEvents, ConnectionOptions, ConnectionState } from './connection-types.js';
 
 /** OFPPR_DELETE: the port is gone. */
 const OFPPR_DELETE = 1;

@@ -8,7 +8,9 @@
  * group (cluster-primary.ts): start() forks the workers, which run the same command line
  * and are controllers of their own sharing the listening sockets (cluster-worker.ts),
  * and the primary serves no switch. Only the command-line entry may ask for workers: a
- * fork runs process.argv[1] again.
+ * fork runs process.argv[1] again. Each app runs once per worker and sees that worker's
+ * switches only: fine for apps that keep their state per switch, as the built-in ones
+ * do, not for one that correlates several switches.
  */
 import type net from 'node:net';
 import { AppHost, type AppInstance } from './app-host.js';
@@ -116,7 +118,11 @@ export class Controller {
       this.worker = new ClusterWorker({
         replaced: (dpid, n) =>
           this.registry.get(dpid)?.close(`replaced by a new connection in worker ${n}`),
-        orphaned: () => void this.stop(),
+        // The command line's own way to stop (its SIGTERM handler), so that it exits as
+        // after any signal; a worker already stopping goes on as it was.
+        stop: () => {
+          if (!this.stopping) process.kill(process.pid, 'SIGTERM');
+        },
       });
       this.worker.listening(this.addresses);
     }

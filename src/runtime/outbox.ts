@@ -99,16 +99,22 @@ export class Outbox {
     if (--this.depth === 0) this.flush();
   }
 
-  /** Writes the batch so far, in one socket write. */
+  /**
+   * Writes the batch so far, in one socket write, straight from the writer's bytes. When
+   * the kernel takes them all at once (the usual case: nothing is left pending) they are
+   * free again for the next batch; otherwise the socket keeps a view of them until it has
+   * written them, and the writer goes on in a fresh buffer. No copy either way.
+   */
   flush(): void {
     this.scheduled = false;
     if (this.closed || this.w.pos === 0) return;
-    const buf = this.w.take();
-    if (this.w.buf.length > SHRINK_ABOVE) this.w = new Writer(INITIAL_WRITER);
+    const buf = this.w.takeView();
     this.writes++;
     this.bytesOut += buf.length;
     this.socket.write(buf);
-    if (!this.paused && this.socket.writableLength > this.limits.softLimit) this.pause();
+    const pending = this.socket.writableLength;
+    if (pending !== 0 || this.w.buf.length > SHRINK_ABOVE) this.w = new Writer(INITIAL_WRITER);
+    if (!this.paused && pending > this.limits.softLimit) this.pause();
   }
 
   /** Stops writing and clears timers; the socket itself belongs to the caller. */

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, test } from 'vitest';
+import { controllerOptions, DEFAULT_SETTINGS, parseConfigFile } from '../../src/runtime/index.js';
 import { type ControllerProcess, type LogRecord, spawnController } from './controller-process.js';
 import { FakeSwitch, makePort } from './fake-switch.js';
 
@@ -50,6 +51,13 @@ async function connect(dpid: bigint): Promise<FakeSwitch> {
 const switchUp = (dpid: bigint) => (r: LogRecord) =>
   r.msg === 'switch up' && r.dpid === dpid.toString(16).padStart(16, '0');
 
+/** The controller, once its primary says every worker listens (each worker logs its own startup line first). */
+async function start(): Promise<ControllerProcess> {
+  const c = await spawnController(spawner, ['--config', config, '--log-level', 'info']);
+  await c.waitForLog((r) => r.msg === '2 worker processes serving switches', 'workers up');
+  return c;
+}
+
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -59,8 +67,16 @@ const alive = (pid: number) => {
   }
 };
 
+test('the workers key: 1 to 64 processes, 1 (no forking) unless the config file says', () => {
+  expect(parseConfigFile('{"workers": 2}', 'c.json')).toEqual({ workers: 2 });
+  expect(() => parseConfigFile('{"workers": 0}', 'c.json')).toThrow(/^c\.json: workers: /);
+  expect(() => parseConfigFile('{"workers": 1.5}', 'c.json')).toThrow(/workers/);
+  expect(controllerOptions({ ...DEFAULT_SETTINGS, workers: 2 }).workers).toBe(2);
+  expect(controllerOptions(DEFAULT_SETTINGS).workers).toBeUndefined();
+});
+
 test('switches are shared between two workers, each answering its own', async () => {
-  ctl = await spawnController(spawner, ['--config', config, '--log-level', 'info']);
+  ctl = await start();
   for (let d = 1n; d <= 6n; d++) await connect(d);
   const ups = await Promise.all(
     [1n, 2n, 3n, 4n, 5n, 6n].map((d) => ctl!.waitForLog(switchUp(d), `switch up ${d}`)),
@@ -96,7 +112,7 @@ test('switches are shared between two workers, each answering its own', async ()
 });
 
 test('a switch reconnecting to the other worker replaces its old connection there', async () => {
-  ctl = await spawnController(spawner, ['--config', config, '--log-level', 'info']);
+  ctl = await start();
   const first = await connect(1n);
   const second = await connect(1n);
   await first.closed;
@@ -114,7 +130,7 @@ test('a switch reconnecting to the other worker replaces its old connection ther
 });
 
 test('a worker that dies is replaced, and the new one serves switches', async () => {
-  ctl = await spawnController(spawner, ['--config', config, '--log-level', 'info']);
+  ctl = await start();
   await connect(1n);
   await connect(2n);
   const victim = (await ctl.waitForLog(switchUp(1n), 'switch up 1')).pid as number;
