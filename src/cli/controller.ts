@@ -4,6 +4,7 @@
  * shuts down cleanly and returns 0. Bad arguments return 2, a bad config or an app
  * that cannot load returns 1, each with a message that says what to fix.
  */
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_APPS } from '../../apps/index.js';
@@ -47,6 +48,9 @@ options:
   --echo-timeout S         seconds to wait for an answer before dropping a switch (default 10)
   --request-timeout S      seconds to wait for a reply to a request (default 10)
   --output-limit BYTES     per-switch unsent output before reading pauses, e.g. 8M (default)
+  --workers N              worker processes sharing the switches (node:cluster; default 1:
+                           use 2 on a machine with a spare core; each app runs once per
+                           worker and sees only that worker's switches)
   --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
                            sent (to compare with the switch; costs flow-setup rate; default off)
   -h, --help               this text`;
@@ -73,6 +77,7 @@ const VALUE_FLAGS = [
   '--cert',
   '--key',
   '--ca',
+  '--workers',
 ] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
@@ -143,6 +148,9 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
         break;
       case '--output-limit':
         s.outputLimit = checkInt(bytes(value, flag), flag, LIMITS.outputLimit);
+        break;
+      case '--workers':
+        s.workers = checkInt(numeric(value, flag), flag, LIMITS.workers);
         break;
       case '--cert':
       case '--key':
@@ -275,7 +283,8 @@ export async function startController(argv: readonly string[]): Promise<RunningC
   const controller = new Controller(controllerOptions(settings), apps, log);
   await controller.start();
   const listening = controller.addresses.map(formatListenAddress);
-  log.info(
+  // Workers of a multi-process controller stay quiet: the primary says it once.
+  log[cluster.isWorker ? 'debug' : 'info'](
     { listen: listening, apps: controller.appNames },
     `ofctl-ts controller listening on ${listening.join(', ')}; apps: ${controller.appNames.join(', ')}`,
   );

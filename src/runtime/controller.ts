@@ -40,6 +40,9 @@ export interface ControllerOptions extends ConnectionOptions {
   readonly workers?: number | undefined;
 }
 
+/** How often a flow model drops flows whose timeouts ran out. */
+const MODEL_EXPIRY_MS = 1000;
+
 export class Controller {
   /** Datapaths that finished the handshake, by dpid. */
   readonly registry = new DatapathRegistry();
@@ -143,6 +146,9 @@ export class Controller {
     return this.stopping;
   }
 
+  /** Per connection with a flow model: the timer that expires its timed-out flows. */
+  private readonly expiryTimers = new Map<Connection, NodeJS.Timeout>();
+
   private readonly accept = (socket: net.Socket) => {
     if (this.stopping) {
       socket.destroy();
@@ -158,6 +164,12 @@ export class Controller {
     if (old) old.close(`replaced by a new connection from ${c.peer}`);
     const f = c.features!;
     c.model = this.opts.flowModel?.({ dpid: f.datapathId, nTables: f.nTables, ports: c.ports });
+    if (c.model?.expire) {
+      const model = c.model;
+      const timer = setInterval(() => model.expire?.(), MODEL_EXPIRY_MS);
+      timer.unref();
+      this.expiryTimers.set(c, timer);
+    }
     c.log.info({ ports: c.ports.size, tables: f.nTables }, 'switch up');
     this.worker?.switchUp(f.datapathId);
     void this.host.switchUp(c);
@@ -165,6 +177,8 @@ export class Controller {
 
   private onClosed(c: Connection, reason: string, wasReady: boolean): void {
     this.connections.delete(c);
+    clearInterval(this.expiryTimers.get(c));
+    this.expiryTimers.delete(c);
     if (!wasReady) {
       c.log.info({ reason }, 'connection closed before the handshake finished');
       return;

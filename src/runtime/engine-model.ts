@@ -1,10 +1,12 @@
 /**
  * The engine's SwitchModel behind the runtime's FlowModel seam: one per datapath, built
  * from the switch's table count and ports at connect, fed every FLOW_MOD sent, every
- * FLOW_REMOVED and PORT_STATUS received. The model never expires flows on its own
- * clock (idle timeouts depend on traffic it does not see): a flow leaves it by a
- * DELETE the controller sends or a FLOW_REMOVED the switch reports, so flows installed
- * without SEND_FLOW_REM that time out on the switch show up as `missing` when compared.
+ * FLOW_REMOVED and PORT_STATUS received. A flow leaves it by a DELETE the controller
+ * sends, a FLOW_REMOVED the switch reports, or by expiry: the controller calls
+ * `expire()` every second and before each comparison, so flows installed without
+ * SEND_FLOW_REM do not linger. Hard timeouts are exact; idle timeouts assume no traffic
+ * (the model does not see packets), so a flow kept alive by traffic on the switch but
+ * installed without SEND_FLOW_REM shows up as `unexpected` once the model expires it.
  */
 import {
   type FlowMod,
@@ -83,7 +85,12 @@ export class EngineFlowModel implements FlowModel {
     known.state = p.state;
   }
 
+  expire(): void {
+    this.model.expire(undefined, { keepNotified: true });
+  }
+
   flows(): readonly FlowStats[] {
+    this.expire();
     const r = this.model.flowStats();
     return r.ok ? r.value : [];
   }

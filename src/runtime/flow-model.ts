@@ -19,6 +19,8 @@ export interface FlowModel {
   applyPortStatus?(ps: PortStatus): void;
   /** The flows the model believes are installed (counters need not be meaningful). */
   flows(): readonly FlowStats[];
+  /** Drops flows whose timeouts have run out (the switch does not report those without SEND_FLOW_REM). */
+  expire?(): void;
 }
 
 export interface FlowModelInfo {
