@@ -109,7 +109,14 @@ export class ClusterPrimary {
         this.log.error({ worker: n, code, signal }, `worker ${n} died (${how}); restarting it`);
         const t = setTimeout(() => {
           this.respawns.delete(t);
-          if (!this.stopping) this.fork(n).catch((e: Error) => this.log.error(e.message));
+          if (this.stopping) return;
+          this.fork(n).then(
+            () => {
+              const workerPid = this.workers.get(n)?.process.pid;
+              this.log.info({ worker: n, workerPid }, `worker ${n} is back, serving switches`);
+            },
+            (e: Error) => this.log.error(e.message),
+          );
         }, RESPAWN_MS);
         this.respawns.add(t);
       });

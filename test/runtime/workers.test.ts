@@ -51,7 +51,7 @@ async function connect(dpid: bigint): Promise<FakeSwitch> {
 const switchUp = (dpid: bigint) => (r: LogRecord) =>
   r.msg === 'switch up' && r.dpid === dpid.toString(16).padStart(16, '0');
 
-/** The controller, once its primary says every worker listens (each worker logs its own startup line first). */
+/** The controller, once its primary says every worker listens. */
 async function start(): Promise<ControllerProcess> {
   const c = await spawnController(spawner, ['--config', config, '--log-level', 'info']);
   await c.waitForLog((r) => r.msg === '2 worker processes serving switches', 'workers up');
@@ -137,14 +137,15 @@ test('a worker that dies is replaced, and the new one serves switches', async ()
   const from = ctl.records.length;
   process.kill(victim, 'SIGKILL');
   await ctl.waitForLog((r) => /^worker [12] died/.test(String(r.msg)), 'the death notice', from);
-  const relisten = await ctl.waitForLog(
-    (r) => Array.isArray(r.listen) && r.pid !== victim,
-    'a new worker listening',
+  const back = await ctl.waitForLog(
+    (r) => /^worker [12] is back/.test(String(r.msg)),
+    'the replacement worker listening',
     from,
   );
+  expect(back.workerPid).not.toBe(victim);
   for (let d = 3n; d <= 6n; d++) await connect(d);
   const ups = await Promise.all(
     [3n, 4n, 5n, 6n].map((d) => ctl!.waitForLog(switchUp(d), `switch up ${d}`)),
   );
-  expect(ups.some((r) => r.pid === relisten.pid)).toBe(true);
+  expect(ups.some((r) => r.pid === back.workerPid)).toBe(true);
 });
