@@ -42,6 +42,7 @@ import {
   fillFlowMod,
   reconcileFlows,
   sendTemplate,
+  WarnLimiter,
 } from '../../src/runtime/index.js';
 import { adoptFlows, TO_CONTROLLER } from './adopt.js';
 import { type L2Config, validateL2Config } from './config.js';
@@ -73,6 +74,7 @@ export default defineApp<L2Config>({
     /** Switches whose flows were reconciled before this switchUp. */
     const reconciled = new Set<Datapath>();
     const ageingMs = cfg.macAgeing * 1000;
+    const switchErrors = new WarnLimiter(10_000, 1);
 
     /** Delete flows toward `mac` and flows from it on `oldPort`. */
     const forget = (dp: Datapath, mac: number, oldPort: number) => {
@@ -190,7 +192,10 @@ export default defineApp<L2Config>({
       },
 
       error(dp, err) {
-        dp.log.warn({ errorName: err.errorName }, err.message);
+        // A switch that refuses the same thing in a loop gets one line per 10 s per error.
+        const suppressed = switchErrors.take(err.errorName);
+        if (suppressed === undefined) return;
+        dp.log.warn({ errorName: err.errorName, suppressed }, err.message);
       },
     };
   },

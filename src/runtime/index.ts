@@ -20,3 +20,4 @@ export * from './reconcile.js';
 export * from './registry.js';
 export * from './settings.js';
 export * from './tls.js';
+export * from './warn-limit.js';
