@@ -105,10 +105,20 @@ export class FlowModTemplate extends Template implements MessageTemplate {
   readonly type = 'flow_mod' as const;
   readonly command: number;
 
+  /** The message as the template's bytes first encoded it (decoded once, normalised). */
+  private readonly source: FlowMod;
+
   constructor(m: Omit<FlowMod, 'type' | 'xid'>) {
     super(Buffer.from(encodeMessage({ ...m, type: 'flow_mod', xid: 0 })));
     this.command = m.command;
     const b = this.bytes;
+    const decoded = decodeMessage(b);
+    if (!decoded.ok || decoded.value.type !== 'flow_mod') {
+      throw new Error(
+        `template does not decode: ${decoded.ok ? decoded.value.type : decoded.error.message}`,
+      );
+    }
+    this.source = decoded.value;
     // Instructions follow the padded match; actions sit 8 bytes into (write|apply)_actions.
     for (let p = this.scanMatch(FLOW_MOD_MATCH); p + 4 <= b.length; ) {
       const type = (b[p]! << 8) | b[p + 1]!;
@@ -124,13 +134,32 @@ export class FlowModTemplate extends Template implements MessageTemplate {
     this.copyTo(w, xid, 0);
   }
 
-  /** The FLOW_MOD the current bytes encode, with `xid`. */
+  /**
+   * The FLOW_MOD the current bytes encode, with `xid`: the decoded source with the slots'
+   * current values read back from the bytes (no decode per call: a flow model asks for
+   * this on every send).
+   */
   toMessage(xid: number): FlowMod {
-    const b = Buffer.from(this.bytes);
-    putU32(b, 4, xid);
-    const r = decodeMessage(b);
-    if (!r.ok || r.value.type !== 'flow_mod') throw new Error('template bytes do not decode');
-    return r.value;
+    const b = this.bytes;
+    const src = this.source;
+    const match = src.match.map((e, i) => {
+      const at = this.fieldAt[i]!;
+      return at < 0 || e.field === 'raw'
+        ? e
+        : { field: e.field, value: b.readUIntBE(at, this.fieldWidth[i]!) };
+    });
+    let k = 0;
+    const instructions = src.instructions.map((ins) =>
+      ins.type === 'write_actions' || ins.type === 'apply_actions'
+        ? {
+            ...ins,
+            actions: ins.actions.map((a) =>
+              a.type === 'output' ? { ...a, port: b.readUInt32BE(this.outputAt[k++]!) } : a,
+            ),
+          }
+        : ins,
+    );
+    return { ...src, xid, match, instructions };
   }
 }
 
