@@ -221,10 +221,4 @@ export function macAt(d: Uint8Array, o: number): number {
   );
 }
 
-/** `02:00:00:00:00:01` for logs. */
-export function formatMac(mac: number): string {
-  return mac
-    .toString(16)
-    .padStart(12, '0')
-    .replace(/(..)(?!$)/g, '$1:');
-}
+export { formatMac } from '../../src/codec/addresses.js';

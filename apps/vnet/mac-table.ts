@@ -51,13 +51,7 @@ export class MacTable {
   }
 }
 
-/** A MAC number as `aa:bb:cc:dd:ee:ff`. */
-export function formatMac(mac: number): string {
-  return mac
-    .toString(16)
-    .padStart(12, '0')
-    .replace(/(..)(?!$)/g, '$1:');
-}
+export { formatMac } from '../../src/codec/addresses.js';
 
 /** `aa:bb:cc:dd:ee:ff` as a 48-bit number. */
 export function parseMac(text: string): number {

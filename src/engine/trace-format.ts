@@ -27,16 +27,9 @@ export interface TraceFormatter {
 
 const hex = (v: number, width = 0) => `0x${v.toString(16).padStart(width, '0')}`;
 
-export function formatMac(v: number): string {
-  const parts: string[] = [];
-  for (let i = 5; i >= 0; i--)
-    parts.push((Math.floor(v / 2 ** (i * 8)) & 0xff).toString(16).padStart(2, '0'));
-  return parts.join(':');
-}
+import { formatIpv4, formatMac } from '../codec/addresses.js';
 
-export function formatIpv4(v: number): string {
-  return [24, 16, 8, 0].map((s) => (v >>> s) & 0xff).join('.');
-}
+export { formatIpv4, formatMac };
 
 export function formatIpv6(v: bigint): string {
   const groups: number[] = [];

@@ -70,11 +70,9 @@ export function parseMacOrUndef(s: string): number | undefined {
   return v;
 }
 
-export function formatMac(v: number): string {
-  const out: string[] = [];
-  for (let i = 5; i >= 0; i--) out.push(hexPad(Math.floor(v / 2 ** (8 * i)) % 256, 2));
-  return out.join(':');
-}
+import { formatIpv4, formatMac } from '../codec/addresses.js';
+
+export { formatIpv4, formatMac };
 
 export const MAC_ALL = 0xffffffffffff;
 
@@ -97,10 +95,6 @@ export function parseIpv4OrUndef(s: string): number | undefined {
     v = v * 256 + octet;
   }
   return v;
-}
-
-export function formatIpv4(v: number): string {
-  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
 }
 
 /** Number of leading one bits when `mask` is a prefix mask, else -1. */
