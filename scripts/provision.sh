@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Provision the tools the Open vSwitch e2e testbed (test/harness/) needs.
+# Provision the tools the e2e testbed (test/harness/) needs: Open vSwitch, ovs-testcontroller,
+# etcd, Chromium and promtool.
 #
 # Idempotent; run at the start of `npm test`. When everything is present it only checks.
 # When something is missing:
@@ -26,9 +27,15 @@ declare -A PACKAGE_OF=(
   [ping]=iputils-ping
   [ip]=iproute2
   [ethtool]=ethtool
+  [ovs-testcontroller]=openvswitch-testcontroller
+  [etcd]=etcd-server
+  [etcdctl]=etcd-client
+  [chromium]=chromium
 )
-COMMANDS=(ovs-vsctl ovs-vswitchd ovsdb-server ovsdb-tool ovs-ofctl ovs-appctl ovs-pki ping ip ethtool)
-ALL_PACKAGES=(openvswitch-switch iputils-ping ethtool openvswitch-pki iproute2)
+COMMANDS=(ovs-vsctl ovs-vswitchd ovsdb-server ovsdb-tool ovs-ofctl ovs-appctl ovs-pki ping ip ethtool
+  ovs-testcontroller etcd etcdctl chromium)
+ALL_PACKAGES=(openvswitch-switch iputils-ping ethtool openvswitch-pki iproute2
+  openvswitch-testcontroller etcd-server etcd-client chromium)
 
 say() { [[ "${PROVISION_QUIET:-}" == 1 ]] || echo "provision: $*"; }
 die() {
@@ -102,9 +109,37 @@ install_packages() {
   # If a service was started anyway (e.g. the admin's policy allows it), stop it: the
   # tests never use the system instance.
   if command -v service >/dev/null 2>&1; then
-    service openvswitch-switch stop >/dev/null 2>&1 || true
+    local svc
+    for svc in openvswitch-switch openvswitch-testcontroller etcd; do
+      service "$svc" stop >/dev/null 2>&1 || true
+    done
   fi
   say "packages installed"
+}
+
+# promtool ships in Debian's prometheus package (96 MB installed, with a service we never
+# run): take only the promtool binary out of the downloaded .deb.
+PROMTOOL_DIR=/usr/local/lib/ofctl-ts-testbed
+install_promtool() {
+  has_command promtool && return 0
+  if [[ -x "$PROMTOOL_DIR/promtool" ]]; then
+    ln -sf "$PROMTOOL_DIR/promtool" /usr/local/bin/promtool
+    return 0
+  fi
+  if [[ "$(id -u)" -ne 0 ]] || ! is_debian; then
+    die "promtool missing. Run: sudo apt-get install -y --no-install-recommends prometheus (or put promtool on PATH)"
+  fi
+  say "installing promtool from Debian's prometheus package (binary only)"
+  local tmp
+  tmp="$(mktemp -d)"
+  chmod 755 "$tmp" # apt's _apt user downloads into it
+  (cd "$tmp" && apt-get download prometheus >/dev/null) || die "apt-get download prometheus failed"
+  dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/x" || die "cannot unpack the prometheus package"
+  mkdir -p "$PROMTOOL_DIR"
+  install -m 755 "$tmp/x/usr/bin/promtool" "$PROMTOOL_DIR/promtool"
+  ln -sf "$PROMTOOL_DIR/promtool" /usr/local/bin/promtool
+  rm -rf "$tmp"
+  say "promtool installed ($(promtool --version 2>&1 | head -n1))"
 }
 
 # Namespaces need CAP_SYS_ADMIN: fail early with a clear hint inside unprivileged containers.
@@ -138,6 +173,7 @@ main() {
     fi
     say "testbed tools present ($(ovs-vswitchd --version | head -n1))"
   fi
+  install_promtool
   if [[ "$(id -u)" -eq 0 ]]; then
     check_netns
   else
