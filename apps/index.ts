@@ -5,6 +5,7 @@
  */
 export const BUILTIN_APPS: Readonly<Record<string, () => Promise<unknown>>> = {
   'l2-learning': () => import('./l2-learning/index.js'),
+  lswitch: () => import('./lswitch/index.js'),
   'static-flows': () => import('./static-flows/index.js'),
   vnet: () => import('./vnet/index.js'),
 };

@@ -13,6 +13,7 @@ import {
   ConfigError,
   Controller,
   type ControllerSettings,
+  checkConnect,
   checkInt,
   checkListen,
   checkLogLevel,
@@ -26,6 +27,11 @@ import {
   loadApp,
   parseConfigFile,
 } from '../runtime/index.js';
+import {
+  type TestcontrollerArgs,
+  TestcontrollerUsageError,
+  takeTestcontrollerArgs,
+} from './testcontroller-options.js';
 
 export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options]
 
@@ -60,12 +66,15 @@ export interface ControllerArgs {
   readonly help: boolean;
   readonly config: string | undefined;
   readonly settings: Partial<ControllerSettings>;
+  /** ovs-testcontroller's methods and options (see testcontroller-options.ts). */
+  readonly testcontroller: TestcontrollerArgs;
 }
 
 class UsageError extends Error {}
 
 const VALUE_FLAGS = [
   '--listen',
+  '--connect',
   '--app',
   '--config',
   '--log-level',
@@ -82,12 +91,14 @@ const VALUE_FLAGS = [
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
 /** Parses `controller` arguments; throws UsageError (via ConfigError for bad values). */
-export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
+export function parseControllerArgs(all: readonly string[]): ControllerArgs {
   const s: { -readonly [K in keyof ControllerSettings]?: ControllerSettings[K] } = {};
   const listen: string[] = [];
+  const connect: string[] = [];
   const apps: string[] = [];
   let config: string | undefined;
   let help = false;
+  const { rest: argv, tc } = takeTestcontrollerArgs(all);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') {
@@ -121,6 +132,9 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
     switch (flag) {
       case '--listen':
         listen.push(checkListen(value, flag));
+        break;
+      case '--connect':
+        connect.push(checkConnect(value, flag));
         break;
       case '--app':
         apps.push(value);
@@ -159,9 +173,29 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
         break;
     }
   }
-  if (listen.length > 0) s.listen = listen;
-  if (apps.length > 0) s.apps = apps;
-  return { help, config, settings: s };
+  // ovs-testcontroller's methods are the only addresses when given, beside --listen's.
+  if (listen.length + tc.listen.length > 0 || tc.connect.length > 0) {
+    s.listen = [...listen, ...tc.listen];
+  }
+  if (connect.length + tc.connect.length > 0) s.connect = [...connect, ...tc.connect];
+  if (apps.length > 0) {
+    s.apps = apps;
+    if (tc.lswitch && Object.keys(tc.lswitch).length > 0 && !apps.includes('lswitch')) {
+      throw new UsageError(
+        `${Object.keys(tc.lswitch).join(', ')}: ovs-testcontroller's options configure the lswitch ` +
+          'app; add --app lswitch, or leave them out',
+      );
+    }
+  } else if (tc.lswitch) s.apps = ['lswitch'];
+  if (tc.logLevel && s.logLevel === undefined) s.logLevel = tc.logLevel;
+  s.cert ??= tc.tls.cert;
+  s.key ??= tc.tls.key;
+  s.ca ??= tc.tls.ca;
+  for (const k of ['cert', 'key', 'ca'] as const) if (s[k] === undefined) delete s[k];
+  if ((s.workers ?? 1) > 1 && (s.connect?.length ?? 0) > 0) {
+    throw new UsageError('--workers cannot be combined with switches to dial (tcp:, ssl:, unix:)');
+  }
+  return { help, config, settings: s, testcontroller: tc };
 }
 
 function numeric(v: string, flag: string): number {
@@ -199,7 +233,13 @@ export function resolveSettings(args: ControllerArgs): ControllerSettings {
     }
     fromFile = parseConfigFile(text, args.config);
   }
-  return { ...DEFAULT_SETTINGS, ...fromFile, ...args.settings };
+  const merged = { ...DEFAULT_SETTINGS, ...fromFile, ...args.settings };
+  const lswitch = args.testcontroller.lswitch;
+  if (!lswitch || !merged.apps.includes('lswitch')) return merged;
+  // ovs-testcontroller's options go over the config file's lswitch section, key by key.
+  const fileSection = merged.appConfig.lswitch;
+  const base = typeof fileSection === 'object' && fileSection !== null ? fileSection : {};
+  return { ...merged, appConfig: { ...merged.appConfig, lswitch: { ...base, ...lswitch } } };
 }
 
 /** Loads and configures the apps in order; app names must be unique. */
@@ -319,7 +359,10 @@ export async function runController(argv: string[]): Promise<number> {
     running = await startController(argv);
   } catch (e) {
     unlisten();
-    const usage = e instanceof UsageError || (e instanceof ConfigError && e.where.startsWith('-'));
+    const usage =
+      e instanceof UsageError ||
+      e instanceof TestcontrollerUsageError ||
+      (e instanceof ConfigError && e.where.startsWith('-'));
     process.stderr.write(`ofctl-ts controller: ${(e as Error).message}\n`);
     if (usage) process.stderr.write("run 'ofctl-ts controller --help' for the options\n");
     return usage ? 2 : 1;

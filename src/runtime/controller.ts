@@ -17,6 +17,7 @@ import { AppHost, type AppInstance } from './app-host.js';
 import { ClusterPrimary } from './cluster-primary.js';
 import { ClusterWorker, workerNumber } from './cluster-worker.js';
 import { Connection, type ConnectionEvents, type ConnectionOptions } from './connection.js';
+import { type DialAddress, Dialer } from './dialer.js';
 import { exposureWarning } from './exposure.js';
 import type { FlowModelFactory } from './flow-model.js';
 import {
@@ -32,6 +33,8 @@ import type { TlsCredentials } from './tls.js';
 
 export interface ControllerOptions extends ConnectionOptions {
   readonly listen: readonly ListenAddress[];
+  /** Switches that listen (OVS `ptcp:`), dialed and redialed (dialer.ts). */
+  readonly connect?: readonly DialAddress[] | undefined;
   /** Makes the flow model of each datapath; none when absent. */
   readonly flowModel?: FlowModelFactory | undefined;
   /** Certificate, key and CA for ssl: listen addresses (see tls.ts). */
@@ -49,6 +52,7 @@ export class Controller {
   /** Every open connection, handshaking ones included. */
   readonly connections = new Set<Connection>();
   private listeners: Listener[] = [];
+  private dialers: Dialer[] = [];
   private readonly host: AppHost;
   private readonly events: ConnectionEvents;
   private stopping: Promise<void> | undefined;
@@ -117,6 +121,11 @@ export class Controller {
         throw e;
       }
     }
+    for (const a of this.opts.connect ?? []) {
+      const d = new Dialer(a, this.accept, this.log, this.opts.tls);
+      this.dialers.push(d);
+      d.start();
+    }
     if (workers > 1) {
       this.worker = new ClusterWorker({
         replaced: (dpid, n) =>
@@ -135,6 +144,7 @@ export class Controller {
   /** Closes everything; idempotent; resolves when listeners and sockets are closed. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      for (const d of this.dialers) d.stop();
       const closing = this.listeners.map((l) => closeServer(l.server));
       for (const c of [...this.connections]) c.close('controller shutting down');
       await Promise.all(closing);

@@ -5,6 +5,7 @@ export * from './app-loader.js';
 export * from './config.js';
 export * from './connection.js';
 export * from './controller.js';
+export * from './dialer.js';
 export * from './datapath.js';
 export * from './engine-model.js';
 export * from './errors.js';

@@ -3,7 +3,7 @@
  * the file and the key), and the conversion to the runtime's options. Command-line
  * flags override the file; the file overrides the defaults.
  *
- * Config file keys: listen (string or list), apps (list of names or paths, paths
+ * Config file keys: listen (string or list), connect (switches to dial, string or list), apps (list of names or paths, paths
  * relative to the file), appConfig ({ appName: {...} }), logLevel, pretty, missSendLen,
  * echoInterval, echoTimeout, requestTimeout (seconds), outputLimit (bytes), flowModel
  * (keep the engine's model of every switch's flows, default false), workers (processes
@@ -25,6 +25,7 @@ import {
   readStrings,
 } from './config.js';
 import type { ControllerOptions } from './controller.js';
+import { parseDialAddress } from './dialer.js';
 import { engineFlowModel } from './engine-model.js';
 import { DEFAULT_LISTEN, parseListenAddress } from './listener.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
@@ -33,6 +34,8 @@ import { tlsCredentialsFor } from './tls.js';
 
 export interface ControllerSettings {
   readonly listen: readonly string[];
+  /** Switches to dial (they listen with `ptcp:`): tcp:HOST[:PORT], ssl:..., unix:PATH. */
+  readonly connect: readonly string[];
   readonly apps: readonly string[];
   readonly appConfig: Readonly<Record<string, unknown>>;
   readonly logLevel: LogLevel;
@@ -57,6 +60,7 @@ export interface ControllerSettings {
 
 export const DEFAULT_SETTINGS: ControllerSettings = Object.freeze({
   listen: [DEFAULT_LISTEN],
+  connect: [],
   apps: ['l2-learning'],
   appConfig: {},
   logLevel: 'info',
@@ -94,6 +98,7 @@ export function checkMissSendLen(n: number, where: string): number {
 
 const FILE_KEYS = [
   'listen',
+  'connect',
   'apps',
   'appConfig',
   'logLevel',
@@ -126,6 +131,11 @@ export function parseConfigFile(text: string, file: string): Partial<ControllerS
   if (listen) {
     for (const a of listen) checkListen(a, keyPath(where, 'listen'));
     out.listen = listen;
+  }
+  const connect = readStrings(obj, 'connect', where);
+  if (connect) {
+    for (const a of connect) checkConnect(a, keyPath(where, 'connect'));
+    out.connect = connect;
   }
   const apps = readStrings(obj, 'apps', where);
   if (apps) {
@@ -167,6 +177,15 @@ export function checkListen(a: string, where: string): string {
   return a;
 }
 
+export function checkConnect(a: string, where: string): string {
+  try {
+    parseDialAddress(a);
+  } catch (e) {
+    throw new ConfigError(where, (e as Error).message);
+  }
+  return a;
+}
+
 export function checkLogLevel(level: string, where: string): LogLevel {
   if (!isLogLevel(level)) {
     throw new ConfigError(where, `expected one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
@@ -178,9 +197,11 @@ export function checkLogLevel(level: string, where: string): LogLevel {
 export function controllerOptions(s: ControllerSettings): ControllerOptions {
   const ms = (sec: number) => Math.round(sec * 1000);
   const listen = s.listen.map(parseListenAddress);
-  const ssl = listen.filter((a) => a.kind === 'ssl').length;
+  const connect = s.connect.map(parseDialAddress);
+  const ssl = [...listen, ...connect].filter((a) => a.kind === 'ssl').length;
   return {
     listen,
+    connect,
     tls: tlsCredentialsFor(ssl, { cert: s.cert, key: s.key, ca: s.ca }),
     missSendLen: s.missSendLen,
     echoIntervalMs: ms(s.echoInterval),
