@@ -28,10 +28,19 @@ import {
   parseConfigFile,
 } from '../runtime/index.js';
 import {
+  checkPidfile,
+  detach,
+  isDetachedChild,
+  logDestination,
+  signalReady,
+  writePidfile,
+} from './daemon.js';
+import {
   type TestcontrollerArgs,
   TestcontrollerUsageError,
   takeTestcontrollerArgs,
 } from './testcontroller-options.js';
+import { VERSION } from './version.js';
 
 export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options]
 
@@ -98,7 +107,7 @@ export function parseControllerArgs(all: readonly string[]): ControllerArgs {
   const apps: string[] = [];
   let config: string | undefined;
   let help = false;
-  const { rest: argv, tc } = takeTestcontrollerArgs(all);
+  const { rest: argv, tc } = takeTestcontrollerArgs(all, VALUE_FLAGS);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') {
@@ -315,25 +324,43 @@ async function reloadApps(
 export async function startController(argv: readonly string[]): Promise<RunningController> {
   const args = parseControllerArgs(argv);
   const settings = resolveSettings(args);
+  const daemon = args.testcontroller.daemon;
+  const pidfile = checkPidfile(daemon);
+  const stream = logDestination(daemon, isDetachedChild());
   const log = createLogger({
     level: settings.logLevel,
-    pretty: settings.pretty ?? process.stdout.isTTY === true,
+    pretty: stream ? false : (settings.pretty ?? process.stdout.isTTY === true),
+    ...(stream ? { stream } : {}),
   });
   const apps = await loadApps(settings, args.config);
   const controller = new Controller(controllerOptions(settings), apps, log);
   await controller.start();
+  const removePidfile = pidfile ? writePidfile(pidfile) : () => undefined;
   const listening = controller.addresses.map(formatListenAddress);
+  const dialing = settings.connect;
+  const where = [
+    ...(listening.length > 0 ? [`listening on ${listening.join(', ')}`] : []),
+    ...(dialing.length > 0 ? [`connecting to ${dialing.join(', ')}`] : []),
+  ];
   // Workers of a multi-process controller stay quiet: the primary says it once.
   log[cluster.isWorker ? 'debug' : 'info'](
-    { listen: listening, apps: controller.appNames },
-    `ofctl-ts controller listening on ${listening.join(', ')}; apps: ${controller.appNames.join(', ')}`,
+    { listen: listening, connect: dialing, apps: controller.appNames },
+    `ofctl-ts controller ${where.join('; ')}; apps: ${controller.appNames.join(', ')}`,
   );
+  signalReady();
   return {
     controller,
     log,
     reload: () => reloadApps(controller, apps, args, log),
-    stop: () => controller.stop(),
+    stop: async () => {
+      await controller.stop();
+      removePidfile();
+    },
   };
+}
+
+function versionLine(): string {
+  return `ofctl-ts controller ${VERSION} (OpenFlow 1.3)`;
 }
 
 /** `ofctl-ts controller ...`: runs until SIGINT/SIGTERM; resolves with the exit code. */
@@ -351,10 +378,18 @@ export async function runController(argv: string[]): Promise<number> {
   const unlisten = () => process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   let running: RunningController;
   try {
-    if (parseControllerArgs(argv).help) {
+    const args = parseControllerArgs(argv);
+    if (args.help || args.testcontroller.version) {
       unlisten();
-      process.stdout.write(`${CONTROLLER_USAGE}\n`);
+      process.stdout.write(args.help ? `${CONTROLLER_USAGE}\n` : `${versionLine()}\n`);
       return 0;
+    }
+    for (const w of args.testcontroller.warnings)
+      process.stderr.write(`ofctl-ts controller: ${w}\n`);
+    if (args.testcontroller.daemon.detach && !isDetachedChild()) {
+      unlisten();
+      // The same command line in a background process; this one returns once it listens.
+      return await detach(process.argv.slice(2));
     }
     running = await startController(argv);
   } catch (e) {

@@ -13,7 +13,9 @@ import { type Command, type Context, defaultOptions, type GlobalOptions } from '
 import { bashCompletion, commandHelp, usageText } from './help.js';
 import { CliError, type Io } from './io.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
+
+import { VERSION } from './version.js';
 
 export const COMMANDS: readonly Command[] = [
   ...SWITCH_COMMANDS,

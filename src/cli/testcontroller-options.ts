@@ -150,7 +150,11 @@ interface Parsed {
  * Takes the ovs-testcontroller options and methods out of `argv`; returns the other
  * arguments (ofctl-ts's own options, for parseControllerArgs) and what the taken ones say.
  */
-export function takeTestcontrollerArgs(argv: readonly string[]): {
+export function takeTestcontrollerArgs(
+  argv: readonly string[],
+  /** ofctl-ts's own options that take the next argument as their value (--listen ...). */
+  ownValueFlags: readonly string[] = [],
+): {
   rest: string[];
   tc: TestcontrollerArgs;
 } {
@@ -159,6 +163,11 @@ export function takeTestcontrollerArgs(argv: readonly string[]): {
   const methods: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (ownValueFlags.includes(arg)) {
+      rest.push(arg);
+      if (i + 1 < argv.length) rest.push(argv[++i]!);
+      continue;
+    }
     if (isMethod(arg)) {
       methods.push(arg);
       continue;

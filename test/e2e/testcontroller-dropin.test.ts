@@ -140,13 +140,27 @@ const pingAll = async (h: Host[]) => {
   await udp(h[0]!, h[2]!, 5000);
 };
 
+/** Points br0 at a ptcp: target and waits until the bridge accepts connections there. */
+async function listening(target: string): Promise<void> {
+  await ovs.vsctl('set-controller', 'br0', target);
+  const port = /^ptcp:(\d+)/.exec(target)![1];
+  await vi.waitFor(() => ovs.exec('bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`), {
+    timeout: 30_000,
+    interval: 200,
+  });
+}
+
 /** Runs `c` with `program`; resolves with the bridge's flows after the traffic. */
 async function run(program: Program, c: Case): Promise<string[]> {
   await ovs.vsctl('del-controller', 'br0');
   await ovs.ofctl('del-flows', 'br0');
+  // A switch that listens must do so before ovs-testcontroller starts: it dials once and
+  // exits when that fails (ofctl-ts would dial again).
+  const passive = c.target.startsWith('ptcp:');
+  if (passive) await listening(c.target);
   const child = start(program, c.args);
   try {
-    await ovs.vsctl('set-controller', 'br0', c.target);
+    if (!passive) await ovs.vsctl('set-controller', 'br0', c.target);
     // The table-miss flow is the controller's first word after the handshake (Open
     // vSwitch reports no is_connected for a ptcp: target, so this is the one sign).
     await vi.waitFor(
