@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { lswitchMatch, OFPFW10, WILDCARDS_L2 } from '../../apps/lswitch/match.js';
+import type { OxmBasic } from '../../src/codec/index.js';
 import { buildPacket } from '../../src/engine/index.js';
 
 const A = 0x020000007701;
@@ -25,7 +26,10 @@ const icmp = buildPacket({
 
 const fields = (m: ReturnType<typeof lswitchMatch>) =>
   Object.fromEntries(
-    m.map((e) => [e.field, 'mask' in e && e.mask !== undefined ? [e.value, e.mask] : e.value]),
+    (m as readonly OxmBasic[]).map((e) => [
+      e.field,
+      e.mask !== undefined ? [e.value, e.mask] : e.value,
+    ]),
   );
 
 describe('lswitchMatch', () => {

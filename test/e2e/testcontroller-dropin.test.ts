@@ -234,7 +234,7 @@ const cases: Case[] = [
       theirs.map((f) => (f.includes(',in_port=2,') ? f.replace('set_queue:3', 'set_queue:7') : f)),
   },
   {
-    name: 'permanent flows, hub, bundled short options (-Hn is not used)',
+    name: 'hub with permanent flows (--max-idle permanent)',
     args: [listen, '-H', '--max-idle', 'permanent'],
     target: dialIn,
     traffic: pingAll,
