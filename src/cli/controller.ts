@@ -26,7 +26,7 @@ import {
   type Logger,
   loadApp,
   parseConfigFile,
-} from '../runtime/index.js';
+} from '../runtime/internal.js';
 import {
   checkPidfile,
   detach,
@@ -42,7 +42,7 @@ import {
 } from './testcontroller-options.js';
 import { VERSION } from './version.js';
 
-export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options]
+export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options] [METHOD...]
 
 Runs the OpenFlow 1.3 controller with the given apps (default: l2-learning).
 
@@ -68,7 +68,25 @@ options:
                            worker and sees only that worker's switches)
   --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
                            sent (to compare with the switch; costs flow-setup rate; default off)
-  -h, --help               this text`;
+  --connect tcp:HOST[:PORT]|ssl:HOST[:PORT]|unix:PATH
+                           a switch that listens (ovs-vsctl set-controller br0 ptcp:6653),
+                           dialed and redialed with backoff (repeatable)
+  -h, --help               this text
+
+ovs-testcontroller's command line (docs/migrating.md); these run the lswitch app:
+  METHOD                   ptcp:[PORT][:IP], pssl:[PORT][:IP], punix:FILE (listen), or
+                           tcp:HOST[:PORT], ssl:HOST[:PORT], unix:FILE (dial); port 6653
+  -H, --hub                act as hub instead of learning switch
+  -n, --noflow             pass traffic, but don't add flows
+  --max-idle=SECS          max idle time for new flows (or 'permanent'; default 60)
+  -N, --normal             use OFPP_NORMAL action
+  -w, --wildcards[=MASK]   wildcard (specified) OpenFlow 1.0 bits in flows
+  -q, --queue=QUEUE-ID     OpenFlow queue ID to use for output
+  -Q PORT-NAME:QUEUE-ID    use QUEUE-ID for frames from PORT-NAME
+  --with-flows FILE        use the flows from FILE
+  -p, -c, -C FILE          TLS private key, certificate, CA certificate
+  --pidfile[=FILE], --overwrite-pidfile, --detach, --log-file[=FILE], --unixctl=SOCKET,
+  -v[SPEC], -O OpenFlow13, -V (--mute, --monitor, --user and syslog are refused)`;
 
 /** What the command line says; undefined fields fall back to the config file, then defaults. */
 export interface ControllerArgs {

@@ -14,7 +14,7 @@
  * no sense here, or that are not supported, fail with a message naming them.
  */
 import { WILDCARDS_L2 } from '../../apps/lswitch/match.js';
-import { checkConnect, checkListen, type LogLevel } from '../runtime/index.js';
+import { checkConnect, checkListen, type LogLevel } from '../runtime/internal.js';
 
 /** What the ovs-testcontroller part of a command line says. */
 export interface TestcontrollerArgs {

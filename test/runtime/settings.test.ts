@@ -15,7 +15,7 @@ import {
   formatListenAddress,
   parseConfigFile,
   parseListenAddress,
-} from '../../src/runtime/index.js';
+} from '../../src/runtime/internal.js';
 
 describe('listen addresses', () => {
   test.each([
@@ -77,7 +77,7 @@ describe('config file', () => {
   test.each([
     ['{', /^c\.json: not valid JSON/],
     ['[]', /^c\.json: expected an object, got a list/],
-    ['{"listn": []}', /^c\.json: listn: unknown key; expected one of: listen, apps/],
+    ['{"listn": []}', /^c\.json: listn: unknown key; expected one of: listen, connect, apps/],
     ['{"listen": "tcp:1.2.3.4"}', /^c\.json: listen: listen address .* needs both a host/],
     ['{"logLevel": "loud"}', /^c\.json: logLevel: expected one of fatal, error, warn, info/],
     ['{"missSendLen": 65530}', /^c\.json: missSendLen: expected 0 to 65509 or 65535/],
@@ -171,6 +171,7 @@ describe('controller command line', () => {
   test('the defaults become the runtime options', () => {
     expect(controllerOptions(DEFAULT_SETTINGS)).toEqual({
       listen: [{ kind: 'tcp', host: '127.0.0.1', port: 6653 }],
+      connect: [],
       missSendLen: 0xffff,
       echoIntervalMs: 5000,
       echoTimeoutMs: 10_000,
