@@ -182,6 +182,14 @@ function readNetworks(node: JsonNode): Map<string, Network> {
     const vlan = n.get('vlan').int(1, 4094);
     const tk = n.get('tunnelKey');
     const tunnelKey = tk.present ? tk.int(1, GRE_KEY_MAX) : undefined;
+    const dupVlan = vlans.get(vlan);
+    if (dupVlan) n.get('vlan').fail(`VLAN ${vlan} is already used by network "${dupVlan}"`);
+    if (tunnelKey !== undefined) {
+      const dupKey = keys.get(tunnelKey);
+      if (dupKey) tk.fail(`tunnel key ${tunnelKey} is already used by network "${dupKey}"`);
+      keys.set(tunnelKey, name);
+    }
+    vlans.set(vlan, name);
     const tagsNode = n.get('tags');
     const tags = tagsNode.present ? tagsNode.items().map((t) => t.int(1, 4094)) : [vlan];
     tags.forEach((tag, i) => {
@@ -199,14 +207,6 @@ function readNetworks(node: JsonNode): Map<string, Network> {
     }
     const prefixNode = n.get('ifaceIdPrefix');
     const ifaceIdPrefix = prefixNode.present ? prefixNode.string() : undefined;
-    const dupVlan = vlans.get(vlan);
-    if (dupVlan) n.get('vlan').fail(`VLAN ${vlan} is already used by network "${dupVlan}"`);
-    if (tunnelKey !== undefined) {
-      const dupKey = keys.get(tunnelKey);
-      if (dupKey) tk.fail(`tunnel key ${tunnelKey} is already used by network "${dupKey}"`);
-      keys.set(tunnelKey, name);
-    }
-    vlans.set(vlan, name);
     out.set(name, { name, vlan, tunnelKey, tags, fakeBridge, ifaceIdPrefix });
   }
   if (out.size === 0) node.fail('expected at least one network');
