@@ -35,7 +35,7 @@
  *   }
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../src/runtime/config.js';
+import { ConfigError } from '../../src/runtime/index.js';
 import { JsonNode, parseJson } from './json-reader.js';
 
 export interface Network {

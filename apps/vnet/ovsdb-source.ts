@@ -5,7 +5,7 @@
  * cannot be placed is logged once (again only after it was fixed and broke anew).
  */
 import type { OvsdbView } from '../../src/ovsdb/index.js';
-import type { Logger } from '../../src/runtime/log.js';
+import type { Logger } from '../../src/runtime/index.js';
 import type { DatapathConfig, VnetConfig } from './config.js';
 import { ovsdbDatapath, type PortProblem } from './ports-ovsdb.js';
 

@@ -3,7 +3,7 @@
  * their networks (and the OVSDB ports it could not place), and where each learned MAC
  * is. `ofctl-ts vnet show` prints it; an HTTP API can serve it as is.
  */
-import { formatDpid } from '../../src/runtime/log.js';
+import { formatDpid } from '../../src/runtime/index.js';
 import type { VnetConfig } from './config.js';
 import { formatMac, type MacTable } from './mac-table.js';
 import type { DatapathPlan } from './plan.js';

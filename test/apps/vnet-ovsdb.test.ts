@@ -177,6 +177,7 @@ function fakeDatapath(ports: Port[], log: Datapath['log']) {
     async barrier() {
       sent.push('BARRIER');
     },
+    sendTemplate: () => 0,
     flowMod: () => 0,
     deleteFlows: () => 0,
     packetOut: () => 0,
