@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_APPS } from '../../apps/index.js';
+import { OvsdbHub, parseOvsdbAddress } from '../ovsdb/index.js';
 import {
   type AppInstance,
   ConfigError,
@@ -18,9 +19,11 @@ import {
   checkListen,
   checkLogLevel,
   checkMissSendLen,
+  checkOvsdb,
   controllerOptions,
   createLogger,
   DEFAULT_SETTINGS,
+  formatDpid,
   formatListenAddress,
   LIMITS,
   type Logger,
@@ -39,7 +42,9 @@ import {
   type TestcontrollerArgs,
   TestcontrollerUsageError,
   takeTestcontrollerArgs,
+  vlogLevel,
 } from './testcontroller-options.js';
+import { defaultUnixctlPath, startUnixctl, type UnixctlServer } from './unixctl.js';
 import { VERSION } from './version.js';
 
 export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options] [METHOD...]
@@ -66,6 +71,12 @@ options:
   --workers N              worker processes sharing the switches (node:cluster; default 1:
                            use 2 on a machine with a spare core; each app runs once per
                            worker and sees only that worker's switches)
+  --ovsdb unix:PATH|tcp:HOST:PORT
+                           an Open_vSwitch database to monitor (repeatable): apps such as
+                           vnet read bridges, ports, tags and interfaces from it
+  --ovsdb-listen tcp:HOST:PORT
+                           accept Open_vSwitch databases that dial the controller
+                           (\`ovs-vsctl set-manager tcp:CONTROLLER:6640\`; default off)
   --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
                            sent (to compare with the switch; costs flow-setup rate; default off)
   --connect tcp:HOST[:PORT]|ssl:HOST[:PORT]|unix:PATH
@@ -114,6 +125,8 @@ const VALUE_FLAGS = [
   '--key',
   '--ca',
   '--workers',
+  '--ovsdb',
+  '--ovsdb-listen',
 ] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
@@ -123,6 +136,7 @@ export function parseControllerArgs(all: readonly string[]): ControllerArgs {
   const listen: string[] = [];
   const connect: string[] = [];
   const apps: string[] = [];
+  const ovsdb: string[] = [];
   let config: string | undefined;
   let help = false;
   const { rest: argv, tc } = takeTestcontrollerArgs(all, VALUE_FLAGS);
@@ -165,6 +179,12 @@ export function parseControllerArgs(all: readonly string[]): ControllerArgs {
         break;
       case '--app':
         apps.push(value);
+        break;
+      case '--ovsdb':
+        ovsdb.push(checkOvsdb(value, flag));
+        break;
+      case '--ovsdb-listen':
+        s.ovsdbListen = checkOvsdb(value, flag, true);
         break;
       case '--config':
         config = value;
@@ -222,6 +242,7 @@ export function parseControllerArgs(all: readonly string[]): ControllerArgs {
   if ((s.workers ?? 1) > 1 && (s.connect?.length ?? 0) > 0) {
     throw new UsageError('--workers cannot be combined with switches to dial (tcp:, ssl:, unix:)');
   }
+  if (ovsdb.length > 0) s.ovsdb = ovsdb;
   return { help, config, settings: s, testcontroller: tc };
 }
 
@@ -351,9 +372,17 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     ...(stream ? { stream } : {}),
   });
   const apps = await loadApps(settings, args.config);
-  const controller = new Controller(controllerOptions(settings), apps, log);
-  await controller.start();
+  const ovsdb = ovsdbHub(settings, log);
+  const controller = new Controller({ ...controllerOptions(settings), ovsdb }, apps, log);
+  try {
+    await ovsdb?.start();
+    await controller.start();
+  } catch (e) {
+    await ovsdb?.stop();
+    throw e;
+  }
   const removePidfile = pidfile ? writePidfile(pidfile) : () => undefined;
+  const control = await controlSocket(daemon, controller, log);
   const listening = controller.addresses.map(formatListenAddress);
   const dialing = settings.connect;
   const where = [
@@ -372,13 +401,82 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     reload: () => reloadApps(controller, apps, args, log),
     stop: async () => {
       await controller.stop();
+      await ovsdb?.stop();
+      await control?.close();
       removePidfile();
     },
   };
 }
 
+/**
+ * The ovs-appctl control socket: at --unixctl, or at its default path when running as a
+ * daemon (--pidfile or --detach), as Open vSwitch's daemons always have one.
+ */
+async function controlSocket(
+  daemon: TestcontrollerArgs['daemon'],
+  controller: Controller,
+  log: Logger,
+): Promise<UnixctlServer | undefined> {
+  const wanted = daemon.unixctl ?? (daemon.pidfile !== undefined || daemon.detach ? '' : undefined);
+  if (wanted === undefined) return undefined;
+  const path = wanted === '' ? defaultUnixctlPath() : wanted;
+  return startUnixctl(
+    path,
+    [
+      {
+        name: 'exit',
+        usage: '',
+        run: () => {
+          // Answer first, then stop the way SIGTERM does.
+          setImmediate(() => process.kill(process.pid, 'SIGTERM'));
+          return '';
+        },
+      },
+      { name: 'version', usage: '', run: () => `${versionLine()}\n` },
+      {
+        name: 'vlog/set',
+        usage: '[SPEC]',
+        run: (args) => {
+          const level = vlogLevel(args.join(' '));
+          log.level = level;
+          return '';
+        },
+      },
+      { name: 'vlog/list', usage: '', run: () => `level: ${log.level}\n` },
+      {
+        name: 'ofctl-ts/switches',
+        usage: '',
+        run: () =>
+          [...controller.registry.values()]
+            .map((c) => `${formatDpid(c.dpid ?? 0n)} ${c.peer} ports=${c.ports.size}\n`)
+            .join(''),
+      },
+    ],
+    log,
+  );
+}
+
 function versionLine(): string {
   return `ofctl-ts controller ${VERSION} (OpenFlow 1.3)`;
+}
+
+/** The OVSDB hub of --ovsdb and --ovsdb-listen, or undefined when neither is given. */
+function ovsdbHub(settings: ControllerSettings, log: Logger): OvsdbHub | undefined {
+  if (settings.ovsdb.length === 0 && settings.ovsdbListen === undefined) return undefined;
+  if (settings.ovsdbListen !== undefined && settings.workers > 1) {
+    throw new ConfigError(
+      '--ovsdb-listen',
+      'cannot be used with --workers above 1 (each database must reach one process); use --ovsdb to dial instead',
+    );
+  }
+  return new OvsdbHub({
+    dial: settings.ovsdb.map((a) => parseOvsdbAddress(a)),
+    listen:
+      settings.ovsdbListen === undefined
+        ? undefined
+        : parseOvsdbAddress(settings.ovsdbListen, { listen: true }),
+    log: log.child({ module: 'ovsdb' }),
+  });
 }
 
 /** `ofctl-ts controller ...`: runs until SIGINT/SIGTERM; resolves with the exit code. */

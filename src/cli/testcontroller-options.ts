@@ -392,7 +392,7 @@ function decimal(v: string, flag: string): number {
 }
 
 /** `-v`, `-vdbg`, `-vconsole:info`, `--verbose=ANY:file:warn`: the most verbose level named. */
-function vlogLevel(spec: string | undefined): LogLevel {
+export function vlogLevel(spec: string | undefined): LogLevel {
   if (spec === undefined || spec === '') return 'debug';
   const words = spec.split(/[:,\s]+/).filter((w) => w in VLOG_LEVELS);
   if (words.length === 0) return 'debug';

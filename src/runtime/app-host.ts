@@ -8,6 +8,7 @@
  * ordering guarantees an app can rely on.
  */
 import type { FlowRemoved, Message, PacketIn, PortStatus } from '../codec/index.js';
+import type { OvsdbView } from '../ovsdb/index.js';
 import type { AppContext, AppDefinition, AppHandlers, HandlerResult } from './app.js';
 import type { Connection } from './connection.js';
 import { ConnectionPort } from './connection-port.js';
@@ -42,7 +43,7 @@ export class AppHost {
   private readonly handlesByConnection = new Map<Connection, readonly DatapathHandle[]>();
 
   /** Runs every app's create() in order; throws (naming the app) if one fails. */
-  constructor(instances: readonly AppInstance[], logger: Logger) {
+  constructor(instances: readonly AppInstance[], logger: Logger, ovsdb?: OvsdbView) {
     this.apps = instances.map((inst, index) => {
       const name = inst.def.name;
       const log = logger.child({ app: name });
@@ -54,6 +55,7 @@ export class AppHost {
         config,
         log,
         datapaths: () => datapaths,
+        ovsdb,
       });
       let handlers: AppHandlers;
       try {

@@ -25,6 +25,7 @@ import type {
   Port,
   PortStatus,
 } from '../codec/index.js';
+import type { OvsdbView } from '../ovsdb/index.js';
 import type { OpenFlowError } from './errors.js';
 import type { FlowComparison, FlowModel } from './flow-model.js';
 import type { Logger } from './log.js';
@@ -166,6 +167,11 @@ export interface AppContext<C> {
   readonly log: Logger;
   /** The switches currently up, as this app's handles. */
   datapaths(): ReadonlyMap<bigint, Datapath>;
+  /**
+   * The Open_vSwitch databases the controller dials (--ovsdb) or accepts
+   * (--ovsdb-listen), with their bridges joined to datapaths; undefined without either.
+   */
+  readonly ovsdb: OvsdbView | undefined;
 }
 
 export interface AppCookie {
