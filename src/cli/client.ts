@@ -17,15 +17,39 @@ import {
 import { CliError } from './io.js';
 import type { Target } from './target.js';
 
-/** A received message; `msg` is undefined when the bytes did not decode. */
-export interface Received {
-  readonly msg: Message | undefined;
-  readonly raw: Buffer;
+/**
+ * A received message: its bytes, decoded on first use of `msg` (undefined when they do not
+ * decode). Routing needs only the header, so a reply printed straight from its bytes is
+ * decoded once, by the printer.
+ */
+export class Received {
+  private decoded: Message | undefined | null = null;
+  constructor(readonly raw: Buffer) {}
+
+  get msg(): Message | undefined {
+    if (this.decoded === null) {
+      const r = decodeMessage(this.raw);
+      this.decoded = r.ok ? r.value : undefined;
+    }
+    return this.decoded;
+  }
+
+  /** The OpenFlow message type number. */
+  get ofpType(): number {
+    return this.raw[1]!;
+  }
 }
+
+const OFPT_ERROR = 1;
+const OFPT_ECHO_REQUEST = 2;
+const OFPT_MULTIPART_REPLY = 19;
+const OFPMPF_REPLY_MORE = 1;
 
 interface Waiter {
   readonly xid: number;
   readonly multipart: boolean;
+  /** Called with each part as it arrives (streaming); otherwise parts are collected. */
+  readonly onPart: ((r: Received) => void) | undefined;
   readonly got: Received[];
   readonly resolve: (r: Received[]) => void;
   readonly reject: (e: Error) => void;
@@ -158,10 +182,28 @@ export class OfClient {
    * reply (or OFPT_ERROR) to anything else.
    */
   request(m: Message, timeoutMs: number): Promise<Received[]> {
+    return this.expect(m, timeoutMs, undefined);
+  }
+
+  /**
+   * Sends a multipart request and hands each part of the reply (or the OFPT_ERROR) to
+   * `onPart` as it arrives, so a big table is printed while the switch is still sending
+   * and nothing is kept; resolves after the last part.
+   */
+  async stream(m: Message, timeoutMs: number, onPart: (r: Received) => void): Promise<void> {
+    await this.expect(m, timeoutMs, onPart);
+  }
+
+  private expect(
+    m: Message,
+    timeoutMs: number,
+    onPart: ((r: Received) => void) | undefined,
+  ): Promise<Received[]> {
     const p = new Promise<Received[]>((resolve, reject) => {
       this.waiters.set(m.xid, {
         xid: m.xid,
         multipart: m.type === 'multipart_request',
+        onPart,
         got: [],
         resolve,
         reject,
@@ -181,6 +223,7 @@ export class OfClient {
       this.waiters.set(m.xid, {
         xid: m.xid,
         multipart: false,
+        onPart: undefined,
         got: errors,
         resolve: () => undefined,
         reject: () => undefined,
@@ -188,7 +231,7 @@ export class OfClient {
       this.send(m);
       await this.request({ type: 'barrier_request', xid: this.allocXid() }, timeoutMs);
       this.waiters.delete(m.xid);
-      const err = errors.find((r) => r.raw[1] === 1);
+      const err = errors.find((r) => r.ofpType === OFPT_ERROR);
       if (err) return err;
     }
     return undefined;
@@ -248,17 +291,15 @@ export class OfClient {
   }
 
   private onMessage(raw: Buffer): void {
-    const r = decodeMessage(raw);
     const xid = raw.readUInt32BE(4);
-    const msg = r.ok ? r.value : undefined;
-    const rec: Received = { msg, raw };
+    const rec = new Received(raw);
     if (raw[1] === 0) {
       this.peerHello = rec;
       this.helloWaiter?.(rec);
       return;
     }
-    if (msg?.type === 'echo_request') {
-      this.send({ type: 'echo_reply', xid: msg.xid, data: msg.data });
+    if (raw[1] === OFPT_ECHO_REQUEST) {
+      this.send({ type: 'echo_reply', xid, data: raw.subarray(8) });
       return;
     }
     const w = this.waiters.get(xid);
@@ -266,8 +307,20 @@ export class OfClient {
       this.asyncHandler?.(rec);
       return;
     }
-    w.got.push(rec);
-    const more = msg?.type === 'multipart_reply' && (msg.flags & 1) !== 0;
+    if (w.onPart) {
+      try {
+        w.onPart(rec);
+      } catch (e) {
+        this.waiters.delete(xid);
+        w.reject(e as Error);
+        return;
+      }
+    } else w.got.push(rec);
+    // A multipart reply's flags are the two bytes after the type (offset 10).
+    const more =
+      raw[1] === OFPT_MULTIPART_REPLY &&
+      raw.length >= 16 &&
+      (raw.readUInt16BE(10) & OFPMPF_REPLY_MORE) !== 0;
     if (w.multipart && more) return;
     this.waiters.delete(xid);
     w.resolve(w.got);

@@ -8,13 +8,13 @@ import { FlowModCommand, type FlowStats, type Message } from '../codec/index.js'
 import { formatFlowStats } from '../text/flow-format.js';
 import { parseFlow, splitCommand, toFlowMod, toFlowStatsFilter } from '../text/flow-parse.js';
 import type { PortMap } from '../text/ports.js';
+import { fastFlowStatsLines, fastFlowStatsReply } from '../text/print/flow-stats-fast.js';
 import { ofpToString } from '../text/print/index.js';
 import type { OfClient } from './client.js';
 import {
   acceptNames,
   type Command,
   type Context,
-  dumpTransaction,
   preprocessedLines,
   readTextArg,
   reportSwitchError,
@@ -24,9 +24,41 @@ import {
 } from './context.js';
 import { diffFlowsCommand, replaceFlowsCommand } from './flow-sync.js';
 import { CliError } from './io.js';
-import { sortFlows } from './sort.js';
+import { checkSortKeys, sortFlows } from './sort.js';
 
 const warn = (ctx: Context) => (w: string) => ctx.io.err(`ofctl-ts: ${w}\n`);
+
+/**
+ * Streams the flows matching the filter text (all flows when undefined) to `each`, reply
+ * by reply as they arrive; an OFPT_ERROR answer prints to stdout as ovs-ofctl prints it.
+ * `xid` lets a caller number the request before it sends others first; `raw`, when given,
+ * sees each reply's bytes first and returns true when it has dealt with them.
+ */
+export async function forEachFlow(
+  ctx: Context,
+  client: OfClient,
+  filterText: string | undefined,
+  ports: PortMap | undefined,
+  each: (f: FlowStats) => void,
+  xid = client.allocXid(),
+  raw?: (bytes: Buffer) => boolean,
+): Promise<void> {
+  const filter = toFlowStatsFilter(parseFlow(filterText ?? '', 'filter', { ports }));
+  const request: Message = {
+    type: 'multipart_request',
+    xid,
+    flags: 0,
+    body: { kind: 'flow', ...filter },
+  };
+  await client.stream(request, ctx.opts.timeoutMs, (r) => {
+    if (raw?.(r.raw)) return;
+    const msg = r.msg;
+    if (msg?.type === 'error') ctx.io.out(ofpToString(r.raw, 1, ports));
+    else if (msg?.type === 'multipart_reply' && msg.body.kind === 'flow') {
+      for (const f of msg.body.flows) each(f);
+    }
+  });
+}
 
 /** Fetches every flow matching the filter text (all flows when undefined). */
 export async function fetchFlows(
@@ -34,29 +66,19 @@ export async function fetchFlows(
   client: OfClient,
   filterText: string | undefined,
   ports: PortMap | undefined,
+  xid = client.allocXid(),
 ): Promise<FlowStats[]> {
-  const filter = toFlowStatsFilter(parseFlow(filterText ?? '', 'filter', { ports }));
-  const replies = await client.request(
-    {
-      type: 'multipart_request',
-      xid: client.allocXid(),
-      flags: 0,
-      body: { kind: 'flow', ...filter },
-    },
-    ctx.opts.timeoutMs,
-  );
   const flows: FlowStats[] = [];
-  for (const r of replies) {
-    if (r.msg?.type === 'error') {
-      ctx.io.out(ofpToString(r.raw, 1, ports));
-      continue;
-    }
-    if (r.msg?.type === 'multipart_reply' && r.msg.body.kind === 'flow')
-      flows.push(...r.msg.body.flows);
-  }
+  await forEachFlow(ctx, client, filterText, ports, (f) => flows.push(f), xid);
   return flows;
 }
 
+/**
+ * dump-flows and dump-aggregate. Without --sort/--rsort every reply is printed as it
+ * arrives and then dropped, so memory stays flat however big the table: ovs-ofctl's reply
+ * text straight from the reply's bytes (decoded once), or one line per flow with --names
+ * or --no-stats. Sorting needs every flow first.
+ */
 async function dumpFlows(
   ctx: Context,
   args: readonly string[],
@@ -69,19 +91,39 @@ async function dumpFlows(
     if (plain) {
       const filter = toFlowStatsFilter(parseFlow(filterText ?? '', 'filter', { ports: accept }));
       const body = { kind: aggregate ? ('aggregate' as const) : ('flow' as const), ...filter };
-      await dumpTransaction(ctx, client, {
+      const request: Message = {
         type: 'multipart_request',
         xid: client.allocXid(),
         flags: 0,
         body,
+      };
+      const verbosity = ctx.opts.verbosity + 1;
+      const fast = !aggregate && verbosity === 1;
+      await client.stream(request, ctx.opts.timeoutMs, (r) =>
+        ctx.io.out(
+          (fast ? fastFlowStatsReply(r.raw, accept) : undefined) ??
+            ofpToString(r.raw, verbosity, accept),
+        ),
+      );
+      return 0;
+    }
+    if (ctx.opts.sort.length > 0) checkSortKeys(ctx.opts.sort);
+    // ovs-ofctl fetches port names over a connection of its own: the flow request keeps
+    // the xid it would have without --names.
+    const xid = client.allocXid();
+    const names = showNames(ctx) ? await requestPortMap(ctx, client) : undefined;
+    const opts = { ports: names, showStats: ctx.opts.stats };
+    if (ctx.opts.sort.length === 0) {
+      const line = (f: FlowStats) => ctx.io.out(` ${formatFlowStats(f, opts)}\n`);
+      await forEachFlow(ctx, client, filterText, accept, line, xid, (raw) => {
+        const text = fastFlowStatsLines(raw, ctx.opts.stats, names);
+        if (text !== undefined) ctx.io.out(text);
+        return text !== undefined;
       });
       return 0;
     }
-    const flows = await fetchFlows(ctx, client, filterText, accept);
-    const names = showNames(ctx) ? await requestPortMap(ctx, client) : undefined;
-    for (const f of sortFlows(flows, ctx.opts.sort)) {
-      ctx.io.out(` ${formatFlowStats(f, { ports: names, showStats: ctx.opts.stats })}\n`);
-    }
+    const flows = await fetchFlows(ctx, client, filterText, accept, xid);
+    for (const f of sortFlows(flows, ctx.opts.sort)) ctx.io.out(` ${formatFlowStats(f, opts)}\n`);
     return 0;
   });
 }
