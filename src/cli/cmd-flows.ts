@@ -4,13 +4,13 @@
  * ovs-ofctl), modifications go out followed by a barrier, switch errors print as
  * ovs-ofctl prints them and exit 1.
  */
-import { FlowModCommand, type FlowStats, type Message } from '../codec/index.js';
+import { encodeMessage, FlowModCommand, type FlowStats, type Message } from '../codec/index.js';
 import { formatFlowStats } from '../text/flow-format.js';
 import { parseFlow, splitCommand, toFlowMod, toFlowStatsFilter } from '../text/flow-parse.js';
 import type { PortMap } from '../text/ports.js';
 import { fastFlowStatsLines, fastFlowStatsReply } from '../text/print/flow-stats-fast.js';
 import { ofpToString } from '../text/print/index.js';
-import type { OfClient } from './client.js';
+import type { OfClient, Received } from './client.js';
 import {
   acceptNames,
   type Command,
@@ -24,6 +24,7 @@ import {
 } from './context.js';
 import { diffFlowsCommand, replaceFlowsCommand } from './flow-sync.js';
 import { CliError } from './io.js';
+import { startProgress } from './progress.js';
 import { checkSortKeys, sortFlows } from './sort.js';
 
 const warn = (ctx: Context) => (w: string) => ctx.io.err(`ofctl-ts: ${w}\n`);
@@ -134,40 +135,57 @@ async function sendFlowMods(
   sw: string,
   texts: readonly { text: string; where?: string }[],
   command: number | 'per-line',
+  label: string,
 ): Promise<number> {
   return withSwitch(ctx, sw, async (client) => {
     const ports = await acceptNames(ctx, client);
-    const msgs: Message[] = [];
+    // Every line is parsed before anything is sent, as ovs-ofctl does: a bad line on
+    // line 1000 leaves the switch untouched.
+    const msgs: Buffer[] = [];
     for (const t of texts) {
       try {
         let cmd = command === 'per-line' ? FlowModCommand.ADD : command;
         let text = t.text;
         if (command === 'per-line') ({ command: cmd, rest: text } = splitCommand(t.text));
         const p = parseFlow(text, cmd, { ports, warn: warn(ctx) });
-        msgs.push(toFlowMod(p, 0));
+        msgs.push(encodeMessage(toFlowMod(p, 0)));
       } catch (e) {
         if (t.where) throw new CliError(`${t.where}: ${(e as Error).message}`);
         throw e;
       }
     }
-    const err = await sendEach(ctx, client, msgs);
+    const err = await sendAll(ctx, client, msgs, 'interleaved', label);
     return err ? reportSwitchError(ctx, err, ports) : 0;
   });
 }
 
 /**
- * Sends each message followed by its barrier, numbering them as ovs-ofctl does (message
- * 6, barrier 7, message 8, ...); returns the first error the switch answers.
+ * Sends the messages pipelined (see OfClient.sendPipelined), numbered as ovs-ofctl numbers
+ * them, with progress on a terminal; returns the first error the switch answers.
  */
-export async function sendEach(ctx: Context, client: OfClient, msgs: readonly Message[]) {
-  for (const m of msgs) {
-    const err = await client.transact(
-      [{ ...m, xid: client.allocXid() } as Message],
-      ctx.opts.timeoutMs,
-    );
-    if (err) return err;
+export async function sendAll(
+  ctx: Context,
+  client: OfClient,
+  msgs: readonly Buffer[],
+  numbering: 'interleaved' | 'grouped',
+  label: string,
+): Promise<Received | undefined> {
+  const progress = startProgress(ctx.io, label);
+  try {
+    return await client.sendPipelined(msgs, {
+      timeoutMs: ctx.opts.timeoutMs,
+      numbering,
+      onProgress: (sent, acked) =>
+        progress.update(() => `${sent} of ${msgs.length} sent, ${acked} acknowledged`),
+    });
+  } finally {
+    progress.done();
   }
-  return undefined;
+}
+
+/** sendAll of decoded messages (the xid each carries is replaced). */
+export function sendEach(ctx: Context, client: OfClient, msgs: readonly Message[]) {
+  return sendAll(ctx, client, msgs.map(encodeMessage), 'interleaved', 'sending');
 }
 
 function flowCommand(modify: boolean, strict: boolean): number {
@@ -212,7 +230,8 @@ export const FLOW_COMMANDS: readonly Command[] = [
     minArgs: 2,
     maxArgs: 2,
     switchArg: true,
-    run: (ctx, args) => sendFlowMods(ctx, args[0]!, [{ text: args[1]! }], FlowModCommand.ADD),
+    run: (ctx, args) =>
+      sendFlowMods(ctx, args[0]!, [{ text: args[1]! }], FlowModCommand.ADD, 'add-flow'),
   },
   {
     name: 'add-flows',
@@ -230,7 +249,7 @@ export const FLOW_COMMANDS: readonly Command[] = [
         text: l.line,
         where: `${args[1]}:${l.number}`,
       }));
-      return sendFlowMods(ctx, args[0]!, lines, 'per-line');
+      return sendFlowMods(ctx, args[0]!, lines, 'per-line', 'add-flows');
     },
   },
   {
@@ -242,7 +261,13 @@ export const FLOW_COMMANDS: readonly Command[] = [
     maxArgs: 2,
     switchArg: true,
     run: (ctx, args) =>
-      sendFlowMods(ctx, args[0]!, [{ text: args[1]! }], flowCommand(true, ctx.opts.strict)),
+      sendFlowMods(
+        ctx,
+        args[0]!,
+        [{ text: args[1]! }],
+        flowCommand(true, ctx.opts.strict),
+        'mod-flows',
+      ),
   },
   {
     name: 'del-flows',
@@ -253,7 +278,13 @@ export const FLOW_COMMANDS: readonly Command[] = [
     maxArgs: 2,
     switchArg: true,
     run: (ctx, args) =>
-      sendFlowMods(ctx, args[0]!, [{ text: args[1] ?? '' }], flowCommand(false, ctx.opts.strict)),
+      sendFlowMods(
+        ctx,
+        args[0]!,
+        [{ text: args[1] ?? '' }],
+        flowCommand(false, ctx.opts.strict),
+        'del-flows',
+      ),
   },
   replaceFlowsCommand,
   diffFlowsCommand,

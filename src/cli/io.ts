@@ -14,6 +14,8 @@ export interface Io {
   readStdin(): Promise<string>;
   /** True when stdout is a terminal (ovs-ofctl shows port names then). */
   readonly isTty: boolean;
+  /** True when stderr is a terminal (progress is shown only then). */
+  readonly stderrIsTty: boolean;
 }
 
 /** A failure the command reports: the message is printed after "ofctl-ts: ". */
@@ -68,6 +70,7 @@ export function processIo(): Io {
     flush,
     env: process.env,
     isTty: process.stdout.isTTY === true,
+    stderrIsTty: process.stderr.isTTY === true,
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);
@@ -81,12 +84,14 @@ export class MemoryIo implements Io {
   stdout = '';
   stderr = '';
   readonly isTty: boolean;
+  readonly stderrIsTty: boolean;
   constructor(
     readonly env: Readonly<Record<string, string | undefined>> = {},
     private readonly stdin = '',
     isTty = false,
   ) {
     this.isTty = isTty;
+    this.stderrIsTty = isTty;
   }
   out(s: string): void {
     this.stdout += s;
