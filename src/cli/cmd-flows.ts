@@ -101,10 +101,7 @@ async function dumpFlows(
       const verbosity = ctx.opts.verbosity + 1;
       const fast = !aggregate && verbosity === 1;
       await client.stream(request, ctx.opts.timeoutMs, (r) =>
-        ctx.io.out(
-          (fast ? fastFlowStatsReply(r.raw, accept) : undefined) ??
-            ofpToString(r.raw, verbosity, accept),
-        ),
+        ctx.io.out((fast ? fastFlowStatsReply(r.raw) : undefined) ?? ofpToString(r.raw, verbosity)),
       );
       return 0;
     }

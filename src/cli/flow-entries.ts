@@ -10,7 +10,7 @@
  * matches have equal TLVs. A match with anything else (Nicira fields, packet_type) is
  * keyed by its normalized text, as before.
  */
-import { decodeMessage, type FlowMod, FlowModCommand } from '../codec/index.js';
+import { decodeMessage, type FlowMod, FlowModCommand, FlowModFlags } from '../codec/index.js';
 import { formatInstructions } from '../text/actions-format.js';
 import { formatMatch } from '../text/match-format.js';
 import { normalize } from '../text/match-normalize.js';
@@ -103,11 +103,20 @@ export function decodeFlowMod(fm: Buffer): FlowMod {
   return r.value;
 }
 
-/** Same cookie, timeouts, flags and instructions (as ovs-ofctl's fte_version_equals). */
+/**
+ * A flow read from a file keeps only send_flow_rem of its flags, as in ovs-ofctl's
+ * read_flows_from_file: replace-flows sends it without reset_counts, no_*_counts or
+ * check_overlap.
+ */
+export function fileFlow(fm: Buffer): FlowEntry {
+  fm.writeUInt16BE(fm.readUInt16BE(FM_FLAGS) & FlowModFlags.SEND_FLOW_REM, FM_FLAGS);
+  return entryOf(fm);
+}
+
+/** Same cookie, timeouts and instructions (ovs-ofctl's fte_version_equals: not flags). */
 export function sameVersion(a: Buffer, b: Buffer): boolean {
   if (a.compare(b, FM_COOKIE, FM_COOKIE + 8, FM_COOKIE, FM_COOKIE + 8) !== 0) return false;
   if (a.compare(b, FM_IDLE, FM_IDLE + 4, FM_IDLE, FM_IDLE + 4) !== 0) return false;
-  if (a.readUInt16BE(FM_FLAGS) !== b.readUInt16BE(FM_FLAGS)) return false;
   const ia = instructionsStart(a);
   const ib = instructionsStart(b);
   if (a.compare(b, ib, b.length, ia, a.length) === 0) return true;

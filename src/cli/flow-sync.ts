@@ -27,6 +27,7 @@ import {
   deleteStrict,
   entryOf,
   type FlowEntry,
+  fileFlow,
   flowModsOfReply,
   sameVersion,
 } from './flow-entries.js';
@@ -56,7 +57,7 @@ async function fromFile(
     } catch (e) {
       throw new CliError(`${path}:${l.number}: ${(e as Error).message}`);
     }
-    const e = entryOf(fm);
+    const e = fileFlow(fm);
     flows.set(e.key, e);
   }
   return flows;
