@@ -9,6 +9,20 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_APPS } from '../../apps/index.js';
 import {
+  API_USAGE,
+  type ApiFlag,
+  type ApiServer,
+  apiSettings,
+  applyApiFlag,
+  intentFileOf,
+  isApiFlag,
+  loadOrCreateToken,
+  Metrics,
+  parseApiAddress,
+  startApi,
+  tokenFileOf,
+} from '../api/index.js';
+import {
   type AppInstance,
   ConfigError,
   Controller,
@@ -20,11 +34,13 @@ import {
   controllerOptions,
   createLogger,
   DEFAULT_SETTINGS,
+  FileIntentStore,
   formatListenAddress,
   LIMITS,
   type Logger,
   loadApp,
   parseConfigFile,
+  RuntimeView,
 } from '../runtime/index.js';
 
 export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options]
@@ -53,6 +69,7 @@ options:
                            worker and sees only that worker's switches)
   --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
                            sent (to compare with the switch; costs flow-setup rate; default off)
+${API_USAGE}
   -h, --help               this text`;
 
 /** What the command line says; undefined fields fall back to the config file, then defaults. */
@@ -60,6 +77,8 @@ export interface ControllerArgs {
   readonly help: boolean;
   readonly config: string | undefined;
   readonly settings: Partial<ControllerSettings>;
+  /** The API and state flags (src/api/options.ts). */
+  readonly api: Partial<Record<ApiFlag, string>>;
 }
 
 class UsageError extends Error {}
@@ -88,6 +107,7 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   const apps: string[] = [];
   let config: string | undefined;
   let help = false;
+  const api: Partial<Record<ApiFlag, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') {
@@ -104,6 +124,16 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
     }
     const eq = arg.indexOf('=');
     const flag = (eq > 0 ? arg.slice(0, eq) : arg) as ValueFlag;
+    if (isApiFlag(flag)) {
+      const value: string | undefined = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+      try {
+        applyApiFlag(api, flag, value);
+      } catch (e) {
+        throw new ConfigError(flag, (e as Error).message);
+      }
+      continue;
+    }
     if (!VALUE_FLAGS.includes(flag)) {
       throw new UsageError(
         arg.startsWith('-')
@@ -161,7 +191,7 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   }
   if (listen.length > 0) s.listen = listen;
   if (apps.length > 0) s.apps = apps;
-  return { help, config, settings: s };
+  return { help, config, settings: s, api };
 }
 
 function numeric(v: string, flag: string): number {
@@ -234,6 +264,8 @@ export async function loadApps(
 export interface RunningController {
   readonly controller: Controller;
   readonly log: Logger;
+  /** The northbound API, unless --api off (or workers > 1). */
+  readonly api: ApiServer | undefined;
   /** Re-reads the config file and hands each app its new section (SIGHUP). */
   reload(): Promise<void>;
   stop(): Promise<void>;
@@ -280,8 +312,42 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     pretty: settings.pretty ?? process.stdout.isTTY === true,
   });
   const apps = await loadApps(settings, args.config);
-  const controller = new Controller(controllerOptions(settings), apps, log);
+  const apiOpts = apiSettings(args.api);
+  let apiAddress = parseApiAddress(apiOpts.api);
+  if (apiAddress && settings.workers > 1) {
+    log.warn('the API is off with --workers above 1 (each worker sees only its own switches)');
+    apiAddress = undefined;
+  }
+  const intent = await FileIntentStore.open(intentFileOf(apiOpts));
+  const metrics = apiAddress ? new Metrics() : undefined;
+  const controller = new Controller(
+    { ...controllerOptions(settings), intent, observeHandler: metrics?.observeHandler },
+    apps,
+    log,
+  );
   await controller.start();
+  let api: ApiServer | undefined;
+  if (apiAddress && metrics) {
+    try {
+      const token = loadOrCreateToken(tokenFileOf(apiOpts));
+      metrics.attach(controller, new RuntimeView(controller));
+      api = await startApi(controller, log, {
+        address: apiAddress,
+        token,
+        metrics,
+        cert: apiOpts.cert,
+        key: apiOpts.key,
+      });
+    } catch (e) {
+      await controller.stop();
+      await intent.close();
+      const why =
+        (e as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? ' (in use: pick another with --api tcp:HOST:PORT, or --api off)'
+          : '';
+      throw new Error(`cannot start the API on ${apiOpts.api}: ${(e as Error).message}${why}`);
+    }
+  }
   const listening = controller.addresses.map(formatListenAddress);
   // Workers of a multi-process controller stay quiet: the primary says it once.
   log[cluster.isWorker ? 'debug' : 'info'](
@@ -291,8 +357,13 @@ export async function startController(argv: readonly string[]): Promise<RunningC
   return {
     controller,
     log,
+    api,
     reload: () => reloadApps(controller, apps, args, log),
-    stop: () => controller.stop(),
+    stop: async () => {
+      await api?.close();
+      await controller.stop();
+      await intent.close();
+    },
   };
 }
 

@@ -7,9 +7,11 @@
  */
 import type { FlowRemoved, Message, PacketIn, PortStatus } from '../codec/index.js';
 import type { AppContext, AppDefinition, AppHandlers, HandlerResult } from './app.js';
+import type { AppNorthbound } from './app-api.js';
 import type { Connection } from './connection.js';
 import { DatapathHandle } from './datapath.js';
 import type { OpenFlowError } from './errors.js';
+import type { IntentStore } from './intent-store.js';
 import type { Logger } from './log.js';
 import { WarnLimiter } from './warn-limit.js';
 
@@ -31,11 +33,29 @@ interface RunningApp {
 
 type EventName = keyof AppHandlers;
 
+/** What the host gives apps beyond their config, and how it reports handler times. */
+export interface AppHostOptions {
+  readonly intent?: IntentStore | undefined;
+  /**
+   * Called with the seconds an app's handler ran (its synchronous part): every event
+   * but packet-in, and one packet-in in PACKET_IN_SAMPLE, so the hot path reads no clock
+   * for the others.
+   */
+  readonly observe?: ((app: string, event: string, seconds: number) => void) | undefined;
+}
+
+/** One packet-in in this many is timed for the handler-latency metric. */
+export const PACKET_IN_SAMPLE = 64;
+
 export class AppHost {
   private readonly apps: readonly RunningApp[];
+  private readonly observe: AppHostOptions['observe'];
+  private packetIns = 0;
 
   /** Runs every app's create() in order; throws (naming the app) if one fails. */
-  constructor(instances: readonly AppInstance[], logger: Logger) {
+  constructor(instances: readonly AppInstance[], logger: Logger, opts: AppHostOptions = {}) {
+    this.observe = opts.observe;
+    const intent = opts.intent;
     this.apps = instances.map((inst, index) => {
       const name = inst.def.name;
       const log = logger.child({ app: name });
@@ -47,6 +67,7 @@ export class AppHost {
         config,
         log,
         datapaths: () => datapaths,
+        intent,
       });
       let handlers: AppHandlers;
       try {
@@ -67,6 +88,15 @@ export class AppHost {
 
   get names(): readonly string[] {
     return this.apps.map((a) => a.def.name);
+  }
+
+  /** What each app offers the northbound API, in load order (apps offering nothing left out). */
+  northbound(): { readonly app: string; readonly northbound: AppNorthbound }[] {
+    const out: { app: string; northbound: AppNorthbound }[] = [];
+    for (const a of this.apps) {
+      if (a.handlers.northbound) out.push({ app: a.def.name, northbound: a.handlers.northbound });
+    }
+    return out;
   }
 
   /**
@@ -115,6 +145,9 @@ export class AppHost {
 
   /** The hot path: no allocation here unless a handler returns a promise. */
   packetIn(c: Connection, m: PacketIn): void {
+    if (this.observe !== undefined && ++this.packetIns % PACKET_IN_SAMPLE === 0) {
+      return this.timedPacketIn(c, m);
+    }
     const hs = c.handles;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i]!;
@@ -127,6 +160,17 @@ export class AppHost {
       } catch (e) {
         this.failed(app, h, 'packetIn', e);
       }
+    }
+  }
+
+  /** packetIn() with each handler's time reported to `observe`. */
+  private timedPacketIn(c: Connection, m: PacketIn): void {
+    const hs = c.handles;
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i]!;
+      const app = this.apps[i]!;
+      if (app.handlers.packetIn === undefined || !h.active) continue;
+      this.call(app, h, 'packetIn', () => app.handlers.packetIn?.(h, m));
     }
   }
 
@@ -213,11 +257,15 @@ export class AppHost {
     event: EventName,
     fn: () => HandlerResult,
   ): void {
+    const t0 = this.observe !== undefined ? performance.now() : 0;
     try {
       const r = fn() as Promise<void> | undefined;
       if (r !== undefined) r.then(undefined, (e) => this.failed(app, h, event, e));
     } catch (e) {
       this.failed(app, h, event, e);
+    }
+    if (this.observe !== undefined) {
+      this.observe(app.def.name, event, (performance.now() - t0) / 1000);
     }
   }
 

@@ -32,6 +32,8 @@ export interface ConnectionEvents {
   switchError(c: Connection, err: OpenFlowError, owner: number): void;
   /** Any other unsolicited message once ready. */
   message(c: Connection, m: Message): void;
+  /** The answer to our keepalive ECHO_REQUEST came back after `ms` milliseconds. */
+  echoRtt?(c: Connection, ms: number): void;
 }
 
 export type ConnectionState = 'hello' | 'features' | 'ready' | 'closed';
