@@ -8,8 +8,8 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
-import type { Connection, Controller, Logger, RuntimeView } from '../runtime/index.js';
-import { parseDpid } from '../runtime/index.js';
+import type { Connection, Controller, Logger, RuntimeView } from '../runtime/internal.js';
+import { parseDpid } from '../runtime/internal.js';
 import { HttpError } from './http-error.js';
 import type { Metrics } from './metrics.js';
 

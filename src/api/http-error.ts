@@ -11,7 +11,7 @@ import {
   type Logger,
   RequestError,
   RequestTimeoutError,
-} from '../runtime/index.js';
+} from '../runtime/internal.js';
 import { TextError } from '../text/values.js';
 
 export class HttpError extends Error {

@@ -11,7 +11,7 @@
  * them (see DEFAULT_METRICS_DROPPED).
  */
 import client from 'prom-client';
-import type { AppMetric, Controller, RuntimeView } from '../runtime/index.js';
+import type { AppMetric, Controller, RuntimeView } from '../runtime/internal.js';
 
 /**
  * Node default metrics that `promtool check metrics` flags (gauges named like counters,

@@ -3,7 +3,7 @@
  * app gives schemas and a handler; here they become fastify routes with the API's
  * authentication, error shape and OpenAPI entry. Writes need the token like every write.
  */
-import { type AppRoute, RouteReply } from '../runtime/index.js';
+import { type AppRoute, RouteReply } from '../runtime/internal.js';
 import type { Api, ApiContext } from './context.js';
 import { AppList, errorReplies } from './schemas.js';
 

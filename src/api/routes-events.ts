@@ -6,7 +6,7 @@
  * controller hold an ever larger buffer.
  */
 import { Type } from 'typebox';
-import type { ControllerEvent } from '../runtime/index.js';
+import type { ControllerEvent } from '../runtime/internal.js';
 import type { Api, ApiContext } from './context.js';
 
 const HEARTBEAT_MS = 15_000;

@@ -22,6 +22,7 @@ import {
   startApi,
   tokenFileOf,
 } from '../api/index.js';
+import { OvsdbHub, parseOvsdbAddress } from '../ovsdb/index.js';
 import {
   type AppInstance,
   ConfigError,
@@ -31,6 +32,7 @@ import {
   checkListen,
   checkLogLevel,
   checkMissSendLen,
+  checkOvsdb,
   controllerOptions,
   createLogger,
   DEFAULT_SETTINGS,
@@ -41,7 +43,7 @@ import {
   loadApp,
   parseConfigFile,
   RuntimeView,
-} from '../runtime/index.js';
+} from '../runtime/internal.js';
 
 export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options]
 
@@ -67,6 +69,12 @@ options:
   --workers N              worker processes sharing the switches (node:cluster; default 1:
                            use 2 on a machine with a spare core; each app runs once per
                            worker and sees only that worker's switches)
+  --ovsdb unix:PATH|tcp:HOST:PORT
+                           an Open_vSwitch database to monitor (repeatable): apps such as
+                           vnet read bridges, ports, tags and interfaces from it
+  --ovsdb-listen tcp:HOST:PORT
+                           accept Open_vSwitch databases that dial the controller
+                           (\`ovs-vsctl set-manager tcp:CONTROLLER:6640\`; default off)
   --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
                            sent (to compare with the switch; costs flow-setup rate; default off)
 ${API_USAGE}
@@ -97,6 +105,8 @@ const VALUE_FLAGS = [
   '--key',
   '--ca',
   '--workers',
+  '--ovsdb',
+  '--ovsdb-listen',
 ] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
@@ -105,6 +115,7 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   const s: { -readonly [K in keyof ControllerSettings]?: ControllerSettings[K] } = {};
   const listen: string[] = [];
   const apps: string[] = [];
+  const ovsdb: string[] = [];
   let config: string | undefined;
   let help = false;
   const api: Partial<Record<ApiFlag, string>> = {};
@@ -125,7 +136,7 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
     const eq = arg.indexOf('=');
     const flag = (eq > 0 ? arg.slice(0, eq) : arg) as ValueFlag;
     if (isApiFlag(flag)) {
-      const value: string | undefined = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new UsageError(`${flag} needs a value`);
       try {
         applyApiFlag(api, flag, value);
@@ -154,6 +165,12 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
         break;
       case '--app':
         apps.push(value);
+        break;
+      case '--ovsdb':
+        ovsdb.push(checkOvsdb(value, flag));
+        break;
+      case '--ovsdb-listen':
+        s.ovsdbListen = checkOvsdb(value, flag, true);
         break;
       case '--config':
         config = value;
@@ -191,6 +208,7 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   }
   if (listen.length > 0) s.listen = listen;
   if (apps.length > 0) s.apps = apps;
+  if (ovsdb.length > 0) s.ovsdb = ovsdb;
   return { help, config, settings: s, api };
 }
 
@@ -312,6 +330,7 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     pretty: settings.pretty ?? process.stdout.isTTY === true,
   });
   const apps = await loadApps(settings, args.config);
+  const ovsdb = ovsdbHub(settings, log);
   const apiOpts = apiSettings(args.api);
   let apiAddress = parseApiAddress(apiOpts.api);
   if (apiAddress && settings.workers > 1) {
@@ -321,11 +340,18 @@ export async function startController(argv: readonly string[]): Promise<RunningC
   const intent = await FileIntentStore.open(intentFileOf(apiOpts));
   const metrics = apiAddress ? new Metrics() : undefined;
   const controller = new Controller(
-    { ...controllerOptions(settings), intent, observeHandler: metrics?.observeHandler },
+    { ...controllerOptions(settings), ovsdb, intent, observeHandler: metrics?.observeHandler },
     apps,
     log,
   );
-  await controller.start();
+  try {
+    await ovsdb?.start();
+    await controller.start();
+  } catch (e) {
+    await ovsdb?.stop();
+    await intent.close();
+    throw e;
+  }
   let api: ApiServer | undefined;
   if (apiAddress && metrics) {
     try {
@@ -340,6 +366,7 @@ export async function startController(argv: readonly string[]): Promise<RunningC
       });
     } catch (e) {
       await controller.stop();
+      await ovsdb?.stop();
       await intent.close();
       const why =
         (e as NodeJS.ErrnoException).code === 'EADDRINUSE'
@@ -362,9 +389,29 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     stop: async () => {
       await api?.close();
       await controller.stop();
+      await ovsdb?.stop();
       await intent.close();
     },
   };
+}
+
+/** The OVSDB hub of --ovsdb and --ovsdb-listen, or undefined when neither is given. */
+function ovsdbHub(settings: ControllerSettings, log: Logger): OvsdbHub | undefined {
+  if (settings.ovsdb.length === 0 && settings.ovsdbListen === undefined) return undefined;
+  if (settings.ovsdbListen !== undefined && settings.workers > 1) {
+    throw new ConfigError(
+      '--ovsdb-listen',
+      'cannot be used with --workers above 1 (each database must reach one process); use --ovsdb to dial instead',
+    );
+  }
+  return new OvsdbHub({
+    dial: settings.ovsdb.map((a) => parseOvsdbAddress(a)),
+    listen:
+      settings.ovsdbListen === undefined
+        ? undefined
+        : parseOvsdbAddress(settings.ovsdbListen, { listen: true }),
+    log: log.child({ module: 'ovsdb' }),
+  });
 }
 
 /** `ofctl-ts controller ...`: runs until SIGINT/SIGTERM; resolves with the exit code. */

@@ -14,6 +14,8 @@
  */
 import type net from 'node:net';
 import type { FlowRemoved, PortStatus } from '../codec/index.js';
+import type { OvsdbView } from '../ovsdb/index.js';
+import type { Datapath } from './app.js';
 import { AppHost, type AppInstance } from './app-host.js';
 import { ClusterPrimary } from './cluster-primary.js';
 import { ClusterWorker, workerNumber } from './cluster-worker.js';
@@ -43,6 +45,8 @@ export interface ControllerOptions extends ConnectionOptions {
   readonly tls?: TlsCredentials | undefined;
   /** Processes serving switches: 1 (default) is this one; more are forked (see above). */
   readonly workers?: number | undefined;
+  /** The OVSDB databases apps may read (AppContext.ovsdb); started and stopped by the caller. */
+  readonly ovsdb?: OvsdbView | undefined;
   /** Where apps read and watch the orchestrator's intent (see intent-store.ts). */
   readonly intent?: IntentStore | undefined;
   /** Told how long each app handler ran (see AppHostOptions.observe). */
@@ -91,6 +95,7 @@ export class Controller {
     this.log = n === undefined ? log : log.child({ worker: n });
     this.bus = new EventBus(this.log);
     this.host = new AppHost(apps, this.log, {
+      ovsdb: opts.ovsdb,
       intent: opts.intent,
       observe: opts.observeHandler,
     });
@@ -131,6 +136,11 @@ export class Controller {
 
   get appNames(): readonly string[] {
     return this.host.names;
+  }
+
+  /** The apps' handles for connection `c`, in app order (none before it is up). */
+  appHandles(c: Connection): readonly Datapath[] {
+    return this.host.handles(c);
   }
 
   /**

@@ -77,7 +77,7 @@ export class RuntimeView {
       nTables: f.nTables,
       nBuffers: f.nBuffers,
       ports: portViews(c.ports),
-      apps: c.handles.filter((h) => h.active).map((h) => this.controller.appNames[h.appIndex]!),
+      apps: this.controller.appHandles(c).length > 0 ? [...this.controller.appNames] : [],
       role: c.role,
       flowModel: c.model !== undefined,
       counters: {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, buildApi, loadOrCreateToken, Metrics } from '../../src/api/index.js';
 import { FlowModCommand } from '../../src/codec/index.js';
-import { createLogger, RuntimeView } from '../../src/runtime/index.js';
+import { createLogger, RuntimeView } from '../../src/runtime/internal.js';
 import { parseFlow, toFlowMod } from '../../src/text/flow-parse.js';
 import { FakeSwitch, makePort } from '../runtime/fake-switch.js';
 import { recorder, startController, type TestController } from '../runtime/helpers.js';
