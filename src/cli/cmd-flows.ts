@@ -22,7 +22,6 @@ import {
   showNames,
   withSwitch,
 } from './context.js';
-import { diffFlowsCommand, replaceFlowsCommand } from './flow-sync.js';
 import { CliError } from './io.js';
 import { startProgress } from './progress.js';
 import { checkSortKeys, sortFlows } from './sort.js';
@@ -283,6 +282,4 @@ export const FLOW_COMMANDS: readonly Command[] = [
         'del-flows',
       ),
   },
-  replaceFlowsCommand,
-  diffFlowsCommand,
 ];
