@@ -8,6 +8,20 @@ import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_APPS } from '../../apps/index.js';
+import {
+  API_USAGE,
+  type ApiFlag,
+  type ApiServer,
+  apiSettings,
+  applyApiFlag,
+  intentFileOf,
+  isApiFlag,
+  loadOrCreateToken,
+  Metrics,
+  parseApiAddress,
+  startApi,
+  tokenFileOf,
+} from '../api/index.js';
 import { OvsdbHub, parseOvsdbAddress } from '../ovsdb/index.js';
 import {
   type AppInstance,
@@ -23,12 +37,14 @@ import {
   controllerOptions,
   createLogger,
   DEFAULT_SETTINGS,
+  FileIntentStore,
   formatDpid,
   formatListenAddress,
   LIMITS,
   type Logger,
   loadApp,
   parseConfigFile,
+  RuntimeView,
 } from '../runtime/internal.js';
 import {
   checkPidfile,
@@ -82,6 +98,7 @@ options:
   --connect tcp:HOST[:PORT]|ssl:HOST[:PORT]|unix:PATH
                            a switch that listens (ovs-vsctl set-controller br0 ptcp:6653),
                            dialed and redialed with backoff (repeatable)
+${API_USAGE}
   -h, --help               this text
 
 ovs-testcontroller's command line (docs/migrating.md); these run the lswitch app:
@@ -106,6 +123,8 @@ export interface ControllerArgs {
   readonly settings: Partial<ControllerSettings>;
   /** ovs-testcontroller's methods and options (see testcontroller-options.ts). */
   readonly testcontroller: TestcontrollerArgs;
+  /** The API and state flags (src/api/options.ts). */
+  readonly api: Partial<Record<ApiFlag, string>>;
 }
 
 class UsageError extends Error {}
@@ -140,6 +159,7 @@ export function parseControllerArgs(all: readonly string[]): ControllerArgs {
   let config: string | undefined;
   let help = false;
   const { rest: argv, tc } = takeTestcontrollerArgs(all, VALUE_FLAGS);
+  const api: Partial<Record<ApiFlag, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') {
@@ -156,6 +176,16 @@ export function parseControllerArgs(all: readonly string[]): ControllerArgs {
     }
     const eq = arg.indexOf('=');
     const flag = (eq > 0 ? arg.slice(0, eq) : arg) as ValueFlag;
+    if (isApiFlag(flag)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+      try {
+        applyApiFlag(api, flag, value);
+      } catch (e) {
+        throw new ConfigError(flag, (e as Error).message);
+      }
+      continue;
+    }
     if (!VALUE_FLAGS.includes(flag)) {
       throw new UsageError(
         arg.startsWith('-')
@@ -243,7 +273,7 @@ export function parseControllerArgs(all: readonly string[]): ControllerArgs {
     throw new UsageError('--workers cannot be combined with switches to dial (tcp:, ssl:, unix:)');
   }
   if (ovsdb.length > 0) s.ovsdb = ovsdb;
-  return { help, config, settings: s, testcontroller: tc };
+  return { help, config, settings: s, api, testcontroller: tc };
 }
 
 function numeric(v: string, flag: string): number {
@@ -322,6 +352,8 @@ export async function loadApps(
 export interface RunningController {
   readonly controller: Controller;
   readonly log: Logger;
+  /** The northbound API, unless --api off (or workers > 1). */
+  readonly api: ApiServer | undefined;
   /** Re-reads the config file and hands each app its new section (SIGHUP). */
   reload(): Promise<void>;
   stop(): Promise<void>;
@@ -373,13 +405,49 @@ export async function startController(argv: readonly string[]): Promise<RunningC
   });
   const apps = await loadApps(settings, args.config);
   const ovsdb = ovsdbHub(settings, log);
-  const controller = new Controller({ ...controllerOptions(settings), ovsdb }, apps, log);
+  const apiOpts = apiSettings(args.api);
+  let apiAddress = parseApiAddress(apiOpts.api);
+  if (apiAddress && settings.workers > 1) {
+    log.warn('the API is off with --workers above 1 (each worker sees only its own switches)');
+    apiAddress = undefined;
+  }
+  const intent = await FileIntentStore.open(intentFileOf(apiOpts));
+  const metrics = apiAddress ? new Metrics() : undefined;
+  const controller = new Controller(
+    { ...controllerOptions(settings), ovsdb, intent, observeHandler: metrics?.observeHandler },
+    apps,
+    log,
+  );
   try {
     await ovsdb?.start();
     await controller.start();
   } catch (e) {
     await ovsdb?.stop();
+    await intent.close();
     throw e;
+  }
+  let api: ApiServer | undefined;
+  if (apiAddress && metrics) {
+    try {
+      const token = loadOrCreateToken(tokenFileOf(apiOpts));
+      metrics.attach(controller, new RuntimeView(controller));
+      api = await startApi(controller, log, {
+        address: apiAddress,
+        token,
+        metrics,
+        cert: apiOpts.cert,
+        key: apiOpts.key,
+      });
+    } catch (e) {
+      await controller.stop();
+      await ovsdb?.stop();
+      await intent.close();
+      const why =
+        (e as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? ' (in use: pick another with --api tcp:HOST:PORT, or --api off)'
+          : '';
+      throw new Error(`cannot start the API on ${apiOpts.api}: ${(e as Error).message}${why}`);
+    }
   }
   const removePidfile = pidfile ? writePidfile(pidfile) : () => undefined;
   const control = await controlSocket(daemon, controller, log);
@@ -398,12 +466,15 @@ export async function startController(argv: readonly string[]): Promise<RunningC
   return {
     controller,
     log,
+    api,
     reload: () => reloadApps(controller, apps, args, log),
     stop: async () => {
+      await api?.close();
       await controller.stop();
       await ovsdb?.stop();
       await control?.close();
       removePidfile();
+      await intent.close();
     },
   };
 }
