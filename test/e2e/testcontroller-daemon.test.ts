@@ -46,6 +46,8 @@ test('--detach, --pidfile, --log-file and ovs-appctl on --unixctl', async () => 
       entry.file,
       ...entry.args,
       'ptcp:0:127.0.0.1',
+      '--api',
+      'off',
       '--detach',
       `--pidfile=${pidfile}`,
       `--log-file=${join(dir, 'c.log')}`,
@@ -70,7 +72,7 @@ test('--detach, --pidfile, --log-file and ovs-appctl on --unixctl', async () => 
   // A second daemon with the same pid file is refused while the first runs.
   const again = spawnSync(
     process.execPath,
-    [entry.file, ...entry.args, 'ptcp:0:127.0.0.1', `--pidfile=${pidfile}`],
+    [entry.file, ...entry.args, 'ptcp:0:127.0.0.1', '--api', 'off', `--pidfile=${pidfile}`],
     {
       encoding: 'utf8',
       timeout: 60_000,
@@ -93,6 +95,8 @@ test('a controller that cannot start makes --detach fail with its error', () => 
       entry.file,
       ...entry.args,
       'ptcp:0:127.0.0.1',
+      '--api',
+      'off',
       '--detach',
       '--with-flows',
       join(dir, 'missing.flows'),

@@ -86,6 +86,8 @@ function start(program: Program, args: readonly string[]): ChildProcess {
     ...entry.args,
     '--log-level',
     'warn',
+    '--api',
+    'off',
     ...args,
   ]);
 }
