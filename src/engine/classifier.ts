@@ -75,13 +75,22 @@
  *           pointer; 110-180 bytes per rule on the benchmark.
  */
 import { FILTER_WORDS, WordFilter } from './classifier-filter.js';
-import { ClsRule, maskHash, Subtable } from './classifier-subtable.js';
+import { DEFAULT_RELAXATION, type Relaxation, Relaxer } from './classifier-relax.js';
+import { ClsRule, maskHash, Subtable, setRest } from './classifier-subtable.js';
 import { type FlowMatch, KEY_WORDS } from './flow-key.js';
 import { MatchKey } from './match-key.js';
 
+export { DEFAULT_RELAXATION, type Relaxation } from './classifier-relax.js';
 export { ClsRule, Subtable } from './classifier-subtable.js';
 
-/** Tuple space search over rules carrying `T`. */
+export interface ClassifierOptions {
+  /** How masks merge into shared subtables; false for plain tuple space search. */
+  readonly relax?: Relaxation | false;
+  /** Key words to keep subtable-skipping sets for (see classifier-filter). */
+  readonly filterWords?: readonly number[];
+}
+
+/** Tuple space search with tuple merging over rules carrying `T`. */
 export class Classifier<T> {
   /** Subtables by decreasing maxPriority. */
   private sorted: Subtable<T>[] = [];
@@ -92,8 +101,19 @@ export class Classifier<T> {
   /** The subtable subtableFor found last (FLOW_MODs come in runs of one shape). */
   private last: Subtable<T> | undefined = undefined;
 
-  /** `filterWords`: key words to keep subtable-skipping sets for (see classifier-filter). */
-  constructor(private readonly filterWords: readonly number[] = FILTER_WORDS) {}
+  private readonly filterWords: readonly number[];
+  private readonly relaxer: Relaxer | undefined;
+  private readonly chainCap: number;
+  /** Scratch arrays for rebuilding a rule's match on the slow paths. */
+  private readonly scratchValue = new Uint32Array(KEY_WORDS);
+  private readonly scratchMask = new Uint32Array(KEY_WORDS);
+
+  constructor(options: ClassifierOptions = {}) {
+    this.filterWords = options.filterWords ?? FILTER_WORDS;
+    const relax = options.relax ?? DEFAULT_RELAXATION;
+    this.relaxer = relax === false ? undefined : new Relaxer(relax);
+    this.chainCap = relax === false ? 0 : relax.chainCap;
+  }
 
   get size(): number {
     return this.rules;
@@ -113,21 +133,71 @@ export class Classifier<T> {
     if (rule.subtable !== undefined) throw new Error('classifier: rule is already inserted');
     checkMasked(match);
     rule.seq = ++this.seq;
-    let st = this.subtableFor(match);
-    if (!st) {
-      const h = matchMaskHash(match);
-      st = new Subtable<T>(match.mask, h, this.filter, this.filterWords);
-      const list = this.byMask.get(h);
-      if (list) list.push(st);
-      else this.byMask.set(h, [st]);
-      this.sorted.push(st);
-      this.last = st;
+    this.rules++;
+    const rx = this.relaxer;
+    if (rx?.relax(match) && this.addShared(rule, match, rx.out)) return rule;
+    this.addTo(this.subtableFor(match) ?? this.createSubtable(match), rule, match);
+    return rule;
+  }
+
+  /**
+   * Puts `rule` in the subtable of its relaxed mask `relaxed` when its node there has
+   * room for one more relaxed rule, or holds a worse one, which then moves to its own
+   * mask's subtable: each node of a shared subtable keeps the best chainCap relaxed
+   * rules offered to it, whatever the order they came in (rules whose own mask is the
+   * subtable's have no other place and do not count). Returns false when `rule` is the
+   * worse one.
+   */
+  private addShared(rule: ClsRule<T>, match: FlowMatch, relaxed: FlowMatch): boolean {
+    const shared = this.subtableFor(relaxed) ?? this.createSubtable(relaxed);
+    let worst: ClsRule<T> | undefined;
+    let length = 0;
+    for (let r = shared.chainOf(match.value); r !== undefined; r = r.next) {
+      if (r.rest === undefined) continue;
+      worst = r;
+      length++;
     }
+    if (length >= this.chainCap) {
+      // The chain is sorted best first, and `rule` is the newest: it beats `worst` only
+      // with a higher priority.
+      if (worst!.priority >= rule.priority) return false;
+      const value = this.scratchValue;
+      const mask = this.scratchMask;
+      value.fill(0);
+      mask.fill(0);
+      shared.ruleMatchInto(worst!, value, mask);
+      const before = shared.maxPriority;
+      shared.delete(worst!);
+      this.reposition(shared, before);
+      const own = { value, mask };
+      this.addTo(this.subtableFor(own) ?? this.createSubtable(own), worst!, own);
+    }
+    setRest(rule, restOf(match, shared));
+    this.addTo(shared, rule, match);
+    return true;
+  }
+
+  private addTo(st: Subtable<T>, rule: ClsRule<T>, match: FlowMatch): void {
     const before = st.maxPriority;
     st.add(rule, match.value);
-    if (st.maxPriority !== before) this.bubbleUp(st);
-    this.rules++;
-    return rule;
+    this.reposition(st, before);
+  }
+
+  /** Moves `st` to its place in the order after its maxPriority changed from `before`. */
+  private reposition(st: Subtable<T>, before: number): void {
+    if (st.maxPriority > before) this.bubbleUp(st);
+    else if (st.maxPriority < before) this.bubbleDown(st);
+  }
+
+  private createSubtable(match: FlowMatch): Subtable<T> {
+    const h = matchMaskHash(match);
+    const st = new Subtable<T>(match.mask, h, this.filter, this.filterWords);
+    const list = this.byMask.get(h);
+    if (list) list.push(st);
+    else this.byMask.set(h, [st]);
+    this.sorted.push(st);
+    this.last = st;
+    return st;
   }
 
   /**
@@ -175,18 +245,17 @@ export class Classifier<T> {
     const stamp = filter.begin();
     let best: ClsRule<T> | undefined;
     let bestPri = -1;
+    let bestSeq = 0;
     next: for (let i = 0; i < n; i++) {
       const st = subs[i]!;
       if (st.maxPriority < bestPri) break;
       const ids = st.filterIds;
       for (let k = 0; k < ids.length; k++) if (!filter.test(ids[k]!, key, stamp)) continue next;
-      const r = st.find(key);
-      if (
-        r !== undefined &&
-        (r.priority > bestPri || (r.priority === bestPri && r.seq < best!.seq))
-      ) {
+      const r = st.find(key, bestPri, bestSeq);
+      if (r !== undefined) {
         best = r;
         bestPri = r.priority;
+        bestSeq = r.seq;
       }
     }
     return best;
@@ -194,13 +263,16 @@ export class Classifier<T> {
 
   /** The rule with exactly this match and priority (the oldest, if several). */
   findExact(match: FlowMatch, priority: number): ClsRule<T> | undefined {
-    const st = this.subtableFor(match);
-    if (!st?.hasPriority(priority)) return undefined;
-    const node = st.findNode(match.value);
-    for (let r = node < 0 ? undefined : st.heads[node]; r; r = r.next) {
-      if (r.priority === priority) return r;
+    // A rule sits in its own mask's subtable or in its relaxed mask's.
+    const own = this.subtableFor(match);
+    let found = own === undefined ? undefined : exactIn(own, match, priority);
+    const rx = this.relaxer;
+    if (rx?.relax(match)) {
+      const shared = this.subtableFor(rx.out);
+      const r = shared === undefined ? undefined : exactIn(shared, match, priority);
+      if (r !== undefined && (found === undefined || r.seq < found.seq)) found = r;
     }
-    return undefined;
+    return found;
   }
 
   /** Calls `fn` for every rule (any order). `fn` must not insert or remove. */
@@ -223,7 +295,11 @@ export class Classifier<T> {
       for (let i = 0; i < KEY_WORDS && covers; i++) {
         if ((filter.mask[i]! & ~st.mask[i]!) !== 0) covers = false;
       }
-      if (!covers) continue;
+      if (!covers) {
+        // Rules relaxed into this subtable may still cover the filter with their rest.
+        if (st.restCount > 0) this.matchingByRule(st, filter, out);
+        continue;
+      }
       if (hasMaskOf(st, filter)) {
         // The filter's mask is the subtable's: one node at most, found by hashing.
         const node = st.findNode(filter.value);
@@ -250,6 +326,11 @@ export class Classifier<T> {
   findOverlap(match: FlowMatch, priority: number): ClsRule<T> | undefined {
     for (const st of this.sorted) {
       if (!st.hasPriority(priority)) continue;
+      if (st.restCount > 0) {
+        const r = this.overlapByRule(st, match, priority);
+        if (r !== undefined) return r;
+        continue;
+      }
       for (let node = 0, slots = st.slots; node < slots; node++) {
         if (!st.live(node)) continue;
         let disjoint = false;
@@ -274,8 +355,55 @@ export class Classifier<T> {
     const st = rule.subtable;
     if (!st) throw new Error('classifier: rule was removed');
     const value = new Uint32Array(KEY_WORDS);
-    for (let j = 0; j < st.n; j++) value[st.words[j]!] = st.nodeWord(rule.node, j);
-    return { value, mask: st.mask.slice() };
+    const mask = new Uint32Array(KEY_WORDS);
+    st.ruleMatchInto(rule, value, mask);
+    return { value, mask };
+  }
+
+  /** matching() over the rules of one subtable, each by its whole match. */
+  private matchingByRule(st: Subtable<T>, filter: FlowMatch, out: ClsRule<T>[]): void {
+    const value = this.scratchValue;
+    const mask = this.scratchMask;
+    for (let node = 0, slots = st.slots; node < slots; node++) {
+      if (!st.live(node)) continue;
+      for (let r = st.heads[node]; r; r = r.next) {
+        if (r.rest === undefined) continue;
+        value.fill(0);
+        mask.fill(0);
+        st.ruleMatchInto(r, value, mask);
+        let ok = true;
+        for (let w = 0; w < KEY_WORDS && ok; w++) {
+          const f = filter.mask[w]!;
+          if ((f & ~mask[w]!) !== 0 || (value[w]! & f) >>> 0 !== filter.value[w]) ok = false;
+        }
+        if (ok) out.push(r);
+      }
+    }
+  }
+
+  /** findOverlap() in one subtable, each rule by its whole match. */
+  private overlapByRule(
+    st: Subtable<T>,
+    match: FlowMatch,
+    priority: number,
+  ): ClsRule<T> | undefined {
+    const value = this.scratchValue;
+    const mask = this.scratchMask;
+    for (let node = 0, slots = st.slots; node < slots; node++) {
+      if (!st.live(node)) continue;
+      for (let r = st.heads[node]; r; r = r.next) {
+        if (r.priority !== priority) continue;
+        value.fill(0);
+        mask.fill(0);
+        st.ruleMatchInto(r, value, mask);
+        let disjoint = false;
+        for (let w = 0; w < KEY_WORDS && !disjoint; w++) {
+          if (((value[w]! ^ match.value[w]!) & mask[w]! & match.mask[w]!) !== 0) disjoint = true;
+        }
+        if (!disjoint) return r;
+      }
+    }
+    return undefined;
   }
 
   /** The subtable of rules with `match`'s mask; the last one found is tried before hashing. */
@@ -336,6 +464,78 @@ function matchMaskHash(match: FlowMatch): number {
   return match instanceof MatchKey
     ? maskHash(match.mask, match.words, match.n)
     : maskHash(match.mask);
+}
+
+/**
+ * `match` beyond `st`'s mask (which its own mask contains): (word, mask, value) triples,
+ * the word with the most mask bits first (it rejects most non-matching keys).
+ */
+function restOf<T>(match: FlowMatch, st: Subtable<T>): Int32Array | undefined {
+  const { value, mask } = match;
+  const sparse = match instanceof MatchKey;
+  const n = sparse ? match.n : KEY_WORDS;
+  let beyond = 0;
+  for (let j = 0; j < n; j++) {
+    const w = sparse ? match.words[j]! : j;
+    if (mask[w] !== 0 && mask[w] !== st.mask[w]) beyond++;
+  }
+  if (beyond === 0) return undefined;
+  const out = new Int32Array(beyond * 3);
+  let best = 0;
+  for (let j = 0, k = 0; j < n; j++) {
+    const w = sparse ? match.words[j]! : j;
+    if (mask[w] === 0 || mask[w] === st.mask[w]) continue;
+    out[k] = w;
+    out[k + 1] = mask[w]!;
+    out[k + 2] = value[w]!;
+    if (popcount(mask[w]!) > popcount(out[best + 1]!)) best = k;
+    k += 3;
+  }
+  if (best !== 0) {
+    for (let i = 0; i < 3; i++) {
+      const t = out[i]!;
+      out[i] = out[best + i]!;
+      out[best + i] = t;
+    }
+  }
+  return out;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/** The oldest rule of `st` with exactly `match` and `priority`. */
+function exactIn<T>(st: Subtable<T>, match: FlowMatch, priority: number): ClsRule<T> | undefined {
+  if (!st.hasPriority(priority)) return undefined;
+  const node = st.findNode(match.value);
+  if (node < 0) return undefined;
+  const own = hasMaskOf(st, match);
+  for (let r = st.heads[node]; r; r = r.next) {
+    if (r.priority !== priority) continue;
+    if (r.rest === undefined ? own : !own && sameRest(r.rest, match, st)) return r;
+  }
+  return undefined;
+}
+
+/** Is `rest` exactly `match` beyond `st`'s mask? */
+function sameRest<T>(rest: Int32Array, match: FlowMatch, st: Subtable<T>): boolean {
+  const { value, mask } = match;
+  for (let i = 0; i < rest.length; i += 3) {
+    const w = rest[i]!;
+    if ((mask[w]! | 0) !== rest[i + 1] || (value[w]! | 0) !== rest[i + 2]) return false;
+  }
+  // And no other word of the match goes beyond the subtable's mask.
+  const sparse = match instanceof MatchKey;
+  const n = sparse ? match.n : KEY_WORDS;
+  let beyond = 0;
+  for (let j = 0; j < n; j++) {
+    const w = sparse ? match.words[j]! : j;
+    if (mask[w] !== 0 && mask[w] !== st.mask[w]) beyond++;
+  }
+  return beyond * 3 === rest.length;
 }
 
 /** Is `match`'s mask the subtable's? */
