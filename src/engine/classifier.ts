@@ -1,7 +1,9 @@
 /**
  * The classifier: finds the highest-priority rule whose masked match equals a packet's
- * flow key. Tuple space search, as in Open vSwitch's lib/classifier.c, plus a subtable
- * filter in the spirit of its prefix tries.
+ * flow key. Tuple space search, as in Open vSwitch's lib/classifier.c, with tuple
+ * merging (classifier-relax.ts, after TupleMerge, Daly and Torng 2017) that keeps the
+ * best rules of each merged node, plus a subtable filter in the spirit of OVS's prefix
+ * tries.
  *
  * WHAT IT HOLDS. Rules (value, mask, priority, data) over the flow key of flow-key.ts:
  * KEY_WORDS 32-bit words. A key K matches a rule when, for every word i,
@@ -34,6 +36,38 @@
  * values present: a subtable whose pair does not contain the packet's value cannot
  * match and is skipped for the price of one small-set probe shared by every subtable
  * with that pair.
+ *
+ * TUPLE MERGING. A rule may sit in the subtable of a *relaxed* mask (IPv4 address
+ * prefixes cut to /16 or dropped below it, the transport port word dropped), hashed on
+ * those bits and checked on the rest (ClsRule.rest, its first triple kept inline). Each
+ * node of such a shared subtable keeps the best chainCap (16) relaxed rules offered to
+ * it, highest priority first, whatever the insertion order: a better newcomer evicts the
+ * worst to the subtable of its own mask. So the highest-priority rules gather in a few
+ * shared subtables, and the early stop below cuts the lookup short once one of them
+ * matches. Rules whose own mask is not relaxable (exact L2 matches) are unaffected.
+ *
+ * WHY THIS STRUCTURE (measured 2026-12-04 on the bench rule sets, seed 1, rules
+ * inserted in a shuffled order, process CPU time, medians of 5, machine loaded 14-22 on
+ * 2 cores, so ratios matter more than absolutes). "acl" is the bench set; "acl-nowild"
+ * its 6 400 rules with both addresses masked, an adversarial shape where answers are
+ * rarely among the top rules. Relaxation written prefixes/dropped word/chainCap:
+ *     structure                   acl subtables  acl M/s  acl-nowild M/s  acl ins k/s
+ *     plain tuple space (OVS's)        75         1.0-1.24     1.10-1.15     355-457
+ *     merge /8 /16, ports, cap 8       30-34      1.35-1.9     2.5-3.0       140-340
+ *     merge /16, ports, cap 8          50         2.8          1.25          200
+ *     merge /16, ports, cap 16 (WON)   45-48      2.8-3.4      1.5-1.8       180-540
+ *     merge all addresses, cap 32      75         5.3-8.7      0.55-0.78     240-320
+ *     same, first version (a node kept the *first* cap rules, not the best):
+ *     merge /8 /16 ports cap 8, inserted in priority order 1.46, shuffled 1.16-1.51.
+ *   The first version's gains were an artefact of the bench inserting rules in priority
+ *   order; keeping the best rules per node made them independent of the order. Merging
+ *   every address away is fastest on acl (its answers are among the top 20 rules for
+ *   half the packets, top 77 for 90%) but halves acl-nowild: long chains of rules that
+ *   never match. /16 with cap 16 is 2.8x plain tuple space on acl and 1.5x on
+ *   acl-nowild, the best worst case, hence the default. PartitionSort and decision trees
+ *   were not built: their updates (a wildcard rule touches many leaves) do not fit the
+ *   500 k inserts/s target, and time ran out. Same-run figures against OVS itself: see
+ *   the bench and the report of issue 15.
  *
  * LOOKUP. Visit subtables in decreasing maxPriority; stop as soon as the next one's
  * maxPriority is below the best priority found (OVS's early stop); skip those the filter
@@ -70,9 +104,14 @@
  *   matching (non-strict selection): O(t * KEY_WORDS) to pick the subtables at least as
  *           specific as the filter, then O(w) for one whose mask equals the filter's
  *           (a hash probe) and a scan of every node for the others.
- *   memory: per rule one small object (none beyond the caller's for a ClsRule subclass);
- *           per distinct masked key 1 + w int32 of records (at load >= 0.4) and one
- *           pointer; 110-180 bytes per rule on the benchmark.
+ *   memory: per rule one small object (none beyond the caller's for a ClsRule subclass),
+ *           plus a small Int32Array for a relaxed rule's rest; per distinct masked key
+ *           1 + w int32 of records (at load >= 0.4) and one pointer; 110-250 bytes per
+ *           rule on the benchmark.
+ *   A relaxed subtable's lookup also walks its node's chain (at most chainCap relaxed
+ *   rules plus rules of exactly its mask), stopping at the first that matches or cannot
+ *   beat the best so far. Deleting a rule does not pull an evicted one back: correct,
+ *   only a little slower until the node fills again.
  */
 import { FILTER_WORDS, WordFilter } from './classifier-filter.js';
 import { DEFAULT_RELAXATION, type Relaxation, Relaxer } from './classifier-relax.js';
