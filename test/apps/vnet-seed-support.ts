@@ -8,11 +8,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, vi } from 'vitest';
-import { type Host, type OvsInstance, ping, type Testbed } from '../harness/index.js';
+import { type Host, type OvsInstance, ping, run, type Testbed } from '../harness/index.js';
 import { type MgmtNetwork, startMgmtNetwork } from '../harness/mgmt.js';
 import { type PhysicalHost, startTwoHosts } from '../harness/two-hosts.js';
 import {
   type ControllerProcess,
+  controllerEntry,
   inNetns,
   type LogRecord,
   spawnController,
@@ -44,6 +45,8 @@ export async function startSeedBed(tb: Testbed, vnetConfig: unknown): Promise<Se
     ...['--config', file, '--log-level', 'debug'],
     ...['--listen', `tcp:0.0.0.0:${CONTROLLER_PORT}`],
     ...['--ovsdb-listen', `tcp:0.0.0.0:${MANAGER_PORT}`],
+    // The API on its default address, inside the management namespace.
+    ...['--api', 'tcp:127.0.0.1:8080', '--state-dir', join(host1.ovs.rundir, 'state')],
   ]);
   tb.defer(() => ctl.stop());
   const typed: string[] = [];
@@ -89,6 +92,22 @@ export function convergences(ctl: ControllerProcess, from = 0): LogRecord[] {
 /** The bridge's datapath ID as the controller logs it (16 hex digits). */
 export async function dpidOf(ovs: OvsInstance, bridge: string): Promise<string> {
   return (await ovs.vsctl('get', 'Bridge', bridge, 'datapath_id')).replaceAll('"', '');
+}
+
+/** `ofctl-ts vnet show` run where the controller runs (its API is on loopback there). */
+export async function vnetShow(tb: Testbed, bed: SeedBed): Promise<string> {
+  await bed.ctl.waitForLog((r) => String(r.msg).startsWith('API listening'), 'its API address');
+  const main = controllerEntry('main').file;
+  const r = await run('ip', [
+    'netns',
+    'exec',
+    bed.mgmt.netns,
+    process.execPath,
+    main,
+    'vnet',
+    'show',
+  ]);
+  return r.stdout;
 }
 
 /** Warm up (ARP, learning, a tunnel), then five pings without loss. */

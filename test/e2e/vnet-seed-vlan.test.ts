@@ -22,6 +22,7 @@ import {
   msUntilPing,
   type SeedBed,
   startSeedBed,
+  vnetShow,
 } from '../apps/vnet-seed-support.js';
 import { createTestbed, type Host, run } from '../harness/index.js';
 import type { PhysicalHost } from '../harness/two-hosts.js';
@@ -189,6 +190,33 @@ describe('seed VLAN mode: br-eth1 + fake bridge vlan2, ports from OVSDB', {
     await expectPings(vm2, vm1);
     const after = convergences(bed.ctl, from).filter((r) => r.dpid === dpid2);
     expect(after.every((r) => r.added === 0 && r.removed === 0)).toBe(true);
+  });
+
+  test('ofctl-ts vnet show: networks, their ports per host, where each MAC was learned', async () => {
+    const text = await vnetShow(tb, bed);
+    const lines = text.split('\n');
+    const block = (name: string) => {
+      const at = lines.findIndex((l) => l.startsWith(`network ${name} `));
+      const end = lines.findIndex((l, i) => i > at && !l.startsWith(' '));
+      return lines.slice(at, end);
+    };
+    const v2 = block('vlan2');
+    expect(v2[0]).toBe('network vlan2 (VLAN 2)');
+    const host2 = v2.find((l) => l.includes(`dpid ${dpid2}, from OVSDB`));
+    expect(host2, text).toMatch(
+      / br-eth1 \[dpid [0-9a-f]{16}, from OVSDB\]: eth1\(\d+ tagged\) vlan2\(\d+\) vm2\(\d+\) vm9\(\d+\)$/,
+    );
+    expect(
+      v2.filter((l) => /^ {4}02:00:00:00:01:01 on vm1\(\d+\)$/.test(l)),
+      text,
+    ).toHaveLength(1);
+    expect(
+      v2.filter((l) => /^ {4}02:00:00:00:01:01 on eth1\(\d+\)$/.test(l)),
+      text,
+    ).toHaveLength(1);
+    expect(block('vlan3').join('\n')).not.toMatch(/vm1|vm2|vm9/);
+    expect(text).toContain('\nports without flows\n');
+    expect(text).toMatch(/\] vm7: tag 7: no network declares it/);
   });
 
   test('what was typed: the seed commands and the three that point a host at us', () => {
