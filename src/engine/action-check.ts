@@ -13,12 +13,14 @@ import {
   fullMask,
   type Instruction,
   type Match,
+  OFPERR,
   OFPP,
   OFPVID_PRESENT,
   type OfpError,
   OXM_BY_NAME,
   type OxmEntry,
   type OxmName,
+  ofpError,
 } from '../codec/index.js';
 import { asActionSet } from './action-set.js';
 import { SETTABLE } from './packet-set-field.js';
@@ -28,8 +30,6 @@ export const OFPG_MAX = 0xffffff00;
 export const OFPG_ALL = 0xfffffffc;
 export const OFPG_ANY = 0xffffffff;
 export const OFPM_MAX = 0xffff0000;
-
-const err = (type: number, code: number, message: string): OfpError => ({ type, code, message });
 
 /** What the checks need to know about the switch. */
 export interface CheckContext {
@@ -100,7 +100,10 @@ function checkOutPort(port: number, packetOut: boolean): OfpError | undefined {
     default:
       break;
   }
-  return err(2, 4, `output to port 0x${port.toString(16)} is not possible here`);
+  return ofpError(
+    OFPERR.OFPBAC_BAD_OUT_PORT,
+    `output to port 0x${port.toString(16)} is not possible here`,
+  );
 }
 
 export interface ActionCheckOptions {
@@ -117,7 +120,8 @@ export function checkActions(
   opts: ActionCheckOptions,
 ): OfpError | undefined {
   const facts = opts.facts;
-  const inconsistent = (what: string) => err(2, 10, `${what} does not fit the match`);
+  const inconsistent = (what: string) =>
+    ofpError(OFPERR.OFPBAC_MATCH_INCONSISTENT, `${what} does not fit the match`);
   for (const a of actions) {
     switch (a.type) {
       case 'output': {
@@ -127,16 +131,15 @@ export function checkActions(
       }
       case 'group':
         if (a.groupId > OFPG_MAX || !ctx.hasGroup(a.groupId)) {
-          return err(2, 9, `group ${a.groupId} does not exist`);
+          return ofpError(OFPERR.OFPBAC_BAD_OUT_GROUP, `group ${a.groupId} does not exist`);
         }
         break;
       case 'set_queue':
         break;
       case 'push_vlan':
         if (a.ethertype !== 0x8100 && a.ethertype !== 0x88a8) {
-          return err(
-            2,
-            5,
+          return ofpError(
+            OFPERR.OFPBAC_BAD_ARGUMENT,
             `push_vlan ethertype 0x${a.ethertype.toString(16)} is not 0x8100/0x88a8`,
           );
         }
@@ -148,7 +151,10 @@ export function checkActions(
         break;
       case 'push_mpls':
         if (a.ethertype !== 0x8847 && a.ethertype !== 0x8848) {
-          return err(2, 5, `push_mpls ethertype 0x${a.ethertype.toString(16)} is not MPLS`);
+          return ofpError(
+            OFPERR.OFPBAC_BAD_ARGUMENT,
+            `push_mpls ethertype 0x${a.ethertype.toString(16)} is not MPLS`,
+          );
         }
         if (facts) setEthType(facts, a.ethertype);
         break;
@@ -158,7 +164,10 @@ export function checkActions(
         break;
       case 'push_pbb':
         if (a.ethertype !== 0x88e7) {
-          return err(2, 5, `push_pbb ethertype 0x${a.ethertype.toString(16)} is not 0x88e7`);
+          return ofpError(
+            OFPERR.OFPBAC_BAD_ARGUMENT,
+            `push_pbb ethertype 0x${a.ethertype.toString(16)} is not 0x88e7`,
+          );
         }
         if (facts) setEthType(facts, a.ethertype);
         break;
@@ -184,7 +193,10 @@ export function checkActions(
         break;
       }
       case 'experimenter':
-        return err(2, 2, `experimenter action 0x${a.experimenter.toString(16)} is not supported`);
+        return ofpError(
+          OFPERR.OFPBAC_BAD_EXPERIMENTER,
+          `experimenter action 0x${a.experimenter.toString(16)} is not supported`,
+        );
       default:
         return assertNeverAction(a);
     }
@@ -193,17 +205,29 @@ export function checkActions(
 }
 
 function checkSetField(f: OxmEntry, facts: FlowFacts | undefined): OfpError | undefined {
-  if (f.field === 'raw') return err(2, 13, `set_field of OXM class 0x${f.oxmClass.toString(16)}`);
-  if (!SETTABLE.has(f.field)) return err(2, 13, `set_field cannot write ${f.field}`);
-  if (f.mask !== undefined) return err(2, 15, `set_field ${f.field} has a mask`);
+  if (f.field === 'raw')
+    return ofpError(
+      OFPERR.OFPBAC_BAD_SET_TYPE,
+      `set_field of OXM class 0x${f.oxmClass.toString(16)}`,
+    );
+  if (!SETTABLE.has(f.field))
+    return ofpError(OFPERR.OFPBAC_BAD_SET_TYPE, `set_field cannot write ${f.field}`);
+  if (f.mask !== undefined)
+    return ofpError(OFPERR.OFPBAC_BAD_SET_ARGUMENT, `set_field ${f.field} has a mask`);
   const info = OXM_BY_NAME.get(f.field)!;
   const max = f.field === 'vlan_vid' ? 0x1fff : 2 ** info.bits - 1;
   const v = f.value;
   if (typeof v === 'bigint' ? v > (1n << BigInt(info.bits)) - 1n || v < 0n : v > max || v < 0) {
-    return err(2, 15, `set_field value for ${f.field} is out of range`);
+    return ofpError(
+      OFPERR.OFPBAC_BAD_SET_ARGUMENT,
+      `set_field value for ${f.field} is out of range`,
+    );
   }
   if (facts && !prereqsHold(f.field, facts)) {
-    return err(2, 10, `set_field ${f.field} lacks its prerequisites in the match`);
+    return ofpError(
+      OFPERR.OFPBAC_MATCH_INCONSISTENT,
+      `set_field ${f.field} lacks its prerequisites in the match`,
+    );
   }
   if (facts && TRACKED.includes(f.field)) facts.exact.set(f.field, Number(v));
   return undefined;
@@ -262,7 +286,8 @@ export function checkInstructions(
   for (let i = 0; i < list.length; i++) {
     const ins = list[i]!;
     const bit = 1 << ORDER[ins.type];
-    if (seen & bit) return err(3, 1, `instruction ${ins.type} appears twice`);
+    if (seen & bit)
+      return ofpError(OFPERR.OFPBIC_UNSUP_INST, `instruction ${ins.type} appears twice`);
     seen |= bit;
   }
   let facts: FlowFacts | undefined;
@@ -272,12 +297,15 @@ export function checkInstructions(
     switch (ins.type) {
       case 'goto_table':
         if (ins.tableId <= tableId || ins.tableId >= ctx.nTables) {
-          return err(3, 2, `goto_table ${ins.tableId} from table ${tableId}`);
+          return ofpError(
+            OFPERR.OFPBIC_BAD_TABLE_ID,
+            `goto_table ${ins.tableId} from table ${tableId}`,
+          );
         }
         break;
       case 'meter':
         if (ins.meterId === 0 || ins.meterId > OFPM_MAX || !ctx.hasMeter(ins.meterId)) {
-          return err(12, 3, `meter ${ins.meterId} does not exist`);
+          return ofpError(OFPERR.OFPMMFC_UNKNOWN_METER, `meter ${ins.meterId} does not exist`);
         }
         break;
       case 'apply_actions': {
@@ -305,7 +333,10 @@ export function checkInstructions(
       case 'write_metadata':
         break;
       case 'experimenter':
-        return err(3, 5, `experimenter instruction 0x${ins.experimenter.toString(16)}`);
+        return ofpError(
+          OFPERR.OFPBIC_BAD_EXPERIMENTER,
+          `experimenter instruction 0x${ins.experimenter.toString(16)}`,
+        );
       default:
         return assertNeverAction(ins);
     }

@@ -7,8 +7,10 @@ import {
   checkMatch,
   type FlowStats,
   type FlowStatsFilter,
+  OFPERR,
   OFPP,
   type OfpError,
+  ofpError,
   type Result,
   type TableStats,
 } from '../codec/index.js';
@@ -34,7 +36,10 @@ export function selectEntries(
   f: FlowStatsFilter,
 ): Result<FlowEntry[]> {
   if (f.tableId >= tables.length && f.tableId !== OFPTT_ALL) {
-    const error: OfpError = { type: 1, code: 9, message: `table ${f.tableId} does not exist` };
+    const error: OfpError = ofpError(
+      OFPERR.OFPBRC_BAD_TABLE_ID,
+      `table ${f.tableId} does not exist`,
+    );
     return { ok: false, error };
   }
   const bad = checkMatch(f.match);

@@ -5,24 +5,27 @@
  * keeps one per datapath to answer "where does this packet go" and to compare with the
  * flows a real switch reports (compare.ts).
  */
-import type {
-  FlowMod,
-  FlowRemoved,
-  FlowStats,
-  FlowStatsFilter,
-  GroupDesc,
-  GroupMod,
-  GroupStats,
-  MeterConfig,
-  MeterMod,
-  MeterStats,
-  OfpError,
-  PacketOut,
-  PortMod,
-  Result,
-  TableStats,
+import {
+  type FlowMod,
+  FlowModCommand,
+  FlowModFlags,
+  type FlowRemoved,
+  type FlowStats,
+  type FlowStatsFilter,
+  type GroupDesc,
+  type GroupMod,
+  type GroupStats,
+  type MeterConfig,
+  type MeterMod,
+  type MeterStats,
+  OFPERR,
+  type OfpError,
+  ofpError,
+  type PacketOut,
+  type PortMod,
+  type Result,
+  type TableStats,
 } from '../codec/index.js';
-import { FlowModCommand, FlowModFlags } from '../codec/index.js';
 import { type CheckContext, checkActions, OFPG_ALL } from './action-check.js';
 import { type FlowEntry, FlowRemovedReason } from './flow-entry.js';
 import { applyFlowMod } from './flow-mod.js';
@@ -201,7 +204,7 @@ export class SwitchModel {
   /** Applies a PORT_MOD (config bits under mask); OFPPMFC_BAD_PORT for an unknown port. */
   applyPortMod(pm: PortMod): OfpError | undefined {
     const p = this.ports.get(pm.portNo);
-    if (!p) return { type: 7, code: 0, message: `port ${pm.portNo} does not exist` };
+    if (!p) return ofpError(OFPERR.OFPPMFC_BAD_PORT, `port ${pm.portNo} does not exist`);
     p.config = (p.config & ~pm.mask) | (pm.config & pm.mask);
     return undefined;
   }

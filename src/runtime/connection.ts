@@ -29,7 +29,9 @@ import {
   Framer,
   FramingError,
   type Message,
+  OFPERR,
   type OfpError,
+  ofpError,
   type PacketOutTemplate,
   type Port,
   type PortStatus,
@@ -239,7 +241,7 @@ export class Connection {
       if (!(e instanceof FramingError)) throw e;
       this.stats.malformed++;
       this.log.warn({ header: e.header.toString('hex') }, `framing error, closing: ${e.message}`);
-      const err: OfpError = { type: 1, code: 6, message: e.message };
+      const err: OfpError = ofpError(OFPERR.OFPBRC_BAD_LEN, e.message);
       this.close(`framing error: ${e.message}`, errorReply(e.header, 0, e.header.length, err));
     } finally {
       this.outbox.end();
@@ -330,7 +332,7 @@ export class Connection {
           `${m.type} from switch`,
           `switch sent ${m.type}; answered OFPBRC_BAD_TYPE`,
         );
-        return this.send(errorReply(buf, start, end, { type: 1, code: 1, message }));
+        return this.send(errorReply(buf, start, end, ofpError(OFPERR.OFPBRC_BAD_TYPE, message)));
       }
       default:
         return assertNever(m);
