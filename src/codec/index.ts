@@ -1,4 +1,5 @@
 /** The OpenFlow 1.3 wire codec: typed messages in, bytes out, and back. */
+export * from './constants.js';
 export * from './actions.js';
 export * from './addresses.js';
 export * from './errors.js';

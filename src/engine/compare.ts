@@ -8,8 +8,8 @@
  */
 import type { Action, FlowStats, Instruction, Match, OxmEntry } from '../codec/index.js';
 import { fullMask, OXM_BY_NAME } from '../codec/index.js';
-import { executionOrder } from './action-check.js';
 import { STATE_FLAGS } from './flow-entry.js';
+import { executionOrder } from './instruction-check.js';
 
 export type ComparedField = 'cookie' | 'timeouts' | 'flags' | 'instructions';
 

@@ -20,16 +20,18 @@ import {
   FlowModCommand,
   FlowModFlags,
   OFPERR,
+  OFPG_ANY,
   OFPP,
+  OFPTT_ALL,
   type OfpError,
   ofpError,
 } from '../codec/index.js';
-import { type CheckContext, checkInstructions, OFPG_ANY } from './action-check.js';
+import type { CheckContext } from './action-facts.js';
 import { FlowEntry } from './flow-entry.js';
 import type { FlowTable } from './flow-table.js';
+import { checkInstructions } from './instruction-check.js';
 import { MatchKey } from './match-key.js';
 
-export const OFPTT_ALL = 0xff;
 const ALL_FLAGS = 0x1f;
 
 export interface FlowModOutcome {

@@ -12,15 +12,19 @@ import {
   type GroupMod,
   type GroupStats,
   OFPERR,
+  OFPG_ALL,
+  OFPG_ANY,
+  OFPG_MAX,
+  OFPP,
   type OfpError,
   ofpError,
 } from '../codec/index.js';
-import { type CheckContext, checkActions, OFPG_ALL, OFPG_ANY, OFPG_MAX } from './action-check.js';
+import { checkActions } from './action-check.js';
+import type { CheckContext } from './action-facts.js';
 import { OFPP_MAX } from './ports.js';
 
 export const GroupType = { ALL: 0, SELECT: 1, INDIRECT: 2, FF: 3 } as const;
 export const GroupModCommand = { ADD: 0, MODIFY: 1, DELETE: 2 } as const;
-const OFPP_ANY = 0xffffffff;
 
 export class GroupEntry {
   packetCount = 0;
@@ -133,13 +137,13 @@ export class GroupTable {
         return ofpError(OFPERR.OFPGMFC_INVALID_GROUP, 'bucket weight outside a select group');
       }
       if (gm.groupType === GroupType.FF) {
-        if (b.watchPort === OFPP_ANY && b.watchGroup === OFPG_ANY) {
+        if (b.watchPort === OFPP.ANY && b.watchGroup === OFPG_ANY) {
           return ofpError(
             OFPERR.OFPGMFC_BAD_WATCH,
             'fast-failover bucket watches neither a port nor a group',
           );
         }
-        if (b.watchPort !== OFPP_ANY && !(b.watchPort >= 1 && b.watchPort <= OFPP_MAX)) {
+        if (b.watchPort !== OFPP.ANY && !(b.watchPort >= 1 && b.watchPort <= OFPP_MAX)) {
           return ofpError(OFPERR.OFPGMFC_BAD_WATCH, `watch port 0x${b.watchPort.toString(16)}`);
         }
         if (b.watchGroup !== OFPG_ANY && !this.groups.has(b.watchGroup)) {

@@ -13,16 +13,16 @@ import {
   type MeterMod,
   type MeterStats,
   OFPERR,
+  OFPM_ALL,
+  OFPM_CONTROLLER,
+  OFPM_MAX,
+  OFPM_SLOWPATH,
   type OfpError,
   ofpError,
 } from '../codec/index.js';
-import { OFPM_MAX } from './action-check.js';
 
 export const MeterModCommand = { ADD: 0, MODIFY: 1, DELETE: 2 } as const;
 export const MeterFlags = { KBPS: 1, PKTPS: 2, BURST: 4, STATS: 8 } as const;
-export const OFPM_ALL = 0xffffffff;
-const OFPM_SLOWPATH = 0xfffffffd;
-const OFPM_CONTROLLER = 0xfffffffe;
 
 export class MeterEntry {
   packetCount = 0;

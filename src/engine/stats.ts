@@ -8,16 +8,17 @@ import {
   type FlowStats,
   type FlowStatsFilter,
   OFPERR,
+  OFPG_ANY,
   OFPP,
+  OFPTT_ALL,
   type OfpError,
   ofpError,
   type Result,
   type TableStats,
 } from '../codec/index.js';
-import { OFPG_ANY } from './action-check.js';
 import { COUNTER_UNAVAILABLE, type FlowEntry } from './flow-entry.js';
 import { isFlowMatch, toFlowMatch } from './flow-key.js';
-import { entryPassesFilter, OFPTT_ALL } from './flow-mod.js';
+import { entryPassesFilter } from './flow-mod.js';
 import type { FlowTable } from './flow-table.js';
 
 export interface AggregateStats {

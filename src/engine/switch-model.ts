@@ -19,6 +19,8 @@ import {
   type MeterMod,
   type MeterStats,
   OFPERR,
+  OFPG_ALL,
+  OFPM_ALL,
   type OfpError,
   ofpError,
   type PacketOut,
@@ -26,13 +28,14 @@ import {
   type Result,
   type TableStats,
 } from '../codec/index.js';
-import { type CheckContext, checkActions, OFPG_ALL } from './action-check.js';
+import { checkActions } from './action-check.js';
+import type { CheckContext } from './action-facts.js';
 import { type FlowEntry, FlowRemovedReason } from './flow-entry.js';
 import { applyFlowMod } from './flow-mod.js';
 import { FlowTable } from './flow-table.js';
 import { GroupTable } from './groups.js';
 import { MatchKey } from './match-key.js';
-import { MeterTable, OFPM_ALL } from './meters.js';
+import { MeterTable } from './meters.js';
 import {
   type PipelineParts,
   type PipelineResult,
