@@ -13,6 +13,7 @@ import {
   FramingError,
   helloSupports,
   type Message,
+  OFPMPF_REPLY_MORE,
 } from '../codec/index.js';
 import { CliError } from './io.js';
 import type { Target } from './target.js';
@@ -267,7 +268,7 @@ export class OfClient {
       return;
     }
     w.got.push(rec);
-    const more = msg?.type === 'multipart_reply' && (msg.flags & 1) !== 0;
+    const more = msg?.type === 'multipart_reply' && (msg.flags & OFPMPF_REPLY_MORE) !== 0;
     if (w.multipart && more) return;
     this.waiters.delete(xid);
     w.resolve(w.got);

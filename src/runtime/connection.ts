@@ -30,6 +30,7 @@ import {
   FramingError,
   type Message,
   OFPERR,
+  OFPPR_DELETE,
   type OfpError,
   ofpError,
   type PacketOutTemplate,
@@ -54,8 +55,6 @@ import { SwitchOutput } from './switch-output.js';
 
 export type { ConnectionEvents, ConnectionOptions, ConnectionState } from './connection-types.js';
 
-/** OFPPR_DELETE: the port is gone. */
-const OFPPR_DELETE = 1;
 /** A graceful close waits this long for the peer before destroying the socket. */
 const LINGER_MS = 1000;
 /** OFPT_PACKET_IN's type number: the one message the hot path reads in place. */
