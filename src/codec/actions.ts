@@ -5,9 +5,9 @@
  * The wire faces of every kind stand together in ACTION_CODECS, one entry per kind
  * (as in Open vSwitch's lib/ofp-actions.c): its OFPAT_* code, its fixed length, and the
  * decode and encode of its body. The table's type is a mapped type over ActionKind, so a
- * kind without an entry does not compile. The text (src/text/action-text.ts) and engine
- * (src/engine/action-ops.ts) faces are tables keyed by the same union; see
- * docs/architecture.md, "Adding an action".
+ * kind without an entry does not compile. The text (src/text/actions-format.ts,
+ * src/text/ofpact-actions.ts) and engine (src/engine/action-ops.ts) faces are tables
+ * keyed by the same union; see docs/actions.md, "Adding an action".
  */
 import { assertNever } from './assert.js';
 import { badActionLen, fail, OFPERR } from './errors.js';

@@ -2,7 +2,8 @@
  * Instructions (OpenFlow 1.3.5 section 7.2.4). As for actions, the wire faces of every
  * kind stand together in INSTRUCTION_CODECS, a mapped type over InstructionKind (a kind
  * without an entry does not compile); the text and engine faces are tables keyed by the
- * same union (src/text/action-text.ts, src/engine/instruction-ops.ts).
+ * same union (src/text/actions-format.ts, src/text/ofpact-instructions.ts,
+ * src/engine/instruction-ops.ts); see docs/actions.md.
  */
 import { type Action, readActions, writeActions } from './actions.js';
 import { badInstructionLen, fail, OFPERR } from './errors.js';

@@ -1,10 +1,10 @@
 /**
  * The engine's faces of every action kind, one entry per kind (the codec's wire faces
- * are ACTION_CODECS in src/codec/actions.ts, the text faces ACTION_TEXT in
- * src/text/action-text.ts): where it runs in an action set (section 5.10), the validity
- * check a switch applies to it (sections 6.4, 7.4.4, with Open vSwitch's ofpacts_check()
- * tracking of what the match guarantees), what it does to a packet (5.12), and its text
- * in a trace. The table's type is a mapped type over ActionKind: a kind without an
+ * are ACTION_CODECS in src/codec/actions.ts, the text faces in src/text/actions-format.ts
+ * and ofpact-actions.ts; docs/actions.md): where it runs in an action set (section
+ * 5.10), the validity check a switch applies to it (sections 6.4, 7.4.4, with Open
+ * vSwitch's ofpacts_check() tracking of what the match guarantees), what it does to a
+ * packet (5.12), and its text in a trace. The table's type is a mapped type over ActionKind: a kind without an
  * entry, or an entry without a face, does not compile.
  */
 import {

@@ -1,6 +1,6 @@
 /**
  * The engine's faces of every instruction kind, one entry per kind (wire faces:
- * INSTRUCTION_CODECS in src/codec/instructions.ts; text: src/text/action-text.ts): its
+ * INSTRUCTION_CODECS in src/codec/instructions.ts; text: src/text/actions-format.ts): its
  * place in the execution order (OpenFlow 1.3.5 section 5.9), the validity check a switch
  * applies to it in a FLOW_MOD (6.4, 7.4.4), what it does in the pipeline (5.10), and its
  * text in a trace. A mapped type over InstructionKind: a kind without an entry, or an

@@ -4,7 +4,7 @@
  * consistency check knows whether the flow already has a VLAN tag, mod_tp_dst until it
  * knows whether the flow is TCP, UDP or SCTP. Each kind's parse, check and encode are
  * its entry in OFPACT_ACTIONS (ofpact-actions.ts) or, for the instructions, in
- * INSTRUCTION_TEXT (action-text.ts).
+ * OFPACT_INSTRUCTIONS (ofpact-instructions.ts); see docs/actions.md.
  */
 import type { Action, Instruction } from '../codec/index.js';
 import type { TextField } from './fields.js';
