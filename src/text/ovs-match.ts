@@ -283,6 +283,3 @@ function applyOxm(om: OvsMatch, e: OxmEntry): void {
       return assertNever(e, 'OXM field');
   }
 }
-
-/** Kept here for callers written before normalize moved to its own module. */
-export { normalize } from './match-normalize.js';
