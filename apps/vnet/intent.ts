@@ -74,7 +74,8 @@ export function mergeIntent(base: VnetConfig, entries: readonly IntentEntry[]): 
     } else if (parts[0] === 'ports' && parts.length === 3) {
       raw.datapaths ??= {};
       const dps = raw.datapaths as Json;
-      const dp = (dps[parts[1]!] ??= { ports: {} }) as Json;
+      dps[parts[1]!] ??= { ports: {} };
+      const dp = dps[parts[1]!] as Json;
       dp.ports ??= {};
       (dp.ports as Json)[parts[2]!] = value;
     }
