@@ -119,11 +119,13 @@ function connectEvents() {
   }
 }
 
+const portNumber = (n) => (n === 0xfffffffe ? 'LOCAL' : n);
+
 function portChips(ports) {
   return ports
     .map(
       (p) =>
-        `<span class="port${p.up ? '' : ' down'}" title="${esc(p.hwAddr)}">${esc(p.name)}:${p.portNo}</span>`,
+        `<span class="port${p.up ? '' : ' down'}" title="${esc(p.hwAddr)}">${esc(p.name)}:${portNumber(p.portNo)}</span>`,
     )
     .join('');
 }
