@@ -15,6 +15,7 @@ const BENCHES: Record<string, string> = {
   'engine-model': './engine-model.js',
   load: './load.js',
   cli: './cli.js',
+  'api-load': './api-load.js',
 };
 
 async function main(): Promise<void> {
