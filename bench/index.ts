@@ -14,6 +14,8 @@ const BENCHES: Record<string, string> = {
   'flow-setup': './flow-setup.js',
   'engine-model': './engine-model.js',
   load: './load.js',
+  cli: './cli.js',
+  'api-load': './api-load.js',
 };
 
 async function main(): Promise<void> {
