@@ -1,6 +1,7 @@
 /**
  * A minimal OpenFlow 1.3 switch for the API benchmark: answers the controller's
- * handshake (HELLO, FEATURES, PORT_DESC), barriers and echoes, and discards the rest
+ * handshake (HELLO, FEATURES, PORT_DESC), barriers, echoes and flow-stats requests (no
+ * flows), and discards the rest
  * (the flow-mods it is sent are the controller model's business, not the switch's).
  */
 import net from 'node:net';
@@ -37,6 +38,13 @@ export function connectSwitch(port: number, dpid: bigint): Promise<net.Socket> {
             auxiliaryId: 0,
             capabilities: 0x4f,
             reserved: 0,
+          });
+        } else if (m.type === 'multipart_request' && m.body.kind === 'flow') {
+          send({
+            type: 'multipart_reply',
+            xid: m.xid,
+            flags: 0,
+            body: { kind: 'flow', flows: [] },
           });
         } else if (m.type === 'multipart_request' && m.body.kind === 'port_desc') {
           send({

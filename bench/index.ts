@@ -16,6 +16,7 @@ const BENCHES: Record<string, string> = {
   load: './load.js',
   cli: './cli.js',
   'api-load': './api-load.js',
+  'web-paint': './web-paint.js',
 };
 
 async function main(): Promise<void> {

@@ -98,11 +98,14 @@ function applyEvent(type, e) {
 function connectEvents() {
   const es = new EventSource('/events');
   const pill = $('#stream');
+  let opened = false;
   es.onopen = () => {
     pill.textContent = 'events: live';
     pill.classList.add('live');
-    // Anything missed while (re)connecting: read the whole picture again.
-    void loadSwitches().catch(() => undefined);
+    // After a reconnection, read the whole picture again for anything missed meanwhile
+    // (the first time, the initial load below does it).
+    if (opened) void loadSwitches().catch(() => undefined);
+    opened = true;
   };
   es.onerror = () => {
     pill.textContent = 'events: reconnecting';
