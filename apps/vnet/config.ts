@@ -22,7 +22,7 @@
  * named by its key (the OVS port name) unless `number` gives the OpenFlow port number.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../src/runtime/config.js';
+import { ConfigError } from '../../src/runtime/index.js';
 import { JsonNode, parseJson } from './json-reader.js';
 
 export interface Network {

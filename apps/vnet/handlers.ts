@@ -15,8 +15,7 @@ import {
   type PacketIn,
   type PortStatus,
 } from '../../src/codec/index.js';
-import type { AppHandlers, Datapath, Outgoing } from '../../src/runtime/app.js';
-import type { Logger } from '../../src/runtime/log.js';
+import type { AppHandlers, Datapath, Logger, Outgoing } from '../../src/runtime/index.js';
 import type { VnetConfig } from './config.js';
 import { addFlowMod, deleteStrictFlowMod, diffFlows, type FlowSpec } from './flow-set.js';
 import { desiredFlows, LEARN_MISS_COOKIE } from './flows.js';

@@ -8,8 +8,7 @@
  * The handlers also offer `reload(config)`, which moves every connected switch to a new
  * configuration touching only the flows that change.
  */
-import { defineApp } from '../../src/runtime/app.js';
-import { ConfigError } from '../../src/runtime/config.js';
+import { ConfigError, defineApp } from '../../src/runtime/index.js';
 import { configFromJson, type VnetConfig } from './config.js';
 import { createHandlers } from './handlers.js';
 import { COOKIE_APP } from './pipeline.js';

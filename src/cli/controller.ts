@@ -25,7 +25,7 @@ import {
   type Logger,
   loadApp,
   parseConfigFile,
-} from '../runtime/index.js';
+} from '../runtime/internal.js';
 
 export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options]
 

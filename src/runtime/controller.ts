@@ -13,6 +13,7 @@
  * do, not for one that correlates several switches.
  */
 import type net from 'node:net';
+import type { Datapath } from './app.js';
 import { AppHost, type AppInstance } from './app-host.js';
 import { ClusterPrimary } from './cluster-primary.js';
 import { ClusterWorker, workerNumber } from './cluster-worker.js';
@@ -82,6 +83,11 @@ export class Controller {
 
   get appNames(): readonly string[] {
     return this.host.names;
+  }
+
+  /** The apps' handles for connection `c`, in app order (none before it is up). */
+  appHandles(c: Connection): readonly Datapath[] {
+    return this.host.handles(c);
   }
 
   /**
