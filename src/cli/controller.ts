@@ -9,6 +9,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_APPS } from '../../apps/index.js';
 import {
+  checkNodeId,
+  defaultNodeId,
+  EtcdCluster,
+  parseClusterEndpoints,
+} from '../cluster/index.js';
+import {
   type AppInstance,
   ConfigError,
   Controller,
@@ -53,6 +59,11 @@ options:
                            worker and sees only that worker's switches)
   --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
                            sent (to compare with the switch; costs flow-setup rate; default off)
+  --cluster etcd:http://HOST:PORT[,http://HOST:PORT...]
+                           join the controllers sharing this etcd: one master per switch,
+                           the others SLAVE, takeover within about 3 s (docs/cluster.md)
+  --node-id NAME           this controller's name in the cluster (default: host name and
+                           first listen port; give each controller its own)
   -h, --help               this text`;
 
 /** What the command line says; undefined fields fall back to the config file, then defaults. */
@@ -60,6 +71,9 @@ export interface ControllerArgs {
   readonly help: boolean;
   readonly config: string | undefined;
   readonly settings: Partial<ControllerSettings>;
+  /** --cluster: the etcd endpoints; undefined: no cluster (no etcd needed). */
+  readonly cluster?: readonly string[] | undefined;
+  readonly nodeId?: string | undefined;
 }
 
 class UsageError extends Error {}
@@ -78,6 +92,8 @@ const VALUE_FLAGS = [
   '--key',
   '--ca',
   '--workers',
+  '--cluster',
+  '--node-id',
 ] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
@@ -88,6 +104,8 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   const apps: string[] = [];
   let config: string | undefined;
   let help = false;
+  let clusterEndpoints: string[] | undefined;
+  let nodeId: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') {
@@ -157,11 +175,28 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
       case '--ca':
         s[flag.slice(2) as 'cert' | 'key' | 'ca'] = value;
         break;
+      case '--cluster':
+        clusterEndpoints = wrap(flag, () => parseClusterEndpoints(value));
+        break;
+      case '--node-id':
+        nodeId = wrap(flag, () => checkNodeId(value));
+        break;
     }
+  }
+  if (nodeId !== undefined && clusterEndpoints === undefined) {
+    throw new UsageError('--node-id names this controller in a cluster: give --cluster too');
   }
   if (listen.length > 0) s.listen = listen;
   if (apps.length > 0) s.apps = apps;
-  return { help, config, settings: s };
+  return { help, config, settings: s, cluster: clusterEndpoints, nodeId };
+}
+
+function wrap<T>(flag: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new ConfigError(flag, (e as Error).message);
+  }
 }
 
 function numeric(v: string, flag: string): number {
@@ -280,8 +315,15 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     pretty: settings.pretty ?? process.stdout.isTTY === true,
   });
   const apps = await loadApps(settings, args.config);
-  const controller = new Controller(controllerOptions(settings), apps, log);
-  await controller.start();
+  const roleProvider = await joinCluster(args, settings, log);
+  let controller: Controller;
+  try {
+    controller = new Controller({ ...controllerOptions(settings), roleProvider }, apps, log);
+    await controller.start();
+  } catch (e) {
+    await roleProvider?.stop();
+    throw e;
+  }
   const listening = controller.addresses.map(formatListenAddress);
   // Workers of a multi-process controller stay quiet: the primary says it once.
   log[cluster.isWorker ? 'debug' : 'info'](
@@ -294,6 +336,26 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     reload: () => reloadApps(controller, apps, args, log),
     stop: () => controller.stop(),
   };
+}
+
+/** With --cluster: joins it (waits up to 5 s for etcd) and returns the role provider. */
+async function joinCluster(
+  args: ControllerArgs,
+  settings: ControllerSettings,
+  log: Logger,
+): Promise<EtcdCluster | undefined> {
+  if (args.cluster === undefined) return undefined;
+  if (settings.workers > 1) {
+    throw new ConfigError('--cluster', 'a cluster member runs in one process: drop --workers');
+  }
+  const port = /:(\d+)$/.exec(settings.listen[0] ?? '')?.[1];
+  const nodeId = args.nodeId ?? defaultNodeId(port && port !== '0' ? Number(port) : undefined);
+  const c = new EtcdCluster(
+    { endpoints: args.cluster, nodeId, info: { listen: settings.listen } },
+    log,
+  );
+  await c.start();
+  return c;
 }
 
 /** `ofctl-ts controller ...`: runs until SIGINT/SIGTERM; resolves with the exit code. */
