@@ -6,11 +6,11 @@
  * oracle for who is master.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type EtcdCluster, startEtcd } from '../../bench/cluster/etcd-server.js';
 import { ranking } from '../../src/cluster/rendezvous.js';
 import type { OvsInstance, Testbed } from '../harness/index.js';
 import { run } from '../harness/index.js';
 import { type ControllerProcess, inNetns, spawnController } from '../runtime/controller-process.js';
-import { type EtcdCluster, startEtcd } from '../../bench/cluster/etcd-server.js';
 
 export const NODES = ['c1', 'c2', 'c3'] as const;
 export const PORTS: Record<string, number> = { c1: 6653, c2: 6654, c3: 6655 };

@@ -20,7 +20,6 @@ import {
   preference,
   spawnMember,
   startEtcdIn,
-  switchMaster,
   switchRoles,
   waitForRoles,
 } from '../cluster/ovs-cluster.js';
