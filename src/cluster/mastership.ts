@@ -237,14 +237,14 @@ export class Mastership implements RoleProvider {
   /** No master: the preferred member claims; others wait their turn (orphan takeover). */
   private async noMaster(l: Local, leaseId: string): Promise<void> {
     const { sw } = l;
-    if (sw.role === 'master') {
-      // Our key is gone (our lease expired): stop writing, then claim again if preferred.
-      sw.demote('mastership key gone from etcd');
-    }
     if (Date.now() < l.holdUntil) return this.evaluateLater(l, l.holdUntil - Date.now());
     const live = this.liveMembers();
     const order = ranking(live, l.dpid);
+    // Our key is gone while we act as master (our old lease expired, e.g. after etcd was
+    // away): claim again at once, still acting (the switch fences us if another wins);
+    // if another member is preferred now, stop writing and let it claim.
     if (order[0] === this.me) return this.claim(l, leaseId);
+    if (sw.role === 'master') sw.demote('mastership key gone from etcd');
     // The preferred member is not attached here, or has not claimed: the other attached
     // members wait their turn, then take the switch (and hand it over when it comes).
     const attached = this.view.attached.get(l.dpid) ?? new Set<string>();
@@ -271,7 +271,7 @@ export class Mastership implements RoleProvider {
       .if(key, 'Create', '==', 0)
       .then(this.client.put(key).value(this.me).lease(leaseId))
       .commit();
-    if (!r.succeeded) return; // someone else has it; the watch says who
+    if (!r.succeeded) return; // someone else has it; the watch says who (we then follow)
     const generation = revisionOf(r);
     this.view.noteMaster(l.dpid, { node: this.me, generation, lease: leaseId });
     await this.becomeMaster(l, generation);

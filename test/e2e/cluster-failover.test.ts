@@ -20,6 +20,7 @@ import {
   preference,
   spawnMember,
   startEtcdIn,
+  switchMaster,
   switchRoles,
   waitForRoles,
 } from '../cluster/ovs-cluster.js';
@@ -151,5 +152,78 @@ describe('three controllers share a switch through etcd', { timeout: TIMEOUT }, 
     expect(roleLines.map((r) => r.msg)).toEqual(['switch up', 'role master']);
     expect(logged(ctl[ORDER[1]!]!, 'handing mastership over', DPID_HEX).length).toBeGreaterThan(0);
     await learnsNewHost();
+  });
+
+  test('master stopped (SIGSTOP) past its lease: replaced; continued, it steps down by itself', async () => {
+    const node = ORDER[0]!;
+    const next = ORDER[1]!;
+    await waitForRoles(ovs, (r) => r[node] === 'master', `${node} master`);
+    const c = ctl[node]!;
+    const oldGen = BigInt(String(logged(c, 'role master', DPID_HEX).at(-1)!.generation));
+    const mark = c.records.length;
+    const nextMark = ctl[next]!.records.length;
+    process.kill(c.child.pid!, 'SIGSTOP');
+    try {
+      await waitForRoles(
+        ovs,
+        (r) => r[next] === 'master',
+        `${next} master while ${node} is stopped`,
+      );
+      await sleep(2000);
+    } finally {
+      process.kill(c.child.pid!, 'SIGCONT');
+    }
+    const interim = logged(ctl[next]!, 'role master', DPID_HEX, nextMark).at(-1)!;
+    const interimGen = BigInt(String(interim.generation));
+    expect(interimGen).toBeGreaterThan(oldGen);
+    // Continued, the old master stops acting as master by itself (the switch refused its
+    // stale generation, or etcd told it another is master), before anything else.
+    await c.waitForLog(
+      (r) => r.msg === 'no longer master: apps stopped on the switch' && r.dpid === DPID_HEX,
+      'stepping down after SIGCONT',
+      mark,
+    );
+    // It is preferred, so it takes the switch back, with a newer generation.
+    await waitForRoles(ovs, (r) => r[node] === 'master', `${node} master again`);
+    const back = await c.waitForLog(
+      (r) => r.msg === 'role master' && r.dpid === DPID_HEX,
+      'mastership again',
+      mark,
+    );
+    expect(BigInt(String(back.generation))).toBeGreaterThan(interimGen);
+    await learnsNewHost();
+  });
+
+  test('etcd unreachable: roles kept, learning goes on, no election; recovered when it returns', async () => {
+    const node = ORDER[0]!;
+    await waitForRoles(ovs, (r) => r[node] === 'master', `${node} master`);
+    const before = await switchRoles(ovs);
+    const marks = NODES.map((n) => ctl[n]!.records.length);
+    for (let i = 0; i < 3; i++) await etcd.kill(i);
+    try {
+      await sleep(6000);
+      expect(await switchRoles(ovs)).toEqual(before);
+      await learnsNewHost();
+      expect(await switchRoles(ovs)).toEqual(before);
+      NODES.forEach((n, i) => {
+        expect(logged(ctl[n]!, 'role master', DPID_HEX, marks[i])).toEqual([]);
+      });
+    } finally {
+      await etcd.restartAll();
+    }
+    // Back: every controller registers again and the same one is master.
+    for (const n of NODES) {
+      await ctl[n]!.waitForLog(
+        (r) => r.msg === 'cluster member registered',
+        `${n} registered`,
+        marks[NODES.indexOf(n)],
+      );
+    }
+    await sleep(4000);
+    expect(await switchMaster(ovs)).toBe(node);
+    await learnsNewHost();
+    // And the cluster works again: the master killed is replaced.
+    await ctl[node]!.kill();
+    await waitForRoles(ovs, (r) => r[ORDER[1]!] === 'master', `${ORDER[1]} master after the kill`);
   });
 });
