@@ -69,6 +69,8 @@ export async function run(args: string[]): Promise<void> {
         NODES[i]!,
         '--log-level',
         'warn',
+        '--api',
+        'off',
       ],
       join(dir, `${NODES[i]}.log`),
     );

@@ -15,6 +15,7 @@ import { COOKIE_APP } from './pipeline.js';
 
 export { configFromJson, loadConfig, parseConfig, type VnetConfig } from './config.js';
 export type { ApplySummary, VnetHandlers } from './handlers.js';
+export type { VnetState } from './state.js';
 
 export default defineApp<VnetConfig>({
   name: 'vnet',
@@ -27,5 +28,11 @@ export default defineApp<VnetConfig>({
     }
     return configFromJson(raw, where);
   },
-  create: (ctx) => createHandlers({ config: ctx.config, log: ctx.log, datapaths: ctx.datapaths }),
+  create: (ctx) =>
+    createHandlers({
+      config: ctx.config,
+      log: ctx.log,
+      datapaths: ctx.datapaths,
+      ovsdb: ctx.ovsdb,
+    }),
 });

@@ -9,6 +9,7 @@ import type { Etcd3 } from 'etcd3';
 import type { Logger } from '../runtime/log.js';
 import type { RoleProvider, RoleSwitch } from '../runtime/role.js';
 import { connectEtcd } from './etcd-client.js';
+import { EtcdIntentStore } from './intent-store.js';
 import { Mastership } from './mastership.js';
 import { Session } from './session.js';
 import type { ClusterSpec } from './spec.js';
@@ -84,6 +85,11 @@ export class EtcdCluster implements RoleProvider {
         'etcd has not answered within 5 s: serving switches as SLAVE until it does',
       );
     }
+  }
+
+  /** The shared intent store, in this cluster's etcd (closing it leaves the client open). */
+  intentStore(): EtcdIntentStore {
+    return new EtcdIntentStore(this.client, this.log);
   }
 
   switchUp(sw: RoleSwitch): void {

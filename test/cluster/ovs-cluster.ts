@@ -27,6 +27,9 @@ export function controllerArgs(node: string, etcd: EtcdCluster): string[] {
     node,
     '--log-level',
     'info',
+    // Three controllers share one network namespace: no API (it would listen on one port).
+    '--api',
+    'off',
   ];
 }
 
