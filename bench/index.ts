@@ -15,6 +15,9 @@ const BENCHES: Record<string, string> = {
   'engine-model': './engine-model.js',
   load: './load.js',
   cluster: './cluster.js',
+  cli: './cli.js',
+  'api-load': './api-load.js',
+  'web-paint': './web-paint.js',
 };
 
 async function main(): Promise<void> {

@@ -46,6 +46,7 @@ import {
 import { adoptFlows, TO_CONTROLLER } from './adopt.js';
 import { type L2Config, validateL2Config } from './config.js';
 import { formatMac, MacTable, macAt } from './mac-table.js';
+import { l2Northbound } from './northbound.js';
 
 /** 'L2' in the cookie's top 16 bits marks this app's flows. */
 export const L2_COOKIE = 0x4c32_0000_0000_0000n;
@@ -121,6 +122,8 @@ export default defineApp<L2Config>({
     };
 
     return {
+      northbound: l2Northbound(tables),
+
       reconcile(dp, flows) {
         reconciled.delete(dp);
         const table = new MacTable(cfg.maxMacs, ageingMs);

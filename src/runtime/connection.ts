@@ -102,6 +102,7 @@ export class Connection {
     droppedBeforeReady: 0,
     malformed: 0,
     errors: 0,
+    flowsRemoved: 0,
   };
 
   private readonly framer = new Framer();
@@ -324,6 +325,7 @@ export class Connection {
         return this.onPortStatus(m);
       case 'flow_removed':
         if (this.state !== 'ready') return;
+        this.stats.flowsRemoved++;
         this.model?.applyFlowRemoved(m);
         return this.events.flowRemoved(this, m);
       case 'error':
