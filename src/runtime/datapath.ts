@@ -16,7 +16,9 @@ import {
   type FlowStats,
   type Message,
   OFP_NO_BUFFER,
+  OFPG_ANY,
   OFPP,
+  OFPTT_ALL,
   type PacketOutTemplate,
   type Port,
 } from '../codec/index.js';
@@ -37,10 +39,6 @@ import type { Logger } from './log.js';
 import type { ReplyOf, RequestType } from './pending.js';
 import type { ControllerRole } from './role.js';
 
-/** OFPG_ANY: no group filter. */
-export const OFPG_ANY = 0xffffffff;
-/** OFPTT_ALL: every table (deletes and stats). */
-export const OFPTT_ALL = 0xff;
 /** OFP_DEFAULT_PRIORITY. */
 export const DEFAULT_PRIORITY = 0x8000;
 

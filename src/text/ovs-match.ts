@@ -6,7 +6,7 @@
  * OXM from it in its fixed order, so holding the same form here is what makes the text and
  * the bytes come out as ovs-ofctl's.
  */
-import type { Match, OxmEntry, OxmRaw } from '../codec/index.js';
+import { assertNever, type Match, type OxmEntry, type OxmRaw } from '../codec/index.js';
 
 export type Fid =
   | 'in_port'
@@ -311,5 +311,7 @@ function applyOxm(om: OvsMatch, e: OxmEntry): void {
       return setm('ipv6_label');
     case 'ipv6_nd_target':
       return setm('nd_target');
+    default:
+      return assertNever(e, 'OXM field');
   }
 }
