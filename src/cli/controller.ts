@@ -51,8 +51,8 @@ options:
   --workers N              worker processes sharing the switches (node:cluster; default 1:
                            use 2 on a machine with a spare core; each app runs once per
                            worker and sees only that worker's switches)
-  --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
-                           sent (to compare with the switch; costs flow-setup rate; default off)
+  --no-flow-model          do not keep the model of each switch's flow tables (default: kept,
+                           fed every flow-mod sent; --flow-model turns it back on)
   -h, --help               this text`;
 
 /** What the command line says; undefined fields fall back to the config file, then defaults. */
