@@ -16,7 +16,7 @@ import {
   OFPP,
   type Port,
 } from '../../src/codec/index.js';
-import type { WantedFlow } from '../../src/runtime/reconcile.js';
+import type { WantedFlow } from '../../src/runtime/index.js';
 import type { L2Config } from './config.js';
 import type { MacTable } from './mac-table.js';
 

@@ -41,7 +41,6 @@ import {
   eventTime,
   fillFlowMod,
   reconcileFlows,
-  sendTemplate,
   WarnLimiter,
 } from '../../src/runtime/index.js';
 import { adoptFlows, TO_CONTROLLER } from './adopt.js';
@@ -118,7 +117,7 @@ export default defineApp<L2Config>({
     const sendPacket = (dp: Datapath, msg: PacketIn, inPort: number, t: PacketOutTemplate) => {
       // A buffered packet is released by its buffer id; an unbuffered one travels whole.
       const data = msg.bufferId === OFP_NO_BUFFER ? msg.data : undefined;
-      sendTemplate(dp, t.setBufferId(msg.bufferId).setInPort(inPort), data);
+      dp.sendTemplate(t.setBufferId(msg.bufferId).setInPort(inPort), data);
     };
 
     return {
@@ -173,7 +172,7 @@ export default defineApp<L2Config>({
 
         if (srcUnicast) {
           learnedFlow.setField(0, inPort).setField(1, src).setField(2, dst).setOutput(0, outPort);
-          sendTemplate(dp, learnedFlow);
+          dp.sendTemplate(learnedFlow);
         }
         sendPacket(dp, msg, inPort, unicastOut.setOutput(0, outPort));
       },

@@ -22,7 +22,6 @@ import {
   showNames,
   withSwitch,
 } from './context.js';
-import { diffFlowsCommand, replaceFlowsCommand } from './flow-sync.js';
 import { CliError } from './io.js';
 import { sortFlows } from './sort.js';
 
@@ -213,6 +212,4 @@ export const FLOW_COMMANDS: readonly Command[] = [
     run: (ctx, args) =>
       sendFlowMods(ctx, args[0]!, [{ text: args[1] ?? '' }], flowCommand(false, ctx.opts.strict)),
   },
-  replaceFlowsCommand,
-  diffFlowsCommand,
 ];

@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_APPS } from '../../apps/index.js';
+import { OvsdbHub, parseOvsdbAddress } from '../ovsdb/index.js';
 import {
   type AppInstance,
   ConfigError,
@@ -17,6 +18,7 @@ import {
   checkListen,
   checkLogLevel,
   checkMissSendLen,
+  checkOvsdb,
   controllerOptions,
   createLogger,
   DEFAULT_SETTINGS,
@@ -25,7 +27,7 @@ import {
   type Logger,
   loadApp,
   parseConfigFile,
-} from '../runtime/index.js';
+} from '../runtime/internal.js';
 
 export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options]
 
@@ -51,6 +53,12 @@ options:
   --workers N              worker processes sharing the switches (node:cluster; default 1:
                            use 2 on a machine with a spare core; each app runs once per
                            worker and sees only that worker's switches)
+  --ovsdb unix:PATH|tcp:HOST:PORT
+                           an Open_vSwitch database to monitor (repeatable): apps such as
+                           vnet read bridges, ports, tags and interfaces from it
+  --ovsdb-listen tcp:HOST:PORT
+                           accept Open_vSwitch databases that dial the controller
+                           (\`ovs-vsctl set-manager tcp:CONTROLLER:6640\`; default off)
   --no-flow-model          do not keep the model of each switch's flow tables (default: kept,
                            fed every flow-mod sent; --flow-model turns it back on)
   -h, --help               this text`;
@@ -78,6 +86,8 @@ const VALUE_FLAGS = [
   '--key',
   '--ca',
   '--workers',
+  '--ovsdb',
+  '--ovsdb-listen',
 ] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
@@ -86,6 +96,7 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   const s: { -readonly [K in keyof ControllerSettings]?: ControllerSettings[K] } = {};
   const listen: string[] = [];
   const apps: string[] = [];
+  const ovsdb: string[] = [];
   let config: string | undefined;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -125,6 +136,12 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
       case '--app':
         apps.push(value);
         break;
+      case '--ovsdb':
+        ovsdb.push(checkOvsdb(value, flag));
+        break;
+      case '--ovsdb-listen':
+        s.ovsdbListen = checkOvsdb(value, flag, true);
+        break;
       case '--config':
         config = value;
         break;
@@ -161,6 +178,7 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   }
   if (listen.length > 0) s.listen = listen;
   if (apps.length > 0) s.apps = apps;
+  if (ovsdb.length > 0) s.ovsdb = ovsdb;
   return { help, config, settings: s };
 }
 
@@ -280,8 +298,15 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     pretty: settings.pretty ?? process.stdout.isTTY === true,
   });
   const apps = await loadApps(settings, args.config);
-  const controller = new Controller(controllerOptions(settings), apps, log);
-  await controller.start();
+  const ovsdb = ovsdbHub(settings, log);
+  const controller = new Controller({ ...controllerOptions(settings), ovsdb }, apps, log);
+  try {
+    await ovsdb?.start();
+    await controller.start();
+  } catch (e) {
+    await ovsdb?.stop();
+    throw e;
+  }
   const listening = controller.addresses.map(formatListenAddress);
   // Workers of a multi-process controller stay quiet: the primary says it once.
   log[cluster.isWorker ? 'debug' : 'info'](
@@ -292,8 +317,30 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     controller,
     log,
     reload: () => reloadApps(controller, apps, args, log),
-    stop: () => controller.stop(),
+    stop: async () => {
+      await controller.stop();
+      await ovsdb?.stop();
+    },
   };
+}
+
+/** The OVSDB hub of --ovsdb and --ovsdb-listen, or undefined when neither is given. */
+function ovsdbHub(settings: ControllerSettings, log: Logger): OvsdbHub | undefined {
+  if (settings.ovsdb.length === 0 && settings.ovsdbListen === undefined) return undefined;
+  if (settings.ovsdbListen !== undefined && settings.workers > 1) {
+    throw new ConfigError(
+      '--ovsdb-listen',
+      'cannot be used with --workers above 1 (each database must reach one process); use --ovsdb to dial instead',
+    );
+  }
+  return new OvsdbHub({
+    dial: settings.ovsdb.map((a) => parseOvsdbAddress(a)),
+    listen:
+      settings.ovsdbListen === undefined
+        ? undefined
+        : parseOvsdbAddress(settings.ovsdbListen, { listen: true }),
+    log: log.child({ module: 'ovsdb' }),
+  });
 }
 
 /** `ofctl-ts controller ...`: runs until SIGINT/SIGTERM; resolves with the exit code. */

@@ -164,3 +164,6 @@ export const diffFlowsCommand: Command = {
     return differ ? 2 : 0;
   },
 };
+
+/** replace-flows and diff-flows, listed after cmd-flows.ts's commands. */
+export const FLOW_SYNC_COMMANDS: readonly Command[] = [replaceFlowsCommand, diffFlowsCommand];

@@ -10,6 +10,7 @@ import { PACKET_COMMANDS } from './cmd-packet.js';
 import { SWITCH_COMMANDS } from './cmd-switch.js';
 import { TRACE_COMMANDS } from './cmd-trace.js';
 import { type Command, type Context, defaultOptions, type GlobalOptions } from './context.js';
+import { FLOW_SYNC_COMMANDS } from './flow-sync.js';
 import { bashCompletion, commandHelp, usageText } from './help.js';
 import { CliError, type Io } from './io.js';
 
@@ -18,6 +19,7 @@ export const VERSION = '0.1.0';
 export const COMMANDS: readonly Command[] = [
   ...SWITCH_COMMANDS,
   ...FLOW_COMMANDS,
+  ...FLOW_SYNC_COMMANDS,
   ...GROUP_METER_COMMANDS,
   ...PACKET_COMMANDS,
   ...TRACE_COMMANDS,

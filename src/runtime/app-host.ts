@@ -1,13 +1,17 @@
 /**
  * The app host: creates the apps at start, gives each one a Datapath handle per switch,
- * and delivers events to them in load order. A handler that throws or rejects is
+ * and delivers events to them in load order. The host owns the handles (the connection
+ * knows nothing of apps); each handle talks to its switch through a port over the
+ * connection (connection-port.ts), never to the connection itself. A handler that throws or rejects is
  * logged (rate-limited per app and event) with the app, the event and the dpid, and
  * nothing else happens: the connection and the other apps carry on. See app.ts for the
  * ordering guarantees an app can rely on.
  */
 import type { FlowRemoved, Message, PacketIn, PortStatus } from '../codec/index.js';
+import type { OvsdbView } from '../ovsdb/index.js';
 import type { AppContext, AppDefinition, AppHandlers, HandlerResult } from './app.js';
 import type { Connection } from './connection.js';
+import { ConnectionPort } from './connection-port.js';
 import { DatapathHandle } from './datapath.js';
 import type { OpenFlowError } from './errors.js';
 import type { Logger } from './log.js';
@@ -31,11 +35,15 @@ interface RunningApp {
 
 type EventName = keyof AppHandlers;
 
+const NO_HANDLES: readonly DatapathHandle[] = [];
+
 export class AppHost {
   private readonly apps: readonly RunningApp[];
+  /** Per switch connection that came up: one handle per app, in app order. */
+  private readonly handlesByConnection = new Map<Connection, readonly DatapathHandle[]>();
 
   /** Runs every app's create() in order; throws (naming the app) if one fails. */
-  constructor(instances: readonly AppInstance[], logger: Logger) {
+  constructor(instances: readonly AppInstance[], logger: Logger, ovsdb?: OvsdbView) {
     this.apps = instances.map((inst, index) => {
       const name = inst.def.name;
       const log = logger.child({ app: name });
@@ -47,6 +55,7 @@ export class AppHost {
         config,
         log,
         datapaths: () => datapaths,
+        ovsdb,
       });
       let handlers: AppHandlers;
       try {
@@ -69,13 +78,21 @@ export class AppHost {
     return this.apps.map((a) => a.def.name);
   }
 
+  /** The apps' handles for connection `c`, in app order (none before it came up). */
+  handles(c: Connection): readonly DatapathHandle[] {
+    return this.handlesByConnection.get(c) ?? NO_HANDLES;
+  }
+
   /**
    * A switch finished its handshake: per app, in order, reconcile (when the app has a
    * cookie and a reconcile handler), then switchUp, each awaited. Never rejects.
    */
   async switchUp(c: Connection): Promise<void> {
-    const handles = this.apps.map((a) => new DatapathHandle(c, a.index, a.def.name, a.def.cookie));
-    c.handles = handles;
+    const port = new ConnectionPort(c);
+    const handles = this.apps.map(
+      (a) => new DatapathHandle(port, a.index, a.def.name, a.def.cookie),
+    );
+    this.handlesByConnection.set(c, handles);
     for (const app of this.apps) {
       if (c.state !== 'ready') return;
       const h = handles[app.index]!;
@@ -103,8 +120,10 @@ export class AppHost {
 
   /** The switch is gone: switchDown to every app that saw switchUp, in order. */
   switchDown(c: Connection, reason: string): void {
+    const handles = this.handles(c);
+    this.handlesByConnection.delete(c);
     for (const app of this.apps) {
-      const h = c.handles[app.index];
+      const h = handles[app.index];
       if (!h) continue;
       if (app.datapaths.get(c.dpid!) === h) app.datapaths.delete(c.dpid!);
       if (!h.active) continue;
@@ -115,7 +134,7 @@ export class AppHost {
 
   /** The hot path: no allocation here unless a handler returns a promise. */
   packetIn(c: Connection, m: PacketIn): void {
-    const hs = c.handles;
+    const hs = this.handlesByConnection.get(c) ?? NO_HANDLES;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i]!;
       const app = this.apps[i]!;
@@ -148,7 +167,7 @@ export class AppHost {
    */
   switchError(c: Connection, err: OpenFlowError, owner: number): void {
     const sender = this.apps[owner];
-    const h = sender ? c.handles[owner] : undefined;
+    const h = sender ? this.handles(c)[owner] : undefined;
     if (sender && h) {
       if (sender.handlers.error && h.active) {
         this.call(sender, h, 'error', () => sender.handlers.error?.(h, err));
@@ -200,8 +219,9 @@ export class AppHost {
     event: EventName,
     fn: (handlers: AppHandlers, h: DatapathHandle) => HandlerResult | undefined,
   ): void {
+    const handles = this.handles(c);
     for (const app of this.apps) {
-      const h = c.handles[app.index];
+      const h = handles[app.index];
       if (!h?.active || app.handlers[event] === undefined) continue;
       this.call(app, h, event, () => fn(app.handlers, h));
     }

@@ -14,15 +14,18 @@
 import type {
   Action,
   FeaturesReply,
+  FlowModTemplate,
   FlowRemoved,
   FlowStats,
   Instruction,
   Match,
   Message,
   PacketIn,
+  PacketOutTemplate,
   Port,
   PortStatus,
 } from '../codec/index.js';
+import type { OvsdbView } from '../ovsdb/index.js';
 import type { OpenFlowError } from './errors.js';
 import type { FlowComparison, FlowModel } from './flow-model.js';
 import type { Logger } from './log.js';
@@ -116,6 +119,12 @@ export interface Datapath {
   deleteFlows(spec?: FlowModSpec): number;
   /** Sends a PACKET_OUT; returns its xid. Copy packet data you keep past a handler. */
   packetOut(spec: PacketOutSpec): number;
+  /**
+   * Sends a template's current bytes (codec templates.ts: a FLOW_MOD or PACKET_OUT encoded
+   * once, patched per send; a data-less PACKET_OUT takes `data`); returns the xid. The
+   * fast way out for a packet-in handler.
+   */
+  sendTemplate(t: FlowModTemplate | PacketOutTemplate, data?: Uint8Array): number;
   /** The switch's flows matching the filter. */
   flowStats(filter?: FlowStatsSpec, opts?: RequestOptions): Promise<FlowStats[]>;
   /** Compares the flow model with the switch's flows (rejects when there is no model). */
@@ -158,6 +167,11 @@ export interface AppContext<C> {
   readonly log: Logger;
   /** The switches currently up, as this app's handles. */
   datapaths(): ReadonlyMap<bigint, Datapath>;
+  /**
+   * The Open_vSwitch databases the controller dials (--ovsdb) or accepts
+   * (--ovsdb-listen), with their bridges joined to datapaths; undefined without either.
+   */
+  readonly ovsdb: OvsdbView | undefined;
 }
 
 export interface AppCookie {

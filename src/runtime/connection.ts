@@ -26,18 +26,19 @@ import {
   assertNever,
   decodeMessage,
   type FlowModTemplate,
+  type FlowRemoved,
   Framer,
   FramingError,
   type Message,
   type OfpError,
+  type PacketIn,
   type PacketOutTemplate,
   type Port,
   type PortStatus,
   readPacketIn,
 } from '../codec/index.js';
 import type { SwitchFeatures } from './app.js';
-import type { ConnectionEvents, ConnectionOptions, ConnectionState } from './connection-types.js';
-import type { DatapathHandle } from './datapath.js';
+import type { ConnectionOptions, ConnectionState } from './connection-types.js';
 import { ConnectionClosedError, OpenFlowError } from './errors.js';
 import { beginEvent, endEvent } from './event-time.js';
 import type { FlowModel } from './flow-model.js';
@@ -50,7 +51,20 @@ import { PendingRequests, type ReplyOf, type RequestType } from './pending.js';
 import { describeSwitch } from './switch-features.js';
 import { SwitchOutput } from './switch-output.js';
 
-export type { ConnectionEvents, ConnectionOptions, ConnectionState } from './connection-types.js';
+export type { ConnectionOptions, ConnectionState } from './connection-types.js';
+
+/** What a connection reports to its owner (the controller). */
+export interface ConnectionEvents {
+  ready(c: Connection): void;
+  closed(c: Connection, reason: string, wasReady: boolean): void;
+  packetIn(c: Connection, m: PacketIn): void;
+  portStatus(c: Connection, m: PortStatus): void;
+  flowRemoved(c: Connection, m: FlowRemoved): void;
+  /** An OFPT_ERROR not answering a request; `owner` is the sending app's index or -1. */
+  switchError(c: Connection, err: OpenFlowError, owner: number): void;
+  /** Any other unsolicited message once ready. */
+  message(c: Connection, m: Message): void;
+}
 
 /** OFPPR_DELETE: the port is gone. */
 const OFPPR_DELETE = 1;
@@ -70,8 +84,6 @@ export class Connection {
   features: SwitchFeatures | undefined;
   readonly ports = new Map<number, Port>();
   log: Logger;
-  /** One handle per app, in app order; set by the app host at switch-up. */
-  handles: readonly DatapathHandle[] = [];
   closeReason: string | undefined;
   /** Counters for statistics and tests. */
   readonly stats = { reads: 0, messagesIn: 0, packetIns: 0, droppedBeforeReady: 0, malformed: 0 };

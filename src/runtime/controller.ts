@@ -13,6 +13,8 @@
  * do, not for one that correlates several switches.
  */
 import type net from 'node:net';
+import type { OvsdbView } from '../ovsdb/index.js';
+import type { Datapath } from './app.js';
 import { AppHost, type AppInstance } from './app-host.js';
 import { ClusterPrimary } from './cluster-primary.js';
 import { ClusterWorker, workerNumber } from './cluster-worker.js';
@@ -38,6 +40,8 @@ export interface ControllerOptions extends ConnectionOptions {
   readonly tls?: TlsCredentials | undefined;
   /** Processes serving switches: 1 (default) is this one; more are forked (see above). */
   readonly workers?: number | undefined;
+  /** The OVSDB databases apps may read (AppContext.ovsdb); started and stopped by the caller. */
+  readonly ovsdb?: OvsdbView | undefined;
 }
 
 /** How often a flow model drops flows whose timeouts ran out. */
@@ -67,7 +71,7 @@ export class Controller {
   ) {
     const n = (opts.workers ?? 1) > 1 ? workerNumber() : undefined;
     this.log = n === undefined ? log : log.child({ worker: n });
-    this.host = new AppHost(apps, this.log);
+    this.host = new AppHost(apps, this.log, opts.ovsdb);
     const host = this.host;
     this.events = {
       ready: (c) => this.onReady(c),
@@ -82,6 +86,11 @@ export class Controller {
 
   get appNames(): readonly string[] {
     return this.host.names;
+  }
+
+  /** The apps' handles for connection `c`, in app order (none before it is up). */
+  appHandles(c: Connection): readonly Datapath[] {
+    return this.host.handles(c);
   }
 
   /**

@@ -281,6 +281,3 @@ function applyOxm(om: OvsMatch, e: OxmEntry): void {
       return setm('nd_target');
   }
 }
-
-/** Kept here for callers written before normalize moved to its own module. */
-export { normalize } from './match-normalize.js';

@@ -60,6 +60,7 @@ function fakeDatapath(ports: Port[]) {
       return 0;
     },
     packetOut: () => 0,
+    sendTemplate: () => 0,
     flowStats: async () => [],
     compareWithModel: () => Promise.reject(new Error('not used')),
   } satisfies Datapath;

@@ -15,7 +15,7 @@ import {
   formatListenAddress,
   parseConfigFile,
   parseListenAddress,
-} from '../../src/runtime/index.js';
+} from '../../src/runtime/internal.js';
 
 describe('listen addresses', () => {
   test.each([
