@@ -8,6 +8,20 @@ import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_APPS } from '../../apps/index.js';
+import {
+  API_USAGE,
+  type ApiFlag,
+  type ApiServer,
+  apiSettings,
+  applyApiFlag,
+  intentFileOf,
+  isApiFlag,
+  loadOrCreateToken,
+  Metrics,
+  parseApiAddress,
+  startApi,
+  tokenFileOf,
+} from '../api/index.js';
 import { OvsdbHub, parseOvsdbAddress } from '../ovsdb/index.js';
 import {
   type AppInstance,
@@ -22,11 +36,13 @@ import {
   controllerOptions,
   createLogger,
   DEFAULT_SETTINGS,
+  FileIntentStore,
   formatListenAddress,
   LIMITS,
   type Logger,
   loadApp,
   parseConfigFile,
+  RuntimeView,
 } from '../runtime/internal.js';
 
 export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options]
@@ -59,8 +75,14 @@ options:
   --ovsdb-listen tcp:HOST:PORT
                            accept Open_vSwitch databases that dial the controller
                            (\`ovs-vsctl set-manager tcp:CONTROLLER:6640\`; default off)
+<<<<<<< HEAD
   --no-flow-model          do not keep the model of each switch's flow tables (default: kept,
                            fed every flow-mod sent; --flow-model turns it back on)
+=======
+  --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
+                           sent (to compare with the switch; costs flow-setup rate; default off)
+${API_USAGE}
+>>>>>>> main
   -h, --help               this text`;
 
 /** What the command line says; undefined fields fall back to the config file, then defaults. */
@@ -68,6 +90,8 @@ export interface ControllerArgs {
   readonly help: boolean;
   readonly config: string | undefined;
   readonly settings: Partial<ControllerSettings>;
+  /** The API and state flags (src/api/options.ts). */
+  readonly api: Partial<Record<ApiFlag, string>>;
 }
 
 class UsageError extends Error {}
@@ -99,6 +123,7 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   const ovsdb: string[] = [];
   let config: string | undefined;
   let help = false;
+  const api: Partial<Record<ApiFlag, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') {
@@ -115,6 +140,16 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
     }
     const eq = arg.indexOf('=');
     const flag = (eq > 0 ? arg.slice(0, eq) : arg) as ValueFlag;
+    if (isApiFlag(flag)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+      try {
+        applyApiFlag(api, flag, value);
+      } catch (e) {
+        throw new ConfigError(flag, (e as Error).message);
+      }
+      continue;
+    }
     if (!VALUE_FLAGS.includes(flag)) {
       throw new UsageError(
         arg.startsWith('-')
@@ -179,7 +214,7 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   if (listen.length > 0) s.listen = listen;
   if (apps.length > 0) s.apps = apps;
   if (ovsdb.length > 0) s.ovsdb = ovsdb;
-  return { help, config, settings: s };
+  return { help, config, settings: s, api };
 }
 
 function numeric(v: string, flag: string): number {
@@ -252,6 +287,8 @@ export async function loadApps(
 export interface RunningController {
   readonly controller: Controller;
   readonly log: Logger;
+  /** The northbound API, unless --api off (or workers > 1). */
+  readonly api: ApiServer | undefined;
   /** Re-reads the config file and hands each app its new section (SIGHUP). */
   reload(): Promise<void>;
   stop(): Promise<void>;
@@ -299,13 +336,49 @@ export async function startController(argv: readonly string[]): Promise<RunningC
   });
   const apps = await loadApps(settings, args.config);
   const ovsdb = ovsdbHub(settings, log);
-  const controller = new Controller({ ...controllerOptions(settings), ovsdb }, apps, log);
+  const apiOpts = apiSettings(args.api);
+  let apiAddress = parseApiAddress(apiOpts.api);
+  if (apiAddress && settings.workers > 1) {
+    log.warn('the API is off with --workers above 1 (each worker sees only its own switches)');
+    apiAddress = undefined;
+  }
+  const intent = await FileIntentStore.open(intentFileOf(apiOpts));
+  const metrics = apiAddress ? new Metrics() : undefined;
+  const controller = new Controller(
+    { ...controllerOptions(settings), ovsdb, intent, observeHandler: metrics?.observeHandler },
+    apps,
+    log,
+  );
   try {
     await ovsdb?.start();
     await controller.start();
   } catch (e) {
     await ovsdb?.stop();
+    await intent.close();
     throw e;
+  }
+  let api: ApiServer | undefined;
+  if (apiAddress && metrics) {
+    try {
+      const token = loadOrCreateToken(tokenFileOf(apiOpts));
+      metrics.attach(controller, new RuntimeView(controller));
+      api = await startApi(controller, log, {
+        address: apiAddress,
+        token,
+        metrics,
+        cert: apiOpts.cert,
+        key: apiOpts.key,
+      });
+    } catch (e) {
+      await controller.stop();
+      await ovsdb?.stop();
+      await intent.close();
+      const why =
+        (e as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? ' (in use: pick another with --api tcp:HOST:PORT, or --api off)'
+          : '';
+      throw new Error(`cannot start the API on ${apiOpts.api}: ${(e as Error).message}${why}`);
+    }
   }
   const listening = controller.addresses.map(formatListenAddress);
   // Workers of a multi-process controller stay quiet: the primary says it once.
@@ -316,10 +389,13 @@ export async function startController(argv: readonly string[]): Promise<RunningC
   return {
     controller,
     log,
+    api,
     reload: () => reloadApps(controller, apps, args, log),
     stop: async () => {
+      await api?.close();
       await controller.stop();
       await ovsdb?.stop();
+      await intent.close();
     },
   };
 }

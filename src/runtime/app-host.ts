@@ -10,10 +10,12 @@
 import type { FlowRemoved, Message, PacketIn, PortStatus } from '../codec/index.js';
 import type { OvsdbView } from '../ovsdb/index.js';
 import type { AppContext, AppDefinition, AppHandlers, HandlerResult } from './app.js';
+import type { AppNorthbound } from './app-api.js';
 import type { Connection } from './connection.js';
 import { ConnectionPort } from './connection-port.js';
 import { DatapathHandle } from './datapath.js';
 import type { OpenFlowError } from './errors.js';
+import type { IntentStore } from './intent-store.js';
 import type { Logger } from './log.js';
 import { WarnLimiter } from './warn-limit.js';
 
@@ -35,6 +37,21 @@ interface RunningApp {
 
 type EventName = keyof AppHandlers;
 
+/** What the host gives apps beyond their config, and how it reports handler times. */
+export interface AppHostOptions {
+  readonly ovsdb?: OvsdbView | undefined;
+  readonly intent?: IntentStore | undefined;
+  /**
+   * Called with the seconds an app's handler ran (its synchronous part): every event
+   * but packet-in, and one packet-in in PACKET_IN_SAMPLE, so the hot path reads no clock
+   * for the others.
+   */
+  readonly observe?: ((app: string, event: string, seconds: number) => void) | undefined;
+}
+
+/** One packet-in in this many is timed for the handler-latency metric. */
+export const PACKET_IN_SAMPLE = 64;
+
 const NO_HANDLES: readonly DatapathHandle[] = [];
 
 export class AppHost {
@@ -43,7 +60,12 @@ export class AppHost {
   private readonly handlesByConnection = new Map<Connection, readonly DatapathHandle[]>();
 
   /** Runs every app's create() in order; throws (naming the app) if one fails. */
-  constructor(instances: readonly AppInstance[], logger: Logger, ovsdb?: OvsdbView) {
+  private readonly observe: AppHostOptions['observe'];
+  private packetIns = 0;
+
+  constructor(instances: readonly AppInstance[], logger: Logger, opts: AppHostOptions = {}) {
+    this.observe = opts.observe;
+    const { ovsdb, intent } = opts;
     this.apps = instances.map((inst, index) => {
       const name = inst.def.name;
       const log = logger.child({ app: name });
@@ -56,6 +78,7 @@ export class AppHost {
         log,
         datapaths: () => datapaths,
         ovsdb,
+        intent,
       });
       let handlers: AppHandlers;
       try {
@@ -76,6 +99,15 @@ export class AppHost {
 
   get names(): readonly string[] {
     return this.apps.map((a) => a.def.name);
+  }
+
+  /** What each app offers the northbound API, in load order (apps offering nothing left out). */
+  northbound(): { readonly app: string; readonly northbound: AppNorthbound }[] {
+    const out: { app: string; northbound: AppNorthbound }[] = [];
+    for (const a of this.apps) {
+      if (a.handlers.northbound) out.push({ app: a.def.name, northbound: a.handlers.northbound });
+    }
+    return out;
   }
 
   /** The apps' handles for connection `c`, in app order (none before it came up). */
@@ -134,6 +166,9 @@ export class AppHost {
 
   /** The hot path: no allocation here unless a handler returns a promise. */
   packetIn(c: Connection, m: PacketIn): void {
+    if (this.observe !== undefined && ++this.packetIns % PACKET_IN_SAMPLE === 0) {
+      return this.timedPacketIn(c, m);
+    }
     const hs = this.handlesByConnection.get(c) ?? NO_HANDLES;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i]!;
@@ -146,6 +181,17 @@ export class AppHost {
       } catch (e) {
         this.failed(app, h, 'packetIn', e);
       }
+    }
+  }
+
+  /** packetIn() with each handler's time reported to `observe`. */
+  private timedPacketIn(c: Connection, m: PacketIn): void {
+    const hs = this.handlesByConnection.get(c) ?? NO_HANDLES;
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i]!;
+      const app = this.apps[i]!;
+      if (app.handlers.packetIn === undefined || !h.active) continue;
+      this.call(app, h, 'packetIn', () => app.handlers.packetIn?.(h, m));
     }
   }
 
@@ -233,11 +279,15 @@ export class AppHost {
     event: EventName,
     fn: () => HandlerResult,
   ): void {
+    const t0 = this.observe !== undefined ? performance.now() : 0;
     try {
       const r = fn() as Promise<void> | undefined;
       if (r !== undefined) r.then(undefined, (e) => this.failed(app, h, event, e));
     } catch (e) {
       this.failed(app, h, event, e);
+    }
+    if (this.observe !== undefined) {
+      this.observe(app.def.name, event, (performance.now() - t0) / 1000);
     }
   }
 

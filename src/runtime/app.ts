@@ -26,8 +26,10 @@ import type {
   PortStatus,
 } from '../codec/index.js';
 import type { OvsdbView } from '../ovsdb/index.js';
+import type { AppNorthbound } from './app-api.js';
 import type { OpenFlowError } from './errors.js';
 import type { FlowComparison, FlowModel } from './flow-model.js';
+import type { IntentStore } from './intent-store.js';
 import type { Logger } from './log.js';
 import type { ReplyOf, RequestType } from './pending.js';
 
@@ -157,6 +159,8 @@ export interface AppHandlers {
   reload?(config: unknown): unknown;
   /** The controller is shutting down (after every switchDown). */
   stop?(): HandlerResult;
+  /** Routes and metrics the app offers the northbound API (see app-api.ts). */
+  readonly northbound?: AppNorthbound;
 }
 
 export interface AppContext<C> {
@@ -172,6 +176,11 @@ export interface AppContext<C> {
    * (--ovsdb-listen), with their bridges joined to datapaths; undefined without either.
    */
   readonly ovsdb: OvsdbView | undefined;
+  /**
+   * Where the orchestrator's intent lives (networks, bindings written through the API;
+   * see intent-store.ts); undefined when the controller runs without one.
+   */
+  readonly intent?: IntentStore | undefined;
 }
 
 export interface AppCookie {

@@ -64,6 +64,8 @@ export interface ConnectionEvents {
   switchError(c: Connection, err: OpenFlowError, owner: number): void;
   /** Any other unsolicited message once ready. */
   message(c: Connection, m: Message): void;
+  /** The answer to our keepalive ECHO_REQUEST came back after `ms` milliseconds. */
+  echoRtt?(c: Connection, ms: number): void;
 }
 
 /** OFPPR_DELETE: the port is gone. */
@@ -85,8 +87,22 @@ export class Connection {
   readonly ports = new Map<number, Port>();
   log: Logger;
   closeReason: string | undefined;
-  /** Counters for statistics and tests. */
-  readonly stats = { reads: 0, messagesIn: 0, packetIns: 0, droppedBeforeReady: 0, malformed: 0 };
+  /** Epoch ms when the handshake finished (0 before). */
+  connectedAt = 0;
+  /**
+   * Our OpenFlow role on this switch as the API shows it: 'equal' (the OpenFlow 1.3
+   * default) until a role request changes it.
+   */
+  role = 'equal';
+  /** Counters for statistics, metrics and tests (errors: OFPT_ERRORs the switch sent). */
+  readonly stats = {
+    reads: 0,
+    messagesIn: 0,
+    packetIns: 0,
+    droppedBeforeReady: 0,
+    malformed: 0,
+    errors: 0,
+  };
 
   private readonly framer = new Framer();
   private readonly outbox: Outbox;
@@ -154,6 +170,11 @@ export class Connection {
   /** Socket writes so far (one per read that produced output, plus timer-driven ones). */
   get writes(): number {
     return this.outbox.writes;
+  }
+
+  /** FLOW_MODs and PACKET_OUTs sent so far (metrics). */
+  get sent(): { readonly flowMods: number; readonly packetOuts: number } {
+    return this.output.counts;
   }
 
   /** Requests waiting for a reply. */
@@ -373,6 +394,7 @@ export class Connection {
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
     this.state = 'ready';
+    this.connectedAt = Date.now();
     this.events.ready(this);
   }
 
@@ -385,6 +407,7 @@ export class Connection {
   }
 
   private onSwitchError(m: Extract<Message, { type: 'error' }>): void {
+    this.stats.errors++;
     if (this.pending.settle(m)) return;
     const err = new OpenFlowError(m);
     if (this.state !== 'ready')
@@ -397,7 +420,12 @@ export class Connection {
 
   /** Replies nobody waits for: our keepalive echoes and automatic barriers are expected. */
   private unsolicited(m: Message): void {
-    if (m.type === 'echo_reply' || m.type === 'barrier_reply') return;
+    if (m.type === 'echo_reply') {
+      const ms = this.keepalive.echoAnswered();
+      if (ms !== undefined && this.state === 'ready') this.events.echoRtt?.(this, ms);
+      return;
+    }
+    if (m.type === 'barrier_reply') return;
     if (this.state === 'ready') this.events.message(this, m);
   }
 

@@ -13,14 +13,18 @@
  * do, not for one that correlates several switches.
  */
 import type net from 'node:net';
+import type { FlowRemoved, PortStatus } from '../codec/index.js';
 import type { OvsdbView } from '../ovsdb/index.js';
 import type { Datapath } from './app.js';
 import { AppHost, type AppInstance } from './app-host.js';
 import { ClusterPrimary } from './cluster-primary.js';
 import { ClusterWorker, workerNumber } from './cluster-worker.js';
 import { Connection, type ConnectionEvents, type ConnectionOptions } from './connection.js';
+import { EventBus, type FlowRemovedReason, type PortStatusReason } from './events.js';
 import { exposureWarning } from './exposure.js';
 import type { FlowModelFactory } from './flow-model.js';
+import { API_OWNER, FlowWrites } from './flow-writes.js';
+import type { IntentStore } from './intent-store.js';
 import {
   closeServer,
   formatListenAddress,
@@ -29,6 +33,7 @@ import {
   listen,
 } from './listener.js';
 import type { Logger } from './log.js';
+import { portView, portViews } from './port-view.js';
 import { DatapathRegistry } from './registry.js';
 import type { TlsCredentials } from './tls.js';
 
@@ -42,7 +47,20 @@ export interface ControllerOptions extends ConnectionOptions {
   readonly workers?: number | undefined;
   /** The OVSDB databases apps may read (AppContext.ovsdb); started and stopped by the caller. */
   readonly ovsdb?: OvsdbView | undefined;
+  /** Where apps read and watch the orchestrator's intent (see intent-store.ts). */
+  readonly intent?: IntentStore | undefined;
+  /** Told how long each app handler ran (see AppHostOptions.observe). */
+  readonly observeHandler?: ((app: string, event: string, seconds: number) => void) | undefined;
 }
+
+const PORT_REASONS: readonly PortStatusReason[] = ['add', 'delete', 'modify'];
+const REMOVED_REASONS: readonly FlowRemovedReason[] = [
+  'idle_timeout',
+  'hard_timeout',
+  'delete',
+  'group_delete',
+  'meter_delete',
+];
 
 /** How often a flow model drops flows whose timeouts ran out. */
 const MODEL_EXPIRY_MS = 1000;
@@ -52,6 +70,10 @@ export class Controller {
   readonly registry = new DatapathRegistry();
   /** Every open connection, handshaking ones included. */
   readonly connections = new Set<Connection>();
+  /** What happens, for the API's stream, the metrics and the web view (see events.ts). */
+  readonly bus: EventBus;
+  /** FLOW_MODs the API sends, and the switch's errors about them. */
+  readonly flowWrites = new FlowWrites();
   private listeners: Listener[] = [];
   private readonly host: AppHost;
   private readonly events: ConnectionEvents;
@@ -71,17 +93,45 @@ export class Controller {
   ) {
     const n = (opts.workers ?? 1) > 1 ? workerNumber() : undefined;
     this.log = n === undefined ? log : log.child({ worker: n });
-    this.host = new AppHost(apps, this.log, opts.ovsdb);
+    this.bus = new EventBus(this.log);
+    this.host = new AppHost(apps, this.log, {
+      ovsdb: opts.ovsdb,
+      intent: opts.intent,
+      observe: opts.observeHandler,
+    });
     const host = this.host;
+    const bus = this.bus;
     this.events = {
       ready: (c) => this.onReady(c),
       closed: (c, reason, wasReady) => this.onClosed(c, reason, wasReady),
       packetIn: (c, m) => host.packetIn(c, m),
-      portStatus: (c, m) => host.portStatus(c, m),
-      flowRemoved: (c, m) => host.flowRemoved(c, m),
-      switchError: (c, err, owner) => host.switchError(c, err, owner),
+      portStatus: (c, m) => {
+        host.portStatus(c, m);
+        if (bus.size > 0) bus.emit(portStatusEvent(c, m));
+      },
+      flowRemoved: (c, m) => {
+        host.flowRemoved(c, m);
+        if (bus.size > 0) bus.emit(flowRemovedEvent(c, m));
+      },
+      switchError: (c, err, owner) =>
+        owner === API_OWNER ? this.flowWrites.error(c, err) : host.switchError(c, err, owner),
       message: (c, m) => host.message(c, m),
+      echoRtt: (c, ms) => {
+        if (bus.size > 0) {
+          bus.emit({ type: 'echo_rtt', at: Date.now(), dpid: c.dpidHex, seconds: ms / 1000 });
+        }
+      },
     };
+    this.unwatchIntent = opts.intent?.watch('', (change) =>
+      bus.emit({ type: 'intent_changed', at: Date.now(), op: change.op, key: change.key }),
+    );
+  }
+
+  private readonly unwatchIntent: (() => void) | undefined;
+
+  /** What each app offers the northbound API (see app-api.ts). */
+  northbound() {
+    return this.host.northbound();
   }
 
   get appNames(): readonly string[] {
@@ -149,6 +199,7 @@ export class Controller {
       await Promise.all(closing);
       await this.primary?.stop();
       await this.host.stop();
+      this.unwatchIntent?.();
       this.log.info('controller stopped');
       this.worker?.close();
     })();
@@ -181,6 +232,14 @@ export class Controller {
     }
     c.log.info({ ports: c.ports.size, tables: f.nTables }, 'switch up');
     this.worker?.switchUp(f.datapathId);
+    this.bus.emit({
+      type: 'switch_up',
+      at: c.connectedAt,
+      dpid: c.dpidHex,
+      peer: c.peer,
+      ports: portViews(c.ports),
+      nTables: f.nTables,
+    });
     void this.host.switchUp(c);
   }
 
@@ -195,10 +254,35 @@ export class Controller {
     this.registry.remove(c);
     c.log.info({ reason, ...c.stats, writes: c.writes }, 'switch down');
     this.host.switchDown(c, reason);
+    this.bus.emit({ type: 'switch_down', at: Date.now(), dpid: c.dpidHex, reason });
   }
 
   /** For the startup line: `tcp:127.0.0.1:6653, unix:/run/ctl.sock`. */
   describeAddresses(): string {
     return this.addresses.map(formatListenAddress).join(', ');
   }
+}
+
+function portStatusEvent(c: Connection, m: PortStatus) {
+  return {
+    type: 'port_status',
+    at: Date.now(),
+    dpid: c.dpidHex,
+    reason: PORT_REASONS[m.reason] ?? 'modify',
+    port: portView(m.port),
+  } as const;
+}
+
+function flowRemovedEvent(c: Connection, m: FlowRemoved) {
+  return {
+    type: 'flow_removed',
+    at: Date.now(),
+    dpid: c.dpidHex,
+    reason: REMOVED_REASONS[m.reason] ?? 'unknown',
+    tableId: m.tableId,
+    priority: m.priority,
+    cookie: `0x${m.cookie.toString(16)}`,
+    packets: Number(m.packetCount),
+    bytes: Number(m.byteCount),
+  } as const;
 }

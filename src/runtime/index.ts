@@ -21,6 +21,15 @@ export type {
   SwitchFeatures,
 } from './app.js';
 export { defineApp } from './app.js';
+export type {
+  AppMetric,
+  AppNorthbound,
+  AppRequest,
+  AppRoute,
+  HttpMethod,
+  MetricSample,
+} from './app-api.js';
+export { RequestError, RouteReply } from './app-api.js';
 export * from './config.js';
 export { DEFAULT_PRIORITY, fillFlowMod, OFPG_ANY, OFPTT_ALL } from './datapath.js';
 export {
@@ -32,6 +41,8 @@ export {
 export { eventTime } from './event-time.js';
 export type { FlowComparison, FlowDifference, FlowModel } from './flow-model.js';
 export { compareFlows, flowIdentity } from './flow-model.js';
+export type { IntentChange, IntentEntry, IntentStore } from './intent-store.js';
+export { checkIntentKey } from './intent-store.js';
 export { formatDpid, type Logger } from './log.js';
 export type { ReplyOf, RequestType } from './pending.js';
 export { RateLimiter } from './rate-limit.js';
