@@ -89,6 +89,9 @@ function ofctlCommand(
       'l2-learning',
       '--log-level',
       'warn',
+      // The API listens on a fixed port by default; bench/api-load turns it on.
+      '--api',
+      'off',
     ],
   };
 }

@@ -34,9 +34,10 @@ import {
   type OxmEntry,
   type OxmName,
 } from '../codec/index.js';
-import { type CheckContext, checkInstructions } from './action-check.js';
+import type { CheckContext } from './action-facts.js';
 import { FlowEntry, STATE_FLAGS } from './flow-entry.js';
 import type { FlowTable } from './flow-table.js';
+import { checkInstructions } from './instruction-check.js';
 import { type FieldWriter, fieldWriter, MatchKey } from './match-key.js';
 import { SlotIndex } from './slot-index.js';
 
