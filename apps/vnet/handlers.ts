@@ -17,6 +17,9 @@ import {
   type FlowMod,
   type FlowStats,
   matchGet,
+  OFPPC,
+  OFPPR_DELETE,
+  OFPPS,
   type PacketIn,
   type PortStatus,
 } from '../../src/codec/index.js';
@@ -38,11 +41,6 @@ import { COOKIE_KIND_MASK, CookieKind, cookieKind, kindCookie } from './pipeline
 import { type DatapathPlan, planDatapath, type SwitchPort } from './plan.js';
 import { vnetNorthbound } from './routes.js';
 import { describeState, type VnetState } from './state.js';
-
-/** OFPPR_DELETE, and the LINK_DOWN bit of ofp_port.state / PORT_DOWN of ofp_port.config. */
-const OFPPR_DELETE = 1;
-const OFPPS_LINK_DOWN = 1;
-const OFPPC_PORT_DOWN = 1;
 
 interface SwitchState {
   plan: DatapathPlan | undefined;
@@ -310,8 +308,8 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
       const p = msg.port;
       const down =
         msg.reason === OFPPR_DELETE ||
-        (p.state & OFPPS_LINK_DOWN) !== 0 ||
-        (p.config & OFPPC_PORT_DOWN) !== 0;
+        (p.state & OFPPS.LINK_DOWN) !== 0 ||
+        (p.config & OFPPC.PORT_DOWN) !== 0;
       if (down) send(dp, forgetPort(st.macs, p.portNo));
       await enqueue(dp, st);
     },

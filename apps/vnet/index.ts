@@ -11,6 +11,7 @@
 import { ConfigError, defineApp } from '../../src/runtime/index.js';
 import { configFromJson, type VnetConfig } from './config.js';
 import { createHandlers } from './handlers.js';
+import { attachIntent } from './northbound.js';
 import { COOKIE_APP } from './pipeline.js';
 
 export { configFromJson, loadConfig, parseConfig, type VnetConfig } from './config.js';
@@ -29,10 +30,13 @@ export default defineApp<VnetConfig>({
     return configFromJson(raw, where);
   },
   create: (ctx) =>
-    createHandlers({
-      config: ctx.config,
-      log: ctx.log,
-      datapaths: ctx.datapaths,
-      ovsdb: ctx.ovsdb,
-    }),
+    attachIntent(
+      createHandlers({
+        config: ctx.config,
+        log: ctx.log,
+        datapaths: ctx.datapaths,
+        ovsdb: ctx.ovsdb,
+      }),
+      ctx,
+    ),
 });

@@ -22,6 +22,12 @@ import {
   startApi,
   tokenFileOf,
 } from '../api/index.js';
+import {
+  checkNodeId,
+  defaultNodeId,
+  EtcdCluster,
+  parseClusterEndpoints,
+} from '../cluster/index.js';
 import { OvsdbHub, parseOvsdbAddress } from '../ovsdb/index.js';
 import {
   type AppInstance,
@@ -75,9 +81,15 @@ options:
   --ovsdb-listen tcp:HOST:PORT
                            accept Open_vSwitch databases that dial the controller
                            (\`ovs-vsctl set-manager tcp:CONTROLLER:6640\`; default off)
-  --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
-                           sent (to compare with the switch; costs flow-setup rate; default off)
+  --no-flow-model          do not keep the model of each switch's flow tables (default: kept,
+                           fed every flow-mod sent; --flow-model turns it back on)
 ${API_USAGE}
+  --cluster etcd:http://HOST:PORT[,http://HOST:PORT...]
+                           join the controllers sharing this etcd: one master per switch,
+                           the others SLAVE, takeover within about 3 s; the intent store
+                           lives in etcd then (docs/cluster.md)
+  --node-id NAME           this controller's name in the cluster (default: host name and
+                           first listen port; give each controller its own)
   -h, --help               this text`;
 
 /** What the command line says; undefined fields fall back to the config file, then defaults. */
@@ -87,6 +99,9 @@ export interface ControllerArgs {
   readonly settings: Partial<ControllerSettings>;
   /** The API and state flags (src/api/options.ts). */
   readonly api: Partial<Record<ApiFlag, string>>;
+  /** --cluster: the etcd endpoints; undefined: no cluster (no etcd needed). */
+  readonly cluster?: readonly string[] | undefined;
+  readonly nodeId?: string | undefined;
 }
 
 class UsageError extends Error {}
@@ -107,6 +122,8 @@ const VALUE_FLAGS = [
   '--workers',
   '--ovsdb',
   '--ovsdb-listen',
+  '--cluster',
+  '--node-id',
 ] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
@@ -118,6 +135,8 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   const ovsdb: string[] = [];
   let config: string | undefined;
   let help = false;
+  let clusterEndpoints: string[] | undefined;
+  let nodeId: string | undefined;
   const api: Partial<Record<ApiFlag, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -204,12 +223,29 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
       case '--ca':
         s[flag.slice(2) as 'cert' | 'key' | 'ca'] = value;
         break;
+      case '--cluster':
+        clusterEndpoints = wrap(flag, () => parseClusterEndpoints(value));
+        break;
+      case '--node-id':
+        nodeId = wrap(flag, () => checkNodeId(value));
+        break;
     }
+  }
+  if (nodeId !== undefined && clusterEndpoints === undefined) {
+    throw new UsageError('--node-id names this controller in a cluster: give --cluster too');
   }
   if (listen.length > 0) s.listen = listen;
   if (apps.length > 0) s.apps = apps;
   if (ovsdb.length > 0) s.ovsdb = ovsdb;
-  return { help, config, settings: s, api };
+  return { help, config, settings: s, api, cluster: clusterEndpoints, nodeId };
+}
+
+function wrap<T>(flag: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new ConfigError(flag, (e as Error).message);
+  }
 }
 
 function numeric(v: string, flag: string): number {
@@ -337,10 +373,19 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     log.warn('the API is off with --workers above 1 (each worker sees only its own switches)');
     apiAddress = undefined;
   }
-  const intent = await FileIntentStore.open(intentFileOf(apiOpts));
+  const roleProvider = await joinCluster(args, settings, log);
+  const intent = roleProvider
+    ? roleProvider.intentStore()
+    : await FileIntentStore.open(intentFileOf(apiOpts));
   const metrics = apiAddress ? new Metrics() : undefined;
   const controller = new Controller(
-    { ...controllerOptions(settings), ovsdb, intent, observeHandler: metrics?.observeHandler },
+    {
+      ...controllerOptions(settings),
+      ovsdb,
+      intent,
+      roleProvider,
+      observeHandler: metrics?.observeHandler,
+    },
     apps,
     log,
   );
@@ -350,6 +395,7 @@ export async function startController(argv: readonly string[]): Promise<RunningC
   } catch (e) {
     await ovsdb?.stop();
     await intent.close();
+    await roleProvider?.stop();
     throw e;
   }
   let api: ApiServer | undefined;
@@ -393,6 +439,26 @@ export async function startController(argv: readonly string[]): Promise<RunningC
       await intent.close();
     },
   };
+}
+
+/** With --cluster: joins it (waits up to 5 s for etcd) and returns the role provider. */
+async function joinCluster(
+  args: ControllerArgs,
+  settings: ControllerSettings,
+  log: Logger,
+): Promise<EtcdCluster | undefined> {
+  if (args.cluster === undefined) return undefined;
+  if (settings.workers > 1) {
+    throw new ConfigError('--cluster', 'a cluster member runs in one process: drop --workers');
+  }
+  const port = /:(\d+)$/.exec(settings.listen[0] ?? '')?.[1];
+  const nodeId = args.nodeId ?? defaultNodeId(port && port !== '0' ? Number(port) : undefined);
+  const c = new EtcdCluster(
+    { endpoints: args.cluster, nodeId, info: { listen: settings.listen } },
+    log,
+  );
+  await c.start();
+  return c;
 }
 
 /** The OVSDB hub of --ovsdb and --ovsdb-listen, or undefined when neither is given. */

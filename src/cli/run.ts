@@ -148,6 +148,11 @@ async function dispatch(io: Io, argv: readonly string[]): Promise<number> {
       io.out(usageText(COMMANDS));
       return 0;
     }
+    if (target === 'controller') {
+      const mod = (await import('./controller.js')) as { CONTROLLER_USAGE: string };
+      io.out(mod.CONTROLLER_USAGE);
+      return 0;
+    }
     const c = BY_NAME.get(target);
     if (!c) throw new CliError(`unknown command '${target}'; use --help for the list of commands`);
     io.out(commandHelp(c));
@@ -183,7 +188,9 @@ async function dispatch(io: Io, argv: readonly string[]): Promise<number> {
 /** Runs the command line; never throws. Returns the exit code. */
 export async function runCli(io: Io, argv: readonly string[]): Promise<number> {
   try {
-    return await dispatch(io, argv);
+    const code = await dispatch(io, argv);
+    io.flush();
+    return code;
   } catch (e) {
     if (e instanceof CliError || e instanceof TextError) {
       io.err(`ofctl-ts: ${e.message}\n`);

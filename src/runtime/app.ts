@@ -32,6 +32,7 @@ import type { FlowComparison, FlowModel } from './flow-model.js';
 import type { IntentStore } from './intent-store.js';
 import type { Logger } from './log.js';
 import type { ReplyOf, RequestType } from './pending.js';
+import type { ControllerRole } from './role.js';
 
 /** Any message with the xid left out (the runtime assigns one) or given. */
 export type Outgoing<M extends Message = Message> = M extends Message
@@ -103,6 +104,17 @@ export interface Datapath {
   readonly log: Logger;
   /** The controller's model of this switch's flow tables, when one is configured. */
   readonly model: FlowModel | undefined;
+  /**
+   * This controller's role for the switch (role.ts): 'equal' when no cluster decides
+   * roles, 'master' in a cluster, 'slave' once mastership moved to another controller.
+   */
+  readonly role: ControllerRole;
+  /**
+   * Whether writes (FLOW_MOD, PACKET_OUT, GROUP_MOD, ...) through this handle reach the
+   * switch: only the master's (or an EQUAL controller's) do; others are dropped and
+   * logged once. Work that repairs the switch (audits) checks this first.
+   */
+  readonly mayWrite: boolean;
   /** Sends any message; returns its xid. OFPT_ERRORs for it go to the app's error handler. */
   send(msg: Outgoing): number;
   /** Sends a request and resolves with its reply (multipart parts merged into one). */

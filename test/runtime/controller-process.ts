@@ -20,6 +20,7 @@ const SOURCES = [
   'src/ovsdb',
   'src/cli',
   'src/api',
+  'src/cluster',
   'apps',
 ];
 
