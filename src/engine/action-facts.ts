@@ -32,15 +32,22 @@ export interface CheckContext {
 export interface FlowFacts {
   /** Exact values of eth_type, ip_proto, icmpv4_type, icmpv6_type when matched exactly. */
   readonly exact: Map<OxmName, number>;
-  /** true: a VLAN tag is guaranteed; false: guaranteed absent; undefined: unknown. */
-  vlan: boolean | undefined;
+  /**
+   * The VLAN tags known to be there, outermost first, as Open vSwitch's ofpacts_check()
+   * tracks them (flow->vlans[]): two at most, a tag the match does not guarantee counts
+   * as absent. push_vlan shifts them in, pop_vlan out.
+   */
+  vlans: [outer: boolean, inner: boolean];
 }
+
+/** Open vSwitch tracks this many VLAN tags (FLOW_MAX_VLAN_HEADERS). */
+export const MAX_VLAN_HEADERS = 2;
 
 export const TRACKED: readonly OxmName[] = ['eth_type', 'ip_proto', 'icmpv4_type', 'icmpv6_type'];
 
 export function factsOfMatch(match: Match): FlowFacts {
   const exact = new Map<OxmName, number>();
-  let vlan: boolean | undefined;
+  let vlan = false;
   for (const e of match) {
     if (e.field === 'raw') continue;
     const full = e.mask === undefined || e.mask === fullMask(OXM_BY_NAME.get(e.field)!);
@@ -50,17 +57,20 @@ export function factsOfMatch(match: Match): FlowFacts {
       if (mask & OFPVID_PRESENT) vlan = (Number(e.value) & OFPVID_PRESENT) !== 0;
     }
   }
-  return { exact, vlan };
+  return { exact, vlans: [vlan, false] };
 }
 
-export const copyFacts = (f: FlowFacts): FlowFacts => ({ exact: new Map(f.exact), vlan: f.vlan });
+export const copyFacts = (f: FlowFacts): FlowFacts => ({
+  exact: new Map(f.exact),
+  vlans: [f.vlans[0], f.vlans[1]],
+});
 
 export const isMpls = (f: FlowFacts) => [0x8847, 0x8848].includes(f.exact.get('eth_type') ?? -1);
 export const isIp = (f: FlowFacts) => [0x0800, 0x86dd].includes(f.exact.get('eth_type') ?? -1);
 
 /** A set_field's prerequisites hold in `facts` (OXM prerequisites, plus a VLAN for VID/PCP). */
 function prereqsHold(field: OxmName, facts: FlowFacts): boolean {
-  if (field === 'vlan_vid' || field === 'vlan_pcp') return facts.vlan === true;
+  if (field === 'vlan_vid' || field === 'vlan_pcp') return facts.vlans[0];
   for (const p of OXM_BY_NAME.get(field)!.prereqs) {
     if (p.values.length === 0) continue;
     const v = facts.exact.get(p.field);

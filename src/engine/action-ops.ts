@@ -158,7 +158,12 @@ export const ACTION_OPS: ActionOpsTable = {
       if (a.ethertype !== 0x8100 && a.ethertype !== 0x88a8) {
         return badEthertype('push_vlan', a.ethertype, '0x8100/0x88a8');
       }
-      if (o.facts) o.facts.vlan = true;
+      if (!o.facts) return undefined;
+      // Open vSwitch keeps two tags (check_PUSH_VLAN): a third push is BAD_TAG.
+      if (o.facts.vlans[1]) {
+        return ofpError(OFPERR.OFPBAC_BAD_TAG, 'push_vlan onto two VLAN tags (at most two)');
+      }
+      o.facts.vlans = [true, o.facts.vlans[0]];
       return undefined;
     },
     execute: (a, p) => {
@@ -172,8 +177,8 @@ export const ACTION_OPS: ActionOpsTable = {
     needsFacts: true,
     check: (_a, _c, o) => {
       if (!o.facts) return undefined;
-      if (o.facts.vlan !== true) return inconsistent('pop_vlan without a VLAN tag');
-      o.facts.vlan = false;
+      if (!o.facts.vlans[0]) return inconsistent('pop_vlan without a VLAN tag');
+      o.facts.vlans = [o.facts.vlans[1], false];
       return undefined;
     },
     execute: (_a, p) => {

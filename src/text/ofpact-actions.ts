@@ -211,7 +211,8 @@ export const OFPACT_ACTIONS: OfpactTable = {
     parse: () => ({ k: 'strip_vlan' }),
     check: (_a, flow) => {
       if (!(tci(flow) & VLAN_CFI)) inconsistent();
-      flow.v.vlan_tci = 0n;
+      flow.v.vlan_tci = flow.innerVlanTci;
+      flow.innerVlanTci = 0n;
     },
     encode: (_a, out) => out.push({ type: 'pop_vlan' }),
   },
@@ -223,7 +224,10 @@ export const OFPACT_ACTIONS: OfpactTable = {
       return { k: 'push_vlan', ethertype: t };
     },
     check: (_a, flow) => {
-      flow.v.vlan_tci |= BigInt(VLAN_CFI);
+      // check_PUSH_VLAN: Open vSwitch keeps two tags; a third push is BAD_TAG.
+      if (flow.innerVlanTci & BigInt(VLAN_CFI)) invalid('OFPBAC_BAD_TAG');
+      flow.innerVlanTci = flow.v.vlan_tci;
+      flow.v.vlan_tci = BigInt(VLAN_CFI);
     },
     encode: (a, out) => out.push({ type: 'push_vlan', ethertype: a.ethertype }),
   },

@@ -49,10 +49,12 @@ export const OFPACT_INSTRUCTIONS: InstructionOfpactTable = {
     check: (a, flow, tableId, checkList) => {
       // The write-actions do not change the packet the later instructions see.
       const saved = { dl: flow.v.dl_type, tci: flow.v.vlan_tci, proto: flow.v.nw_proto };
+      const inner = flow.innerVlanTci;
       checkList(a.actions, flow, tableId);
       flow.v.dl_type = saved.dl;
       flow.v.vlan_tci = saved.tci;
       flow.v.nw_proto = saved.proto;
+      flow.innerVlanTci = inner;
     },
     encode: (a, encodeList) => ({ type: 'write_actions', actions: encodeList(a.actions) }),
   },

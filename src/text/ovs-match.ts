@@ -137,6 +137,11 @@ function zeroFields(): Record<Fid, bigint> {
 }
 
 export class OvsMatch {
+  /**
+   * The second VLAN tag's TCI (Open vSwitch's flow->vlans[1]): tracked only by the action
+   * consistency check, which follows push_vlan and pop_vlan through two tags as OVS does.
+   */
+  innerVlanTci = 0n;
   readonly v = zeroFields();
   readonly m = zeroFields();
   /** TLVs of classes this model does not hold, kept in order for re-encoding. */
@@ -146,6 +151,7 @@ export class OvsMatch {
 
   clone(): OvsMatch {
     const c = new OvsMatch();
+    c.innerVlanTci = this.innerVlanTci;
     Object.assign(c.v, this.v);
     Object.assign(c.m, this.m);
     c.raw = [...this.raw];
