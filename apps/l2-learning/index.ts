@@ -31,6 +31,9 @@ import {
   FlowModTemplate,
   OFP_NO_BUFFER,
   OFPP,
+  OFPPC,
+  OFPPR_DELETE,
+  OFPPS,
   type PacketIn,
   PacketOutTemplate,
   packetInPort,
@@ -41,12 +44,12 @@ import {
   eventTime,
   fillFlowMod,
   reconcileFlows,
-  sendTemplate,
   WarnLimiter,
 } from '../../src/runtime/index.js';
 import { adoptFlows, TO_CONTROLLER } from './adopt.js';
 import { type L2Config, validateL2Config } from './config.js';
 import { formatMac, MacTable, macAt } from './mac-table.js';
+import { l2Northbound } from './northbound.js';
 
 /** 'L2' in the cookie's top 16 bits marks this app's flows. */
 export const L2_COOKIE = 0x4c32_0000_0000_0000n;
@@ -54,9 +57,6 @@ export const L2_COOKIE_MASK = 0xffff_0000_0000_0000n;
 /** A packet-in whose cookie is all ones did not come from a particular flow. */
 const NO_FLOW_COOKIE = 0xffff_ffff_ffff_ffffn;
 
-const OFPPR_DELETE = 1;
-const OFPPS_LINK_DOWN = 1;
-const OFPPC_PORT_DOWN = 1;
 const ETH_HEADER = 14;
 
 const FLOOD: readonly Action[] = [{ type: 'output', port: OFPP.FLOOD, maxLen: 0 }];
@@ -118,10 +118,12 @@ export default defineApp<L2Config>({
     const sendPacket = (dp: Datapath, msg: PacketIn, inPort: number, t: PacketOutTemplate) => {
       // A buffered packet is released by its buffer id; an unbuffered one travels whole.
       const data = msg.bufferId === OFP_NO_BUFFER ? msg.data : undefined;
-      sendTemplate(dp, t.setBufferId(msg.bufferId).setInPort(inPort), data);
+      dp.sendTemplate(t.setBufferId(msg.bufferId).setInPort(inPort), data);
     };
 
     return {
+      northbound: l2Northbound(tables),
+
       reconcile(dp, flows) {
         reconciled.delete(dp);
         const table = new MacTable(cfg.maxMacs, ageingMs);
@@ -173,7 +175,7 @@ export default defineApp<L2Config>({
 
         if (srcUnicast) {
           learnedFlow.setField(0, inPort).setField(1, src).setField(2, dst).setOutput(0, outPort);
-          sendTemplate(dp, learnedFlow);
+          dp.sendTemplate(learnedFlow);
         }
         sendPacket(dp, msg, inPort, unicastOut.setOutput(0, outPort));
       },
@@ -182,8 +184,8 @@ export default defineApp<L2Config>({
         const p = msg.port;
         const down =
           msg.reason === OFPPR_DELETE ||
-          (p.state & OFPPS_LINK_DOWN) !== 0 ||
-          (p.config & OFPPC_PORT_DOWN) !== 0;
+          (p.state & OFPPS.LINK_DOWN) !== 0 ||
+          (p.config & OFPPC.PORT_DOWN) !== 0;
         if (!down) return;
         const gone = tables.get(dp)?.flushPort(p.portNo) ?? [];
         dp.deleteFlows({ outPort: p.portNo });

@@ -30,7 +30,7 @@ import {
   describe,
   keyPath,
   readStrings,
-} from '../../src/runtime/config.js';
+} from '../../src/runtime/index.js';
 import { AnyNamePorts, type FlowLine, fileLines, lineFlowMod } from './flow-lines.js';
 import { flowKey } from './sync-plan.js';
 

@@ -11,8 +11,7 @@
  * the switch answers with is logged with the file:line of the flow that caused it.
  */
 import { FlowModCommand, type FlowStats } from '../../src/codec/index.js';
-import type { AppHandlers, Datapath, Outgoing } from '../../src/runtime/app.js';
-import type { Logger } from '../../src/runtime/log.js';
+import type { AppHandlers, Datapath, Logger, Outgoing } from '../../src/runtime/index.js';
 import { reread, type StaticFlowsConfig } from './config.js';
 import { STATIC_COOKIE, STATIC_COOKIE_MASK } from './flow-lines.js';
 import { resolveFlows, type SwitchFlows } from './resolve.js';

@@ -11,7 +11,7 @@
  * files again, and calls the handlers' `reload`) every connected switch is brought to
  * the new flows the same way; `reload()` without an argument rereads the files itself.
  */
-import { defineApp } from '../../src/runtime/app.js';
+import { defineApp } from '../../src/runtime/index.js';
 import { configFromJson, type StaticFlowsConfig } from './config.js';
 import { STATIC_COOKIE, STATIC_COOKIE_MASK } from './flow-lines.js';
 import { createHandlers } from './handlers.js';

@@ -14,7 +14,8 @@
 import type { FlowStats, Instruction, Match } from '../../src/codec/index.js';
 import { formatInstructions } from '../../src/text/actions-format.js';
 import { formatMatch } from '../../src/text/match-format.js';
-import { fromOxm, normalize } from '../../src/text/ovs-match.js';
+import { normalize } from '../../src/text/match-normalize.js';
+import { fromOxm } from '../../src/text/ovs-match.js';
 import type { FlowAdd, FlowLine } from './flow-lines.js';
 
 /** A flow the app wants on a switch: the line it came from and its FLOW_MOD. */

@@ -20,9 +20,22 @@
  * pipeline; its `tunnelKey` is the GRE key (tun_id) it carries on tunnel ports. A
  * datapath is named by `dpid`, or, without one, by its bridge name (the key). A port is
  * named by its key (the OVS port name) unless `number` gives the OpenFlow port number.
+ *
+ * With `"ovsdb": {}` the ports come from the hosts' Open_vSwitch databases instead
+ * (ports-ovsdb.ts) and `datapaths` may be left out (a datapath it lists still wins):
+ *
+ *   {
+ *     "networks": {
+ *       "vlan2":    { "vlan": 2 },                       // ports with tag=2
+ *       "tenant-a": { "vlan": 10, "tunnelKey": 100,      // gre key=flow or key=100
+ *                     "ifaceIdPrefix": "tenant-a-" },    // external_ids:iface-id=tenant-a-*
+ *       "blue":     { "vlan": 30, "fakeBridge": "blue" } // ports of fake bridge "blue"
+ *     },
+ *     "ovsdb": { "bindings": { "4b7a...-iface-id-or-port-name": "tenant-a" } }
+ *   }
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../src/runtime/config.js';
+import { ConfigError } from '../../src/runtime/index.js';
 import { JsonNode, parseJson } from './json-reader.js';
 
 export interface Network {
@@ -31,6 +44,18 @@ export interface Network {
   readonly vlan: number;
   /** GRE key (tun_id) on tunnel ports; required if any tunnel port carries the network. */
   readonly tunnelKey: number | undefined;
+  /** OVSDB mode: port tags that put a port in this network (default: [vlan]). */
+  readonly tags: readonly number[];
+  /** OVSDB mode: the fake bridge whose ports (by its tag, on any host) are in it. */
+  readonly fakeBridge: string | undefined;
+  /** OVSDB mode: Interface external_ids:iface-id prefix of its VM ports. */
+  readonly ifaceIdPrefix: string | undefined;
+}
+
+/** OVSDB mode: ports come from the Open_vSwitch databases (see ports-ovsdb.ts). */
+export interface OvsdbPortsConfig {
+  /** iface-id (external_ids) or port name -> network name, for ports with no tag. */
+  readonly bindings: ReadonlyMap<string, string>;
 }
 
 interface PortBase {
@@ -75,6 +100,8 @@ export interface VnetConfig {
   readonly macIdleTimeout: number;
   readonly networks: ReadonlyMap<string, Network>;
   readonly datapaths: readonly DatapathConfig[];
+  /** Present when ports come from OVSDB. */
+  readonly ovsdb: OvsdbPortsConfig | undefined;
 }
 
 export const DEFAULT_MAC_IDLE_TIMEOUT = 300;
@@ -104,15 +131,19 @@ export function configFromJson(raw: unknown, where: string): VnetConfig {
 }
 
 function readConfig(root: JsonNode): VnetConfig {
-  root.onlyKeys(['description', 'macIdleTimeout', 'networks', 'datapaths']);
+  root.onlyKeys(['description', 'macIdleTimeout', 'networks', 'datapaths', 'ovsdb']);
   const idle = root.get('macIdleTimeout');
   const networks = readNetworks(root.get('networks').required());
-  const datapaths = root
-    .get('datapaths')
-    .required()
-    .entries()
-    .map(([name, node]) => readDatapath(name, node, networks));
-  if (datapaths.length === 0) root.get('datapaths').fail('expected at least one datapath');
+  const ovsdbNode = root.get('ovsdb');
+  const ovsdb = ovsdbNode.present ? readOvsdb(ovsdbNode, networks) : undefined;
+  const dpNode = root.get('datapaths');
+  if (!ovsdb) dpNode.required();
+  const datapaths = dpNode.present
+    ? dpNode.entries().map(([name, node]) => readDatapath(name, node, networks))
+    : [];
+  if (datapaths.length === 0 && !ovsdb) {
+    dpNode.fail('expected at least one datapath (or "ovsdb": {} to take ports from OVSDB)');
+  }
   const seen = new Map<bigint, string>();
   for (const dp of datapaths) {
     if (dp.dpid === undefined) continue;
@@ -128,15 +159,26 @@ function readConfig(root: JsonNode): VnetConfig {
     macIdleTimeout: idle.present ? idle.int(0, 65535) : DEFAULT_MAC_IDLE_TIMEOUT,
     networks,
     datapaths,
+    ovsdb,
   });
+}
+
+function readOvsdb(node: JsonNode, nets: Map<string, Network>): OvsdbPortsConfig {
+  node.onlyKeys(['description', 'bindings']);
+  const bindings = new Map<string, string>();
+  const b = node.get('bindings');
+  if (b.present) for (const [key, n] of b.entries()) bindings.set(key, networkRef(n, nets));
+  return { bindings };
 }
 
 function readNetworks(node: JsonNode): Map<string, Network> {
   const out = new Map<string, Network>();
   const vlans = new Map<number, string>();
   const keys = new Map<number, string>();
+  const tagOwners = new Map<number, string>();
+  const fakeOwners = new Map<string, string>();
   for (const [name, n] of node.entries()) {
-    n.onlyKeys(['description', 'vlan', 'tunnelKey']);
+    n.onlyKeys(['description', 'vlan', 'tunnelKey', 'tags', 'fakeBridge', 'ifaceIdPrefix']);
     const vlan = n.get('vlan').int(1, 4094);
     const tk = n.get('tunnelKey');
     const tunnelKey = tk.present ? tk.int(1, GRE_KEY_MAX) : undefined;
@@ -148,7 +190,24 @@ function readNetworks(node: JsonNode): Map<string, Network> {
       keys.set(tunnelKey, name);
     }
     vlans.set(vlan, name);
-    out.set(name, { name, vlan, tunnelKey });
+    const tagsNode = n.get('tags');
+    const tags = tagsNode.present ? tagsNode.items().map((t) => t.int(1, 4094)) : [vlan];
+    tags.forEach((tag, i) => {
+      const other = tagOwners.get(tag);
+      const at = tagsNode.present ? tagsNode.items()[i]! : n.get('vlan');
+      if (other) at.fail(`tag ${tag} already puts ports in network "${other}"`);
+      tagOwners.set(tag, name);
+    });
+    const fb = n.get('fakeBridge');
+    const fakeBridge = fb.present ? fb.string() : undefined;
+    if (fakeBridge !== undefined) {
+      const other = fakeOwners.get(fakeBridge);
+      if (other) fb.fail(`fake bridge "${fakeBridge}" is already network "${other}"'s`);
+      fakeOwners.set(fakeBridge, name);
+    }
+    const prefixNode = n.get('ifaceIdPrefix');
+    const ifaceIdPrefix = prefixNode.present ? prefixNode.string() : undefined;
+    out.set(name, { name, vlan, tunnelKey, tags, fakeBridge, ifaceIdPrefix });
   }
   if (out.size === 0) node.fail('expected at least one network');
   return out;

@@ -8,14 +8,15 @@
  * The handlers also offer `reload(config)`, which moves every connected switch to a new
  * configuration touching only the flows that change.
  */
-import { defineApp } from '../../src/runtime/app.js';
-import { ConfigError } from '../../src/runtime/config.js';
+import { ConfigError, defineApp } from '../../src/runtime/index.js';
 import { configFromJson, type VnetConfig } from './config.js';
 import { createHandlers } from './handlers.js';
+import { attachIntent } from './northbound.js';
 import { COOKIE_APP } from './pipeline.js';
 
 export { configFromJson, loadConfig, parseConfig, type VnetConfig } from './config.js';
 export type { ApplySummary, VnetHandlers } from './handlers.js';
+export type { VnetState } from './state.js';
 
 export default defineApp<VnetConfig>({
   name: 'vnet',
@@ -28,5 +29,14 @@ export default defineApp<VnetConfig>({
     }
     return configFromJson(raw, where);
   },
-  create: (ctx) => createHandlers({ config: ctx.config, log: ctx.log, datapaths: ctx.datapaths }),
+  create: (ctx) =>
+    attachIntent(
+      createHandlers({
+        config: ctx.config,
+        log: ctx.log,
+        datapaths: ctx.datapaths,
+        ovsdb: ctx.ovsdb,
+      }),
+      ctx,
+    ),
 });

@@ -4,7 +4,7 @@
  * (`vnet.json: datapaths.host1.ports.gre0`) and what was expected, so a bad config fails
  * at load with a message a person can act on.
  */
-import { ConfigError, describe, keyPath } from '../../src/runtime/config.js';
+import { ConfigError, describe, keyPath } from '../../src/runtime/index.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -9,7 +9,9 @@ import { GROUP_METER_COMMANDS } from './cmd-groups-meters.js';
 import { PACKET_COMMANDS } from './cmd-packet.js';
 import { SWITCH_COMMANDS } from './cmd-switch.js';
 import { TRACE_COMMANDS } from './cmd-trace.js';
+import { VNET_COMMANDS } from './cmd-vnet.js';
 import { type Command, type Context, defaultOptions, type GlobalOptions } from './context.js';
+import { FLOW_SYNC_COMMANDS } from './flow-sync.js';
 import { bashCompletion, commandHelp, usageText } from './help.js';
 import { CliError, type Io } from './io.js';
 
@@ -18,9 +20,11 @@ export const VERSION = '0.1.0';
 export const COMMANDS: readonly Command[] = [
   ...SWITCH_COMMANDS,
   ...FLOW_COMMANDS,
+  ...FLOW_SYNC_COMMANDS,
   ...GROUP_METER_COMMANDS,
   ...PACKET_COMMANDS,
   ...TRACE_COMMANDS,
+  ...VNET_COMMANDS,
 ];
 
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name, c]));
@@ -144,6 +148,11 @@ async function dispatch(io: Io, argv: readonly string[]): Promise<number> {
       io.out(usageText(COMMANDS));
       return 0;
     }
+    if (target === 'controller') {
+      const mod = (await import('./controller.js')) as { CONTROLLER_USAGE: string };
+      io.out(mod.CONTROLLER_USAGE);
+      return 0;
+    }
     const c = BY_NAME.get(target);
     if (!c) throw new CliError(`unknown command '${target}'; use --help for the list of commands`);
     io.out(commandHelp(c));
@@ -179,7 +188,9 @@ async function dispatch(io: Io, argv: readonly string[]): Promise<number> {
 /** Runs the command line; never throws. Returns the exit code. */
 export async function runCli(io: Io, argv: readonly string[]): Promise<number> {
   try {
-    return await dispatch(io, argv);
+    const code = await dispatch(io, argv);
+    io.flush();
+    return code;
   } catch (e) {
     if (e instanceof CliError || e instanceof TextError) {
       io.err(`ofctl-ts: ${e.message}\n`);

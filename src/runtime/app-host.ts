@@ -1,16 +1,23 @@
 /**
  * The app host: creates the apps at start, gives each one a Datapath handle per switch,
- * and delivers events to them in load order. A handler that throws or rejects is
+ * and delivers events to them in load order. The host owns the handles (the connection
+ * knows nothing of apps); each handle talks to its switch through a port over the
+ * connection (connection-port.ts), never to the connection itself. A handler that throws or rejects is
  * logged (rate-limited per app and event) with the app, the event and the dpid, and
  * nothing else happens: the connection and the other apps carry on. See app.ts for the
  * ordering guarantees an app can rely on.
  */
 import type { FlowRemoved, Message, PacketIn, PortStatus } from '../codec/index.js';
+import type { OvsdbView } from '../ovsdb/index.js';
 import type { AppContext, AppDefinition, AppHandlers, HandlerResult } from './app.js';
+import type { AppNorthbound } from './app-api.js';
 import type { Connection } from './connection.js';
+import { ConnectionPort } from './connection-port.js';
 import { DatapathHandle } from './datapath.js';
 import type { OpenFlowError } from './errors.js';
+import type { IntentStore } from './intent-store.js';
 import type { Logger } from './log.js';
+import type { ControllerRole } from './role.js';
 import { WarnLimiter } from './warn-limit.js';
 
 /** An app to run: its definition and its validated configuration. */
@@ -31,11 +38,35 @@ interface RunningApp {
 
 type EventName = keyof AppHandlers;
 
+/** What the host gives apps beyond their config, and how it reports handler times. */
+export interface AppHostOptions {
+  readonly ovsdb?: OvsdbView | undefined;
+  readonly intent?: IntentStore | undefined;
+  /**
+   * Called with the seconds an app's handler ran (its synchronous part): every event
+   * but packet-in, and one packet-in in PACKET_IN_SAMPLE, so the hot path reads no clock
+   * for the others.
+   */
+  readonly observe?: ((app: string, event: string, seconds: number) => void) | undefined;
+}
+
+/** One packet-in in this many is timed for the handler-latency metric. */
+export const PACKET_IN_SAMPLE = 64;
+
+const NO_HANDLES: readonly DatapathHandle[] = [];
+
 export class AppHost {
   private readonly apps: readonly RunningApp[];
+  /** Per switch connection that came up: one handle per app, in app order. */
+  private readonly handlesByConnection = new Map<Connection, readonly DatapathHandle[]>();
 
   /** Runs every app's create() in order; throws (naming the app) if one fails. */
-  constructor(instances: readonly AppInstance[], logger: Logger) {
+  private readonly observe: AppHostOptions['observe'];
+  private packetIns = 0;
+
+  constructor(instances: readonly AppInstance[], logger: Logger, opts: AppHostOptions = {}) {
+    this.observe = opts.observe;
+    const { ovsdb, intent } = opts;
     this.apps = instances.map((inst, index) => {
       const name = inst.def.name;
       const log = logger.child({ app: name });
@@ -47,6 +78,8 @@ export class AppHost {
         config,
         log,
         datapaths: () => datapaths,
+        ovsdb,
+        intent,
       });
       let handlers: AppHandlers;
       try {
@@ -69,15 +102,37 @@ export class AppHost {
     return this.apps.map((a) => a.def.name);
   }
 
+  /** What each app offers the northbound API, in load order (apps offering nothing left out). */
+  northbound(): { readonly app: string; readonly northbound: AppNorthbound }[] {
+    const out: { app: string; northbound: AppNorthbound }[] = [];
+    for (const a of this.apps) {
+      if (a.handlers.northbound) out.push({ app: a.def.name, northbound: a.handlers.northbound });
+    }
+    return out;
+  }
+
+  /** The apps' handles for connection `c`, in app order (none before it came up). */
+  handles(c: Connection): readonly DatapathHandle[] {
+    return this.handlesByConnection.get(c) ?? NO_HANDLES;
+  }
+
   /**
-   * A switch finished its handshake: per app, in order, reconcile (when the app has a
-   * cookie and a reconcile handler), then switchUp, each awaited. Never rejects.
+   * A switch finished its handshake (or, in a cluster, this controller became its
+   * master: `role` says which): per app, in order, reconcile (when the app has a cookie
+   * and a reconcile handler), then switchUp, each awaited. Stops early when the switch
+   * goes down or stops being ours meanwhile. Never rejects.
    */
-  async switchUp(c: Connection): Promise<void> {
-    const handles = this.apps.map((a) => new DatapathHandle(c, a.index, a.def.name, a.def.cookie));
-    c.handles = handles;
+  async switchUp(c: Connection, role: ControllerRole = 'equal'): Promise<void> {
+    const port = new ConnectionPort(c);
+    const handles = this.apps.map((a) => {
+      const h = new DatapathHandle(port, a.index, a.def.name, a.def.cookie);
+      h.role = role;
+      return h;
+    });
+    this.handlesByConnection.set(c, handles);
+    const current = () => c.state === 'ready' && this.handlesByConnection.get(c) === handles;
     for (const app of this.apps) {
-      if (c.state !== 'ready') return;
+      if (!current()) return;
       const h = handles[app.index]!;
       app.datapaths.set(c.dpid!, h);
       const { reconcile } = app.handlers;
@@ -85,13 +140,13 @@ export class AppHost {
         try {
           const { value, mask } = app.def.cookie;
           const flows = await h.flowStats({ cookie: value, cookieMask: mask });
-          if (c.state !== 'ready') return;
+          if (!current()) return;
           await reconcile.call(app.handlers, h, flows);
         } catch (e) {
           this.failed(app, h, 'reconcile', e);
         }
       }
-      if (c.state !== 'ready') return;
+      if (!current()) return;
       h.active = true;
       try {
         await app.handlers.switchUp?.(h);
@@ -101,11 +156,17 @@ export class AppHost {
     }
   }
 
-  /** The switch is gone: switchDown to every app that saw switchUp, in order. */
+  /**
+   * The switch is gone, or this controller stopped being its master: its handles stop
+   * writing, and switchDown goes to every app that saw switchUp, in order.
+   */
   switchDown(c: Connection, reason: string): void {
+    const handles = this.handles(c);
+    this.handlesByConnection.delete(c);
     for (const app of this.apps) {
-      const h = c.handles[app.index];
+      const h = handles[app.index];
       if (!h) continue;
+      h.writable = false;
       if (app.datapaths.get(c.dpid!) === h) app.datapaths.delete(c.dpid!);
       if (!h.active) continue;
       h.active = false;
@@ -115,7 +176,10 @@ export class AppHost {
 
   /** The hot path: no allocation here unless a handler returns a promise. */
   packetIn(c: Connection, m: PacketIn): void {
-    const hs = c.handles;
+    if (this.observe !== undefined && ++this.packetIns % PACKET_IN_SAMPLE === 0) {
+      return this.timedPacketIn(c, m);
+    }
+    const hs = this.handlesByConnection.get(c) ?? NO_HANDLES;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i]!;
       const app = this.apps[i]!;
@@ -127,6 +191,17 @@ export class AppHost {
       } catch (e) {
         this.failed(app, h, 'packetIn', e);
       }
+    }
+  }
+
+  /** packetIn() with each handler's time reported to `observe`. */
+  private timedPacketIn(c: Connection, m: PacketIn): void {
+    const hs = this.handlesByConnection.get(c) ?? NO_HANDLES;
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i]!;
+      const app = this.apps[i]!;
+      if (app.handlers.packetIn === undefined || !h.active) continue;
+      this.call(app, h, 'packetIn', () => app.handlers.packetIn?.(h, m));
     }
   }
 
@@ -148,7 +223,7 @@ export class AppHost {
    */
   switchError(c: Connection, err: OpenFlowError, owner: number): void {
     const sender = this.apps[owner];
-    const h = sender ? c.handles[owner] : undefined;
+    const h = sender ? this.handles(c)[owner] : undefined;
     if (sender && h) {
       if (sender.handlers.error && h.active) {
         this.call(sender, h, 'error', () => sender.handlers.error?.(h, err));
@@ -200,8 +275,9 @@ export class AppHost {
     event: EventName,
     fn: (handlers: AppHandlers, h: DatapathHandle) => HandlerResult | undefined,
   ): void {
+    const handles = this.handles(c);
     for (const app of this.apps) {
-      const h = c.handles[app.index];
+      const h = handles[app.index];
       if (!h?.active || app.handlers[event] === undefined) continue;
       this.call(app, h, event, () => fn(app.handlers, h));
     }
@@ -213,11 +289,15 @@ export class AppHost {
     event: EventName,
     fn: () => HandlerResult,
   ): void {
+    const t0 = this.observe !== undefined ? performance.now() : 0;
     try {
       const r = fn() as Promise<void> | undefined;
       if (r !== undefined) r.then(undefined, (e) => this.failed(app, h, event, e));
     } catch (e) {
       this.failed(app, h, event, e);
+    }
+    if (this.observe !== undefined) {
+      this.observe(app.def.name, event, (performance.now() - t0) / 1000);
     }
   }
 

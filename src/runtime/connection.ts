@@ -26,18 +26,22 @@ import {
   assertNever,
   decodeMessage,
   type FlowModTemplate,
+  type FlowRemoved,
   Framer,
   FramingError,
   type Message,
+  OFPERR,
+  OFPPR_DELETE,
   type OfpError,
+  ofpError,
+  type PacketIn,
   type PacketOutTemplate,
   type Port,
   type PortStatus,
   readPacketIn,
 } from '../codec/index.js';
 import type { SwitchFeatures } from './app.js';
-import type { ConnectionEvents, ConnectionOptions, ConnectionState } from './connection-types.js';
-import type { DatapathHandle } from './datapath.js';
+import type { ConnectionOptions, ConnectionState } from './connection-types.js';
 import { ConnectionClosedError, OpenFlowError } from './errors.js';
 import { beginEvent, endEvent } from './event-time.js';
 import type { FlowModel } from './flow-model.js';
@@ -50,10 +54,23 @@ import { PendingRequests, type ReplyOf, type RequestType } from './pending.js';
 import { describeSwitch } from './switch-features.js';
 import { SwitchOutput } from './switch-output.js';
 
-export type { ConnectionEvents, ConnectionOptions, ConnectionState } from './connection-types.js';
+export type { ConnectionOptions, ConnectionState } from './connection-types.js';
 
-/** OFPPR_DELETE: the port is gone. */
-const OFPPR_DELETE = 1;
+/** What a connection reports to its owner (the controller). */
+export interface ConnectionEvents {
+  ready(c: Connection): void;
+  closed(c: Connection, reason: string, wasReady: boolean): void;
+  packetIn(c: Connection, m: PacketIn): void;
+  portStatus(c: Connection, m: PortStatus): void;
+  flowRemoved(c: Connection, m: FlowRemoved): void;
+  /** An OFPT_ERROR not answering a request; `owner` is the sending app's index or -1. */
+  switchError(c: Connection, err: OpenFlowError, owner: number): void;
+  /** Any other unsolicited message once ready. */
+  message(c: Connection, m: Message): void;
+  /** The answer to our keepalive ECHO_REQUEST came back after `ms` milliseconds. */
+  echoRtt?(c: Connection, ms: number): void;
+}
+
 /** A graceful close waits this long for the peer before destroying the socket. */
 const LINGER_MS = 1000;
 /** OFPT_PACKET_IN's type number: the one message the hot path reads in place. */
@@ -70,11 +87,24 @@ export class Connection {
   features: SwitchFeatures | undefined;
   readonly ports = new Map<number, Port>();
   log: Logger;
-  /** One handle per app, in app order; set by the app host at switch-up. */
-  handles: readonly DatapathHandle[] = [];
   closeReason: string | undefined;
-  /** Counters for statistics and tests. */
-  readonly stats = { reads: 0, messagesIn: 0, packetIns: 0, droppedBeforeReady: 0, malformed: 0 };
+  /** Epoch ms when the handshake finished (0 before). */
+  connectedAt = 0;
+  /**
+   * Our OpenFlow role on this switch as the API shows it: 'equal' (the OpenFlow 1.3
+   * default) until a role request changes it.
+   */
+  role = 'equal';
+  /** Counters for statistics, metrics and tests (errors: OFPT_ERRORs the switch sent). */
+  readonly stats = {
+    reads: 0,
+    messagesIn: 0,
+    packetIns: 0,
+    droppedBeforeReady: 0,
+    malformed: 0,
+    errors: 0,
+    flowsRemoved: 0,
+  };
 
   private readonly framer = new Framer();
   private readonly outbox: Outbox;
@@ -142,6 +172,11 @@ export class Connection {
   /** Socket writes so far (one per read that produced output, plus timer-driven ones). */
   get writes(): number {
     return this.outbox.writes;
+  }
+
+  /** FLOW_MODs and PACKET_OUTs sent so far (metrics). */
+  get sent(): { readonly flowMods: number; readonly packetOuts: number } {
+    return this.output.counts;
   }
 
   /** Requests waiting for a reply. */
@@ -239,7 +274,7 @@ export class Connection {
       if (!(e instanceof FramingError)) throw e;
       this.stats.malformed++;
       this.log.warn({ header: e.header.toString('hex') }, `framing error, closing: ${e.message}`);
-      const err: OfpError = { type: 1, code: 6, message: e.message };
+      const err: OfpError = ofpError(OFPERR.OFPBRC_BAD_LEN, e.message);
       this.close(`framing error: ${e.message}`, errorReply(e.header, 0, e.header.length, err));
     } finally {
       this.outbox.end();
@@ -291,6 +326,7 @@ export class Connection {
         return this.onPortStatus(m);
       case 'flow_removed':
         if (this.state !== 'ready') return;
+        this.stats.flowsRemoved++;
         this.model?.applyFlowRemoved(m);
         return this.events.flowRemoved(this, m);
       case 'error':
@@ -330,7 +366,7 @@ export class Connection {
           `${m.type} from switch`,
           `switch sent ${m.type}; answered OFPBRC_BAD_TYPE`,
         );
-        return this.send(errorReply(buf, start, end, { type: 1, code: 1, message }));
+        return this.send(errorReply(buf, start, end, ofpError(OFPERR.OFPBRC_BAD_TYPE, message)));
       }
       default:
         return assertNever(m);
@@ -361,6 +397,7 @@ export class Connection {
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
     this.state = 'ready';
+    this.connectedAt = Date.now();
     this.events.ready(this);
   }
 
@@ -373,6 +410,7 @@ export class Connection {
   }
 
   private onSwitchError(m: Extract<Message, { type: 'error' }>): void {
+    this.stats.errors++;
     if (this.pending.settle(m)) return;
     const err = new OpenFlowError(m);
     if (this.state !== 'ready')
@@ -385,7 +423,12 @@ export class Connection {
 
   /** Replies nobody waits for: our keepalive echoes and automatic barriers are expected. */
   private unsolicited(m: Message): void {
-    if (m.type === 'echo_reply' || m.type === 'barrier_reply') return;
+    if (m.type === 'echo_reply') {
+      const ms = this.keepalive.echoAnswered();
+      if (ms !== undefined && this.state === 'ready') this.events.echoRtt?.(this, ms);
+      return;
+    }
+    if (m.type === 'barrier_reply') return;
     if (this.state === 'ready') this.events.message(this, m);
   }
 

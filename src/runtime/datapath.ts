@@ -2,12 +2,12 @@
  * The Datapath handle an app holds for one switch (see app.ts for the interface): one
  * per app per connection, so every send carries the app's identity (errors are routed
  * back to it) and its logger carries dpid and app name. It fills in FLOW_MOD,
- * PACKET_OUT and flow-stats defaults and hands complete messages to the connection.
+ * PACKET_OUT and flow-stats defaults and hands complete messages to its port.
  *
- * Templates (codec templates.ts) are the fast way out: sendTemplate() hands the bytes
- * to the connection's outbox without a message object. A handle over something other
- * than a Connection (tests build handles over stand-ins that record messages) sends
- * the message the template encodes instead, through the same send() as any other.
+ * The handle talks to the switch through a narrow port (datapath-port.ts), never to the
+ * connection itself: the runtime hands it a port over the connection, tests one that
+ * records messages. Templates (codec templates.ts) are the fast way out: sendTemplate()
+ * hands the bytes to the port without a message object.
  */
 import {
   type FlowMod,
@@ -16,7 +16,9 @@ import {
   type FlowStats,
   type Message,
   OFP_NO_BUFFER,
+  OFPG_ANY,
   OFPP,
+  OFPTT_ALL,
   type PacketOutTemplate,
   type Port,
 } from '../codec/index.js';
@@ -31,62 +33,99 @@ import type {
   RequestOptions,
   SwitchFeatures,
 } from './app.js';
-import { Connection } from './connection.js';
+import type { DatapathPort } from './datapath-port.js';
 import { compareFlows, type FlowComparison, type FlowModel } from './flow-model.js';
 import type { Logger } from './log.js';
 import type { ReplyOf, RequestType } from './pending.js';
+import type { ControllerRole } from './role.js';
 
-/** OFPG_ANY: no group filter. */
-export const OFPG_ANY = 0xffffffff;
-/** OFPTT_ALL: every table (deletes and stats). */
-export const OFPTT_ALL = 0xff;
 /** OFP_DEFAULT_PRIORITY. */
 export const DEFAULT_PRIORITY = 0x8000;
 
 const NO_COOKIE: AppCookie = { value: 0n, mask: 0n };
 
+/**
+ * Messages only a MASTER (or EQUAL) controller may send (OpenFlow 1.3.5 section 6.3.7:
+ * a SLAVE's are refused with OFPBRC_IS_SLAVE).
+ */
+const WRITES: ReadonlySet<string> = new Set([
+  'flow_mod',
+  'group_mod',
+  'port_mod',
+  'table_mod',
+  'meter_mod',
+  'packet_out',
+]);
+
 export class DatapathHandle implements Datapath {
   /** Set by the app host: events are delivered only while true. */
   active = false;
+  /**
+   * Set by the app host: false once this controller stopped being the switch's master
+   * (or the switch went down). Writes through the handle are then dropped (logged once).
+   */
+  writable = true;
+  /** The role this handle was given: 'equal' without roles, 'master' in a cluster. */
+  private givenRole: ControllerRole = 'equal';
+  /** Writes dropped because the handle may not write. */
+  droppedWrites = 0;
   readonly log: Logger;
   private readonly cookie: AppCookie;
-  /** The connection, when it is a real one whose outbox takes template bytes. */
-  private readonly direct: Connection | undefined;
 
   constructor(
-    private readonly conn: Connection,
+    private readonly port: DatapathPort,
     /** The app's position in the load order (its identity for error routing). */
     readonly appIndex: number,
     appName: string,
     cookie: AppCookie | undefined,
   ) {
-    this.log = conn.log.child({ app: appName });
+    this.log = port.log.child({ app: appName });
     this.cookie = cookie ?? NO_COOKIE;
-    this.direct = conn instanceof Connection ? conn : undefined;
   }
 
   get dpid(): bigint {
-    return this.conn.dpid!;
+    return this.port.dpid;
   }
   get dpidHex(): string {
-    return this.conn.dpidHex;
+    return this.port.dpidHex;
   }
   get features(): SwitchFeatures {
-    return this.conn.features!;
+    return this.port.features;
   }
   get ports(): ReadonlyMap<number, Port> {
-    return this.conn.ports;
+    return this.port.ports;
   }
   get connected(): boolean {
-    return this.conn.state === 'ready';
+    return this.port.connected;
   }
   get model(): FlowModel | undefined {
-    return this.conn.model;
+    return this.port.model;
+  }
+  get role(): ControllerRole {
+    return this.writable ? this.givenRole : 'slave';
+  }
+  set role(r: ControllerRole) {
+    this.givenRole = r;
+  }
+  get mayWrite(): boolean {
+    return this.writable;
+  }
+
+  /** Drops a write the handle may not make (logged once per handle); returns the xid. */
+  private refuse(type: string, xid: number): number {
+    if (this.droppedWrites++ === 0) {
+      this.log.warn(
+        { type },
+        `${type} dropped: this controller is not master of the switch (only the master's apps write)`,
+      );
+    }
+    return xid;
   }
 
   send(msg: Outgoing): number {
-    const xid = msg.xid ?? this.conn.nextXid();
-    this.conn.send({ ...msg, xid } as Message, this.appIndex);
+    const xid = msg.xid ?? this.port.nextXid();
+    if (!this.writable && WRITES.has(msg.type)) return this.refuse(msg.type, xid);
+    this.port.send({ ...msg, xid } as Message, this.appIndex);
     return xid;
   }
 
@@ -94,8 +133,8 @@ export class DatapathHandle implements Datapath {
     msg: OutgoingRequest<T>,
     opts: RequestOptions = {},
   ): Promise<ReplyOf<T>> {
-    const full = { ...msg, xid: msg.xid ?? this.conn.nextXid() } as Extract<Message, { type: T }>;
-    return this.conn.request(full, opts.timeoutMs, this.appIndex);
+    const full = { ...msg, xid: msg.xid ?? this.port.nextXid() } as Extract<Message, { type: T }>;
+    return this.port.request(full, opts.timeoutMs, this.appIndex);
   }
 
   async barrier(opts: RequestOptions = {}): Promise<void> {
@@ -103,8 +142,9 @@ export class DatapathHandle implements Datapath {
   }
 
   flowMod(s: FlowModSpec): number {
-    const xid = this.conn.nextXid();
-    this.conn.send(fillFlowMod(s, this.cookie.value, xid), this.appIndex);
+    const xid = this.port.nextXid();
+    if (!this.writable) return this.refuse('flow_mod', xid);
+    this.port.send(fillFlowMod(s, this.cookie.value, xid), this.appIndex);
     return xid;
   }
 
@@ -119,8 +159,9 @@ export class DatapathHandle implements Datapath {
   }
 
   packetOut(s: PacketOutSpec): number {
-    const xid = this.conn.nextXid();
-    this.conn.send(
+    const xid = this.port.nextXid();
+    if (!this.writable) return this.refuse('packet_out', xid);
+    this.port.send(
       {
         type: 'packet_out',
         xid,
@@ -136,9 +177,9 @@ export class DatapathHandle implements Datapath {
 
   /** Sends a template's current bytes (a data-less PACKET_OUT takes `data`); returns the xid. */
   sendTemplate(t: FlowModTemplate | PacketOutTemplate, data?: Uint8Array): number {
-    const xid = this.conn.nextXid();
-    if (this.direct !== undefined) this.direct.sendTemplate(t, xid, this.appIndex, data);
-    else this.conn.send(templateMessage(t, xid, data), this.appIndex);
+    const xid = this.port.nextXid();
+    if (!this.writable) return this.refuse(t.type, xid);
+    this.port.sendTemplate(t, xid, this.appIndex, data);
     return xid;
   }
 
@@ -163,7 +204,7 @@ export class DatapathHandle implements Datapath {
   }
 
   async compareWithModel(opts: RequestOptions = {}): Promise<FlowComparison> {
-    const model = this.conn.model;
+    const model = this.port.model;
     if (!model) throw new Error(`datapath ${this.dpidHex} has no flow model configured`);
     // The switch answers after everything sent before the request: compare with the
     // model as it was when the request left.
@@ -195,22 +236,4 @@ export function fillFlowMod(s: FlowModSpec, cookie: bigint, xid = 0): FlowMod {
     instructions:
       s.instructions ?? (s.actions ? [{ type: 'apply_actions', actions: s.actions }] : []),
   };
-}
-
-function templateMessage(t: FlowModTemplate | PacketOutTemplate, xid: number, data?: Uint8Array) {
-  return t.type === 'flow_mod' ? t.toMessage(xid) : t.toMessage(xid, data);
-}
-
-/**
- * Sends a template through any Datapath: a DatapathHandle writes the bytes directly,
- * another implementation (a test double) is sent the message they encode. Returns the xid.
- */
-export function sendTemplate(
-  dp: Datapath,
-  t: FlowModTemplate | PacketOutTemplate,
-  data?: Uint8Array,
-): number {
-  if (dp instanceof DatapathHandle) return dp.sendTemplate(t, data);
-  const { xid: _assigned, ...m } = templateMessage(t, 0, data);
-  return dp.send(m);
 }

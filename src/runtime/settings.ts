@@ -6,12 +6,15 @@
  * Config file keys: listen (string or list), apps (list of names or paths, paths
  * relative to the file), appConfig ({ appName: {...} }), logLevel, pretty, missSendLen,
  * echoInterval, echoTimeout, requestTimeout (seconds), outputLimit (bytes), flowModel
- * (keep the engine's model of every switch's flows, default false), workers (processes
+ * (keep the engine's model of every switch's flows, default true), workers (processes
  * serving switches, default 1; see controller.ts), and cert, key, ca (PEM files for
- * ssl: listen addresses, relative to the file).
+ * ssl: listen addresses, relative to the file), ovsdb (Open_vSwitch databases to dial,
+ * `unix:PATH` or `tcp:HOST:PORT`, string or list) and ovsdbListen (`tcp:HOST:PORT` where
+ * servers that run `ovs-vsctl set-manager` connect; default off).
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { OFPCML_NO_BUFFER } from '../codec/index.js';
+import { parseOvsdbAddress } from '../ovsdb/index.js';
 import { looksLikePath } from './app-loader.js';
 import {
   asObject,
@@ -53,6 +56,10 @@ export interface ControllerSettings {
   readonly cert?: string | undefined;
   readonly key?: string | undefined;
   readonly ca?: string | undefined;
+  /** Open_vSwitch databases to dial: `unix:PATH` or `tcp:HOST:PORT`. */
+  readonly ovsdb: readonly string[];
+  /** `tcp:HOST:PORT` to accept databases on (manager direction); undefined: off. */
+  readonly ovsdbListen: string | undefined;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = Object.freeze({
@@ -66,11 +73,13 @@ export const DEFAULT_SETTINGS: ControllerSettings = Object.freeze({
   echoTimeout: 10,
   requestTimeout: 10,
   outputLimit: 8 * 1024 * 1024,
-  // Off by default: applying every flow-mod to the model costs most of the flow-setup
-  // rate (about 8x fewer flow setups per second in bench/flow-setup).
-  flowModel: false,
+  // On by default: template flow-mods reach the model from their slots (engine
+  // slot-add.ts), so it costs a small share of the flow-setup rate (bench/flow-setup).
+  flowModel: true,
   // One process: with two cores, the load generator or the switches need the other.
   workers: 1,
+  ovsdb: [],
+  ovsdbListen: undefined,
 });
 
 /** Ranges shared by the file and the command line. */
@@ -108,6 +117,8 @@ const FILE_KEYS = [
   'cert',
   'key',
   'ca',
+  'ovsdb',
+  'ovsdbListen',
 ];
 
 /** Parses and validates a config file's text; returns only the keys it sets. */
@@ -151,6 +162,12 @@ export function parseConfigFile(text: string, file: string): Partial<ControllerS
     out.outputLimit = readInt(obj, 'outputLimit', where, LIMITS.outputLimit, 0);
   }
   if (obj.workers !== undefined) out.workers = readInt(obj, 'workers', where, LIMITS.workers, 1);
+  const ovsdb = readStrings(obj, 'ovsdb', where);
+  if (ovsdb) out.ovsdb = ovsdb.map((a) => checkOvsdb(a, keyPath(where, 'ovsdb')));
+  if (obj.ovsdbListen !== undefined) {
+    const at = keyPath(where, 'ovsdbListen');
+    out.ovsdbListen = checkOvsdb(readString(obj, 'ovsdbListen', where, ''), at, true);
+  }
   for (const k of ['cert', 'key', 'ca'] as const) {
     if (obj[k] !== undefined)
       out[k] = resolve(dirname(resolve(file)), readString(obj, k, where, ''));
@@ -161,6 +178,16 @@ export function parseConfigFile(text: string, file: string): Partial<ControllerS
 export function checkListen(a: string, where: string): string {
   try {
     parseListenAddress(a);
+  } catch (e) {
+    throw new ConfigError(where, (e as Error).message);
+  }
+  return a;
+}
+
+/** Checks an OVSDB address (`--ovsdb`, or with `listen` `--ovsdb-listen`). */
+export function checkOvsdb(a: string, where: string, listen = false): string {
+  try {
+    parseOvsdbAddress(a, { listen });
   } catch (e) {
     throw new ConfigError(where, (e as Error).message);
   }

@@ -4,9 +4,17 @@
  * whose reply already reflects any PORT_STATUS sent before it. Only main connections
  * are taken: a switch that calls itself an auxiliary connection is refused.
  */
-import type { Port } from '../codec/index.js';
+import type { Message, Port } from '../codec/index.js';
 import type { SwitchFeatures } from './app.js';
-import type { Connection } from './connection.js';
+import type { ReplyOf, RequestType } from './pending.js';
+
+/** What the handshake needs of the connection. */
+export interface HandshakePeer {
+  request<T extends RequestType>(m: Extract<Message, { type: T }>): Promise<ReplyOf<T>>;
+  send(m: Message): void;
+  nextXid(): number;
+  isClosed(): boolean;
+}
 
 export type SwitchDescription =
   | { readonly ok: true; readonly features: SwitchFeatures; readonly ports: readonly Port[] }
@@ -17,7 +25,7 @@ export type SwitchDescription =
  * meanwhile; rejects when a request fails (timeout, OFPT_ERROR).
  */
 export async function describeSwitch(
-  c: Pick<Connection, 'request' | 'send' | 'nextXid' | 'isClosed'>,
+  c: HandshakePeer,
   missSendLen: number,
 ): Promise<SwitchDescription | undefined> {
   const f = await c.request({ type: 'features_request', xid: c.nextXid() });

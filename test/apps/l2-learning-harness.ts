@@ -1,6 +1,6 @@
 /**
- * Test harness for the l2-learning app without a switch: real DatapathHandles over a
- * stub connection that records every message exactly as it would go on the wire,
+ * Test harness for the l2-learning app without a switch: the real Datapath handle over a
+ * test port (test/runtime/test-port.ts) that records every message as it would go on the wire,
  * builders for Ethernet frames, PACKET_INs and PORT_STATUS messages, and a simulated
  * switch that runs the app's flows in the engine's SwitchModel.
  */
@@ -8,16 +8,11 @@
 import l2, { L2_COOKIE } from '../../apps/l2-learning/index.js';
 import type { Message, PacketIn, Port, PortStatus } from '../../src/codec/index.js';
 import { SwitchModel } from '../../src/engine/index.js';
-import {
-  type AppHandlers,
-  type Connection,
-  createLogger,
-  DatapathHandle,
-  formatDpid,
-} from '../../src/runtime/index.js';
+import { type AppHandlers, createLogger, DatapathHandle } from '../../src/runtime/internal.js';
 import { makePacketIn } from '../engine/helpers.js';
 import { ethFrame } from '../engine/packet-helpers.js';
 import { makePort } from '../runtime/fake-switch.js';
+import { TestPort } from '../runtime/test-port.js';
 
 const silentLog = createLogger({ level: 'silent', pretty: false, stream: { write() {} } });
 
@@ -34,31 +29,13 @@ export function port(portNo: number, state = 0, config = 0): Port {
   return { ...makePort(portNo, `p${portNo}`, state), config };
 }
 
-/** A handle for app index 0 on a stub connection of `dpid` with ports 1..nPorts. */
+/** A handle for app index 0 on a test port of `dpid` with ports 1..nPorts. */
 export function fakeDatapath(dpid: bigint, nPorts = 4): FakeDatapath {
-  const sent: Message[] = [];
   const ports = new Map<number, Port>();
   for (let i = 1; i <= nPorts; i++) ports.set(i, port(i));
-  let xid = 100;
-  const conn = {
-    log: silentLog,
-    dpid,
-    dpidHex: formatDpid(dpid),
-    ports,
-    state: 'ready',
-    model: undefined,
-    features: {
-      datapathId: dpid,
-      nBuffers: 0,
-      nTables: 254,
-      auxiliaryId: 0,
-      capabilities: 0,
-      reserved: 0,
-    },
-    nextXid: () => ++xid,
-    send: (m: Message) => sent.push(m),
-  } as unknown as Connection;
-  const dp = new DatapathHandle(conn, 0, l2.name, l2.cookie);
+  const testPort = new TestPort({ dpid, ports, log: silentLog });
+  const sent = testPort.sent;
+  const dp = new DatapathHandle(testPort, 0, l2.name, l2.cookie);
   dp.active = true;
   let seen = 0;
   return {
@@ -76,7 +53,13 @@ export function fakeDatapath(dpid: bigint, nPorts = 4): FakeDatapath {
 /** The app's handlers with the given config section (defaults when undefined). */
 export function l2Handlers(raw?: unknown): AppHandlers {
   const config = l2.validateConfig!(raw, 'test: appConfig.l2-learning');
-  return l2.create({ name: l2.name, config, log: silentLog, datapaths: () => new Map() });
+  return l2.create({
+    name: l2.name,
+    config,
+    log: silentLog,
+    datapaths: () => new Map(),
+    ovsdb: undefined,
+  });
 }
 
 /** `02:00:00:00:00:01` -> 0x020000000001. */

@@ -26,11 +26,11 @@ import {
 } from '../../src/codec/index.js';
 import { ALL_FLOWS } from '../../src/engine/stats.js';
 import { SwitchModel } from '../../src/engine/switch-model.js';
-import type { Connection } from '../../src/runtime/connection.js';
 import { DatapathHandle } from '../../src/runtime/datapath.js';
 import { OpenFlowError } from '../../src/runtime/errors.js';
 import { createLogger } from '../../src/runtime/log.js';
 import { makePort } from '../runtime/fake-switch.js';
+import { TestPort } from '../runtime/test-port.js';
 
 const DPID = 0x1n;
 type LogRecord = Record<string, unknown> & { level: number; msg: string };
@@ -63,21 +63,17 @@ class FakeSwitch {
     opts: { skipReconcile?: boolean } = {},
   ): Promise<DatapathHandle> {
     const log = logger(records).child({ dpid: '0000000000000001' });
-    const conn = {
+    const port = new TestPort({
       dpid: DPID,
-      dpidHex: '0000000000000001',
-      features: {},
       ports: this.ports,
-      state: 'ready',
-      model: undefined,
       log,
-      nextXid: () => ++this.xid,
-      send: (m: Message) => {
+      firstXid: this.xid,
+      onSend: (m) => {
         if (m.type === 'flow_mod') this.flowMod(m);
       },
-      request: async (m: Message) => this.request(m),
-    };
-    const handle = new DatapathHandle(conn as unknown as Connection, 0, 'static-flows', {
+      respond: (m) => this.request(m),
+    });
+    const handle = new DatapathHandle(port, 0, 'static-flows', {
       value: STATIC_COOKIE,
       mask: STATIC_COOKIE_MASK,
     });

@@ -24,7 +24,7 @@ import {
   DEFAULT_SETTINGS,
   defineApp,
   type FlowComparison,
-} from '../../src/runtime/index.js';
+} from '../../src/runtime/internal.js';
 import { type Host, type OvsInstance, ping, type Testbed } from '../harness/index.js';
 import { addTrunkBridge, startTwoHosts } from '../harness/two-hosts.js';
 import { type LogRecord, startInstances } from '../runtime/helpers.js';

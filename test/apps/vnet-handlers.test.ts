@@ -60,8 +60,11 @@ function fakeDatapath(ports: Port[]) {
       return 0;
     },
     packetOut: () => 0,
+    sendTemplate: () => 0,
     flowStats: async () => [],
     compareWithModel: () => Promise.reject(new Error('not used')),
+    role: 'equal' as const,
+    mayWrite: true,
   } satisfies Datapath;
   return { dp, sent, portMap };
 }

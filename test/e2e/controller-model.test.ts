@@ -15,7 +15,7 @@ import {
   DEFAULT_SETTINGS,
   defineApp,
   EngineFlowModel,
-} from '../../src/runtime/index.js';
+} from '../../src/runtime/internal.js';
 import { createTestbed, exec, type Host, type OvsInstance, ping } from '../harness/index.js';
 import { startInstances } from '../runtime/helpers.js';
 

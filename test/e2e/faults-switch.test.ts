@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { L2_COOKIE } from '../../apps/l2-learning/index.js';
-import type { Connection } from '../../src/runtime/index.js';
+import type { Connection } from '../../src/runtime/internal.js';
 import { createTestbed, type Host, type OvsInstance, ping } from '../harness/index.js';
 import {
   l2Learning,
@@ -111,7 +111,7 @@ describe('switch faults', { timeout: TIMEOUT }, () => {
     freeze(ovsA);
     tb.defer(() => thaw(ovsA));
     // Output for the frozen switch: more than its socket buffers take, less than the limit.
-    const dp = frozen.handles[0]!;
+    const dp = tc.controller.appHandles(frozen)[0]!;
     const data = Buffer.alloc(30_000, 0x42);
     for (let i = 0; i < 60; i++) dp.packetOut({ actions: [], data });
     await vi.waitFor(() => expect(frozen.backlog).toBeGreaterThan(100_000), WAIT);

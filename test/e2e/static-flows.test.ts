@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { StaticFlowsConfig } from '../../apps/static-flows/config.js';
 import type { StaticFlowsHandlers } from '../../apps/static-flows/handlers.js';
 import { loadApps, parseControllerArgs, resolveSettings } from '../../src/cli/controller.js';
-import { type AppDefinition, controllerOptions } from '../../src/runtime/index.js';
+import { type AppDefinition, controllerOptions } from '../../src/runtime/internal.js';
 import { createTestbed, type Host, type OvsInstance, ping } from '../harness/index.js';
 import { type LogRecord, startInstances } from '../runtime/helpers.js';
 

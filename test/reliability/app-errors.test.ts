@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { FlowModCommand } from '../../src/codec/index.js';
-import { type AppDefinition, defineApp, formatDpid } from '../../src/runtime/index.js';
+import { type AppDefinition, defineApp, formatDpid } from '../../src/runtime/internal.js';
 import { type FakeSwitch, makePort } from '../runtime/fake-switch.js';
 import {
   type LogRecord,

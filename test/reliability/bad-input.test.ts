@@ -15,7 +15,7 @@ import {
   errorCodeName,
   type Message,
 } from '../../src/codec/index.js';
-import { type Connection, OpenFlowError, ReplyTooLargeError } from '../../src/runtime/index.js';
+import { type Connection, OpenFlowError, ReplyTooLargeError } from '../../src/runtime/internal.js';
 import { flowMod, flowStats } from '../engine/helpers.js';
 import { ethFrame } from '../engine/packet-helpers.js';
 import { type FakeSwitch, type FakeSwitchOptions, HELLO_13 } from '../runtime/fake-switch.js';
@@ -240,7 +240,7 @@ describe('handshakes out of order', () => {
 describe('xids that collide with a pending request', () => {
   test('a reply of the wrong type does not settle it; an OFPT_ERROR with its xid fails it', async () => {
     const p = await ready();
-    const dp = connectionOf(p).handles[0]!;
+    const dp = tc.controller.appHandles(connectionOf(p))[0]!;
     const pending = dp.request<'get_config_request'>({ type: 'get_config_request' });
     const req = await p.waitFor('get_config_request');
     p.send({ type: 'barrier_reply', xid: req.xid });
@@ -264,7 +264,7 @@ describe('multipart floods', () => {
 
   test('parts past the reply cap fail the request and are no longer kept', async () => {
     const p = await ready();
-    const dp = connectionOf(p).handles[0]!;
+    const dp = tc.controller.appHandles(connectionOf(p))[0]!;
     const stats = dp
       .request({ type: 'multipart_request', flags: 0, body: { kind: 'table' } })
       .catch((e: unknown) => e);

@@ -79,7 +79,7 @@ async function reconnect(flows: readonly FlowStats[], dpid = 0x4ecn): Promise<Fl
   sw = await connectPeer(tc.port, { dpid, flows });
   expect(await until(() => tc!.records.some((r) => r.msg === 'flows reconciled'))).toBe(true);
   // A barrier after the reconcile: everything it sent is before the reply.
-  const dp = tc.controller.registry.get(dpid)!.handles[0]!;
+  const dp = tc.controller.appHandles(tc.controller.registry.get(dpid)!)[0]!;
   await dp.barrier();
   return sw.all('flow_mod');
 }

@@ -11,7 +11,7 @@
 import { setTimeout as sleep, setImmediate as tick } from 'node:timers/promises';
 import { afterEach, expect, test } from 'vitest';
 import { encodeMessage, type Message } from '../../src/codec/index.js';
-import { type AppDefinition, type Datapath, defineApp } from '../../src/runtime/index.js';
+import { type AppDefinition, type Datapath, defineApp } from '../../src/runtime/internal.js';
 import { ethFrame } from '../engine/packet-helpers.js';
 import type { FakeSwitch } from '../runtime/fake-switch.js';
 import { packetIn, startTestController, type TestController } from './support/controller.js';

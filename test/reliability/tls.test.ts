@@ -18,7 +18,7 @@ import {
   isLoopbackHost,
   loadTlsCredentials,
   parseListenAddress,
-} from '../../src/runtime/index.js';
+} from '../../src/runtime/internal.js';
 import {
   l2Learning,
   startTestController,

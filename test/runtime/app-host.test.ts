@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import type { FlowStats } from '../../src/codec/index.js';
-import { defineApp } from '../../src/runtime/index.js';
+import { defineApp } from '../../src/runtime/internal.js';
 import { flowStats, makePacketIn } from '../engine/helpers.js';
 import { FakeSwitch } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';

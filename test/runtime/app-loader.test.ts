@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { BUILTIN_APPS } from '../../apps/index.js';
-import { loadApp, looksLikePath } from '../../src/runtime/index.js';
+import { loadApp, looksLikePath } from '../../src/runtime/internal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ofctl-apps-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@
  * amount of output is buffered without bound.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import type { Datapath } from '../../src/runtime/index.js';
+import type { Datapath } from '../../src/runtime/internal.js';
 import { FakeSwitch } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import type { FlowMod, FlowStats, Port } from '../../src/codec/index.js';
-import { EngineFlowModel, engineFlowModel } from '../../src/runtime/index.js';
+import { EngineFlowModel, engineFlowModel } from '../../src/runtime/internal.js';
 import { flowMod, flowRemoved } from '../engine/helpers.js';
 import { FakeSwitch, makePort } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';

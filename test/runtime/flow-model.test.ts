@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import type { FlowMod, FlowRemoved, FlowStats } from '../../src/codec/index.js';
-import { compareFlows, type FlowModel, flowIdentity } from '../../src/runtime/index.js';
+import { compareFlows, type FlowModel, flowIdentity } from '../../src/runtime/internal.js';
 import { flowMod, flowRemoved, flowStats } from '../engine/helpers.js';
 import { FakeSwitch } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';

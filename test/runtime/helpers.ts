@@ -11,7 +11,7 @@ import {
   createLogger,
   type Datapath,
   defineApp,
-} from '../../src/runtime/index.js';
+} from '../../src/runtime/internal.js';
 
 export type LogRecord = Record<string, unknown> & { level: number; msg: string };
 

@@ -4,7 +4,7 @@
  * file of its own so that the baseline is not disturbed by other tests' teardown.
  */
 import { expect, test } from 'vitest';
-import { ConnectionClosedError } from '../../src/runtime/index.js';
+import { ConnectionClosedError } from '../../src/runtime/internal.js';
 import { FakeSwitch } from './fake-switch.js';
 import { recorder, startController } from './helpers.js';
 

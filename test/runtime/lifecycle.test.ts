@@ -4,7 +4,7 @@
  * and shutdown (leaks.test.ts checks that nothing is left behind).
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { ConnectionClosedError } from '../../src/runtime/index.js';
+import { ConnectionClosedError } from '../../src/runtime/internal.js';
 import { makePacketIn } from '../engine/helpers.js';
 import { FakeSwitch } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';

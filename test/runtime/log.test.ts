@@ -8,7 +8,7 @@ import {
   formatDpid,
   formatPrettyLine,
   RateLimiter,
-} from '../../src/runtime/index.js';
+} from '../../src/runtime/internal.js';
 
 describe('logging', () => {
   test('dpids print as 16 hex digits, like Open vSwitch', () => {

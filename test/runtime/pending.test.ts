@@ -10,7 +10,7 @@ import {
   OpenFlowError,
   PendingRequests,
   RequestTimeoutError,
-} from '../../src/runtime/index.js';
+} from '../../src/runtime/internal.js';
 import { flowStats } from '../engine/helpers.js';
 import { makePort } from './fake-switch.js';
 

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { encodeMessage, errorByName, errorCodeName, type Message } from '../../src/codec/index.js';
-import { OpenFlowError } from '../../src/runtime/index.js';
+import { OpenFlowError } from '../../src/runtime/internal.js';
 import { flowStats, makePacketIn } from '../engine/helpers.js';
 import { FakeSwitch, makePort } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';

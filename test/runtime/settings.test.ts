@@ -15,7 +15,7 @@ import {
   formatListenAddress,
   parseConfigFile,
   parseListenAddress,
-} from '../../src/runtime/index.js';
+} from '../../src/runtime/internal.js';
 
 describe('listen addresses', () => {
   test.each([
@@ -162,10 +162,12 @@ describe('controller command line', () => {
     }
   });
 
-  test('--flow-model gives the controller the engine model factory; off by default', () => {
+  test('the engine model factory by default; --no-flow-model turns it off', () => {
+    const off = resolveSettings(parseControllerArgs(['--no-flow-model']));
+    expect(controllerOptions(off).flowModel).toBeUndefined();
+    expect(controllerOptions(DEFAULT_SETTINGS).flowModel).toBe(engineFlowModel);
     const on = resolveSettings(parseControllerArgs(['--flow-model']));
     expect(controllerOptions(on).flowModel).toBe(engineFlowModel);
-    expect(controllerOptions(DEFAULT_SETTINGS).flowModel).toBeUndefined();
   });
 
   test('the defaults become the runtime options', () => {
@@ -178,6 +180,7 @@ describe('controller command line', () => {
       handshakeTimeoutMs: 20_000,
       outputSoftLimit: 8 * 1024 * 1024,
       outputHardLimit: 32 * 1024 * 1024,
+      flowModel: engineFlowModel,
     });
   });
 });

@@ -19,8 +19,7 @@ import {
   engineFlowModel,
   eventTime,
   fillFlowMod,
-  sendTemplate,
-} from '../../src/runtime/index.js';
+} from '../../src/runtime/internal.js';
 import { FakeSwitch, makePort } from './fake-switch.js';
 import { recorder, startController, type TestController } from './helpers.js';
 
@@ -76,7 +75,7 @@ describe('templates over a connection', () => {
     const t = new FlowModTemplate(fillFlowMod(spec, COOKIE));
     const from = sw.received.length;
     dp.deleteFlows();
-    const xid = sendTemplate(dp, t.setField(0, 2).setField(1, 0x020000000009).setOutput(0, 1));
+    const xid = dp.sendTemplate(t.setField(0, 2).setField(1, 0x020000000009).setOutput(0, 1));
     const add = await sw.waitFor('flow_mod', (m) => m.command === 0, from);
     const types = sw.received.slice(from).map((m) => m.type);
     expect(types).toEqual(['flow_mod', 'barrier_request', 'flow_mod']);
@@ -102,7 +101,7 @@ describe('templates over a connection', () => {
       packetIn(dp: Datapath, m: PacketIn) {
         ports.push(packetInPort(m));
         const t = out.setBufferId(m.bufferId).setInPort(packetInPort(m)!).setOutput(0, 2);
-        sendTemplate(dp, t, m.data);
+        dp.sendTemplate(t, m.data);
       },
     });
     const sw = await setup([app]);
@@ -118,7 +117,7 @@ describe('templates over a connection', () => {
     const sender = recorder('sender');
     const sw = await setup([quiet, sender]);
     const t = new FlowModTemplate(fillFlowMod(spec, 0n));
-    const xid = sendTemplate(sender.handles.get(7n)!, t);
+    const xid = sender.handles.get(7n)!.sendTemplate(t);
     const fm = await sw.waitFor('flow_mod', (m) => m.xid === xid);
     const id = errorByName('OFPBMC_BAD_FIELD')!;
     sw.send({
@@ -137,7 +136,7 @@ describe('templates over a connection', () => {
     const sw = await setup([app], { flowModel: engineFlowModel });
     const dp = app.handles.get(7n)!;
     const t = new FlowModTemplate(fillFlowMod(spec, COOKIE));
-    const xid = sendTemplate(dp, t.setField(0, 1).setField(1, 0x0a).setOutput(0, 2));
+    const xid = dp.sendTemplate(t.setField(0, 1).setField(1, 0x0a).setOutput(0, 2));
     await sw.waitFor('flow_mod', (m) => m.xid === xid);
     expect(dp.model!.flows()).toMatchObject([
       { priority: 5, cookie: COOKIE, match: [{ value: 1 }, { value: 0x0a }] },

@@ -9,7 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, test } from 'vitest';
-import { controllerOptions, DEFAULT_SETTINGS, parseConfigFile } from '../../src/runtime/index.js';
+import {
+  controllerOptions,
+  DEFAULT_SETTINGS,
+  parseConfigFile,
+} from '../../src/runtime/internal.js';
 import { type ControllerProcess, type LogRecord, spawnController } from './controller-process.js';
 import { FakeSwitch, makePort } from './fake-switch.js';
 

@@ -8,7 +8,11 @@ import { expect } from 'vitest';
 import { validateL2Config } from '../../../apps/l2-learning/config.js';
 import l2App, { L2_COOKIE } from '../../../apps/l2-learning/index.js';
 import { type FlowMod, matchGet, type PacketIn } from '../../../src/codec/index.js';
-import type { AppDefinition, AppInstance, ControllerOptions } from '../../../src/runtime/index.js';
+import type {
+  AppDefinition,
+  AppInstance,
+  ControllerOptions,
+} from '../../../src/runtime/internal.js';
 import { makePacketIn } from '../../engine/helpers.js';
 import { ethFrame } from '../../engine/packet-helpers.js';
 import type { FakeSwitch } from '../../runtime/fake-switch.js';
