@@ -21,7 +21,9 @@ export type {
   SwitchFeatures,
 } from './app.js';
 export { defineApp } from './app.js';
-export * from './config.js';
+export { ConfigError, describe, itemPath, keyPath, osErrorText } from './config.js';
+export { isYamlFile, parseConfigText, readConfigFile, readConfigText } from './config-file.js';
+export { checkConfig, configError } from './config-schema.js';
 export { DEFAULT_PRIORITY, fillFlowMod, OFPG_ANY, OFPTT_ALL } from './datapath.js';
 export {
   ConnectionClosedError,
