@@ -21,6 +21,19 @@
  * pipeline; its `tunnelKey` is the GRE key (tun_id) it carries on tunnel ports. A
  * datapath is named by `dpid`, or, without one, by its bridge name (the key). A port is
  * named by its key (the OVS port name) unless `number` gives the OpenFlow port number.
+ *
+ * With `"ovsdb": {}` the ports come from the hosts' Open_vSwitch databases instead
+ * (ports-ovsdb.ts) and `datapaths` may be left out (a datapath it lists still wins):
+ *
+ *   {
+ *     "networks": {
+ *       "vlan2":    { "vlan": 2 },                       // ports with tag=2
+ *       "tenant-a": { "vlan": 10, "tunnelKey": 100,      // gre key=flow or key=100
+ *                     "ifaceIdPrefix": "tenant-a-" },    // external_ids:iface-id=tenant-a-*
+ *       "blue":     { "vlan": 30, "fakeBridge": "blue" } // ports of fake bridge "blue"
+ *     },
+ *     "ovsdb": { "bindings": { "4b7a...-iface-id-or-port-name": "tenant-a" } }
+ *   }
  */
 import { type Static, Type } from 'typebox';
 import {
@@ -38,6 +51,18 @@ export interface Network {
   readonly vlan: number;
   /** GRE key (tun_id) on tunnel ports; required if any tunnel port carries the network. */
   readonly tunnelKey: number | undefined;
+  /** OVSDB mode: port tags that put a port in this network (default: [vlan]). */
+  readonly tags: readonly number[];
+  /** OVSDB mode: the fake bridge whose ports (by its tag, on any host) are in it. */
+  readonly fakeBridge: string | undefined;
+  /** OVSDB mode: Interface external_ids:iface-id prefix of its VM ports. */
+  readonly ifaceIdPrefix: string | undefined;
+}
+
+/** OVSDB mode: ports come from the Open_vSwitch databases (see ports-ovsdb.ts). */
+export interface OvsdbPortsConfig {
+  /** iface-id (external_ids) or port name -> network name, for ports with no tag. */
+  readonly bindings: ReadonlyMap<string, string>;
 }
 
 interface PortBase {
@@ -82,6 +107,8 @@ export interface VnetConfig {
   readonly macIdleTimeout: number;
   readonly networks: ReadonlyMap<string, Network>;
   readonly datapaths: readonly DatapathConfig[];
+  /** Present when ports come from OVSDB. */
+  readonly ovsdb: OvsdbPortsConfig | undefined;
 }
 
 export const DEFAULT_MAC_IDLE_TIMEOUT = 300;
@@ -99,6 +126,9 @@ export const NetworkSchema = Type.Object(
     description: Description,
     vlan: Type.Integer({ minimum: 1, maximum: 4094 }),
     tunnelKey: Type.Optional(Type.Integer({ minimum: 1, maximum: GRE_KEY_MAX })),
+    tags: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 4094 }))),
+    fakeBridge: Type.Optional(Type.String({ minLength: 1 })),
+    ifaceIdPrefix: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
 );
@@ -161,7 +191,16 @@ export const VnetConfigSchema = Type.Object(
       Type.Integer({ minimum: 0, maximum: 65535, default: DEFAULT_MAC_IDLE_TIMEOUT }),
     ),
     networks: Type.Record(Type.String(), NetworkSchema),
-    datapaths: Type.Record(Type.String(), DatapathSchema),
+    datapaths: Type.Optional(Type.Record(Type.String(), DatapathSchema)),
+    ovsdb: Type.Optional(
+      Type.Object(
+        {
+          description: Description,
+          bindings: Type.Optional(Type.Record(Type.String(), NetworkName)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -184,11 +223,20 @@ export function parseConfig(text: string, file: string): VnetConfig {
 export function configFromJson(raw: unknown, where: string): VnetConfig {
   const c = checkConfig(VnetConfigSchema, raw, where);
   const networks = readNetworks(c.networks, keyPath(where, 'networks'));
+  const ovsdb = c.ovsdb && readOvsdb(c.ovsdb, keyPath(where, 'ovsdb'), networks);
   const dpsWhere = keyPath(where, 'datapaths');
-  const datapaths = Object.entries(c.datapaths).map(([name, dp]) =>
+  if (c.datapaths === undefined && !ovsdb) {
+    throw new ConfigError(dpsWhere, 'missing; this key is required');
+  }
+  const datapaths = Object.entries(c.datapaths ?? {}).map(([name, dp]) =>
     readDatapath(name, dp, keyPath(dpsWhere, name), networks),
   );
-  if (datapaths.length === 0) throw new ConfigError(dpsWhere, 'expected at least one datapath');
+  if (datapaths.length === 0 && !ovsdb) {
+    throw new ConfigError(
+      dpsWhere,
+      'expected at least one datapath (or "ovsdb": {} to take ports from OVSDB)',
+    );
+  }
   const seen = new Map<bigint, string>();
   for (const dp of datapaths) {
     if (dp.dpid === undefined) continue;
@@ -205,13 +253,29 @@ export function configFromJson(raw: unknown, where: string): VnetConfig {
     macIdleTimeout: c.macIdleTimeout ?? DEFAULT_MAC_IDLE_TIMEOUT,
     networks,
     datapaths,
+    ovsdb,
   });
+}
+
+function readOvsdb(
+  section: NonNullable<VnetSection['ovsdb']>,
+  where: string,
+  nets: Map<string, Network>,
+): OvsdbPortsConfig {
+  const bindings = new Map<string, string>();
+  const at = keyPath(where, 'bindings');
+  for (const [key, n] of Object.entries(section.bindings ?? {})) {
+    bindings.set(key, networkRef(n, keyPath(at, key), nets));
+  }
+  return { bindings };
 }
 
 function readNetworks(section: VnetSection['networks'], where: string): Map<string, Network> {
   const out = new Map<string, Network>();
   const vlans = new Map<number, string>();
   const keys = new Map<number, string>();
+  const tagOwners = new Map<number, string>();
+  const fakeOwners = new Map<string, string>();
   for (const [name, n] of Object.entries(section)) {
     const at = keyPath(where, name);
     const dupVlan = vlans.get(n.vlan);
@@ -232,7 +296,32 @@ function readNetworks(section: VnetSection['networks'], where: string): Map<stri
       keys.set(n.tunnelKey, name);
     }
     vlans.set(n.vlan, name);
-    out.set(name, { name, vlan: n.vlan, tunnelKey: n.tunnelKey });
+    const tags = n.tags ?? [n.vlan];
+    tags.forEach((tag, i) => {
+      const other = tagOwners.get(tag);
+      const tagAt = n.tags ? itemPath(keyPath(at, 'tags'), i) : keyPath(at, 'vlan');
+      if (other)
+        throw new ConfigError(tagAt, `tag ${tag} already puts ports in network "${other}"`);
+      tagOwners.set(tag, name);
+    });
+    if (n.fakeBridge !== undefined) {
+      const other = fakeOwners.get(n.fakeBridge);
+      if (other) {
+        throw new ConfigError(
+          keyPath(at, 'fakeBridge'),
+          `fake bridge "${n.fakeBridge}" is already network "${other}"'s`,
+        );
+      }
+      fakeOwners.set(n.fakeBridge, name);
+    }
+    out.set(name, {
+      name,
+      vlan: n.vlan,
+      tunnelKey: n.tunnelKey,
+      tags,
+      fakeBridge: n.fakeBridge,
+      ifaceIdPrefix: n.ifaceIdPrefix,
+    });
   }
   if (out.size === 0) throw new ConfigError(where, 'expected at least one network');
   return out;

@@ -7,14 +7,23 @@
  * Config reload (`reload(config)`) and port changes take the same path: new plan, diff
  * of the static flow sets, learned MACs whose egress changed are forgotten, and nothing
  * else on the switch is touched.
+ *
+ * In OVSDB mode (`"ovsdb": {}` in the config and a controller with --ovsdb or
+ * --ovsdb-listen) a switch's ports come from its bridge in an Open_vSwitch database
+ * (ovsdb-source.ts); every database change re-plans the switches whose ports changed,
+ * through the same diff, so a port added, retagged or removed costs only its own flows.
  */
 import {
   type FlowMod,
   type FlowStats,
   matchGet,
+  OFPPC,
+  OFPPR_DELETE,
+  OFPPS,
   type PacketIn,
   type PortStatus,
 } from '../../src/codec/index.js';
+import type { OvsdbView } from '../../src/ovsdb/index.js';
 import type { AppHandlers, Datapath, Logger, Outgoing } from '../../src/runtime/index.js';
 import type { VnetConfig } from './config.js';
 import { addFlowMod, deleteStrictFlowMod, diffFlows, type FlowSpec } from './flow-set.js';
@@ -27,13 +36,10 @@ import {
   reconcileLearned,
 } from './learning.js';
 import { formatMac, MacTable } from './mac-table.js';
+import { OvsdbPortSource, type OvsdbResolution } from './ovsdb-source.js';
 import { COOKIE_KIND_MASK, CookieKind, cookieKind, kindCookie } from './pipeline.js';
 import { type DatapathPlan, planDatapath, type SwitchPort } from './plan.js';
-
-/** OFPPR_DELETE, and the LINK_DOWN bit of ofp_port.state / PORT_DOWN of ofp_port.config. */
-const OFPPR_DELETE = 1;
-const OFPPS_LINK_DOWN = 1;
-const OFPPC_PORT_DOWN = 1;
+import { describeState, type VnetState } from './state.js';
 
 interface SwitchState {
   plan: DatapathPlan | undefined;
@@ -44,6 +50,8 @@ interface SwitchState {
   found: readonly FlowStats[];
   /** Convergence runs one at a time per switch (port changes and reloads may overlap). */
   queue: Promise<unknown>;
+  /** OVSDB mode: what the database said at the last convergence. */
+  ovsdb: OvsdbResolution | undefined;
 }
 
 export interface ApplySummary {
@@ -65,6 +73,10 @@ export interface VnetHandlers extends AppHandlers {
   readonly config: VnetConfig;
   /** Learned MACs of a switch, for tests and diagnostics. */
   macTable(dpid: bigint): MacTable | undefined;
+  /** The plan a switch's flows follow now (undefined: not one of ours, or not up). */
+  plan(dpid: bigint): DatapathPlan | undefined;
+  /** Networks, ports per switch and where each learned MAC is (for `vnet show`, the API). */
+  state(): VnetState;
 }
 
 function switchPorts(dp: Datapath): SwitchPort[] {
@@ -94,6 +106,8 @@ export interface HandlerDeps {
   readonly datapaths: () => ReadonlyMap<bigint, Datapath>;
   /** Clock in ms (tests pass their own). */
   readonly now?: () => number;
+  /** The controller's OVSDB databases (used when the config has "ovsdb"). */
+  readonly ovsdb?: OvsdbView | undefined;
 }
 
 export function createHandlers(deps: HandlerDeps): VnetHandlers {
@@ -101,10 +115,29 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
   const now = deps.now ?? Date.now;
   let config = deps.config;
   const switches = new Map<bigint, SwitchState>();
+  if (config.ovsdb && !deps.ovsdb) {
+    throw new Error(
+      'the vnet config has "ovsdb" (ports from Open vSwitch) but the controller has no OVSDB: start it with --ovsdb unix:PATH|tcp:HOST:PORT or --ovsdb-listen tcp:HOST:PORT',
+    );
+  }
+  const source = deps.ovsdb ? new OvsdbPortSource(deps.ovsdb) : undefined;
+
+  /** The plan of a switch: the JSON config's datapath first, else its bridge in OVSDB. */
+  function planFor(dp: Datapath, st: SwitchState): DatapathPlan | undefined {
+    const ports = switchPorts(dp);
+    const fromJson = planDatapath(config, dp.dpid, ports);
+    st.ovsdb = undefined;
+    if (fromJson || !config.ovsdb || !source) return fromJson;
+    const r = source.resolve(config, dp.dpid);
+    source.report(dp.dpid, r, dp.log);
+    st.ovsdb = r;
+    if (!r) return undefined;
+    return planDatapath({ ...config, datapaths: [r.datapath] }, dp.dpid, ports);
+  }
 
   /** Bring a switch from what it holds to the plan of `config`; learned MACs reconciled. */
   async function converge(dp: Datapath, st: SwitchState): Promise<ApplySummary> {
-    const next = planDatapath(config, dp.dpid, switchPorts(dp));
+    const next = planFor(dp, st);
     const wanted = next ? desiredFlows(next) : [];
     const diff = diffFlows(st.flows, wanted);
     const forgets = reconcileLearned(st.plan, next, st.macs);
@@ -139,6 +172,7 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
         macs: new MacTable(),
         found: [],
         queue: Promise.resolve(),
+        ovsdb: undefined,
       };
       switches.set(dp.dpid, st);
     }
@@ -152,12 +186,46 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
     return run;
   }
 
+  // OVSDB changed: re-plan the switches whose ports per OVSDB are not what they follow.
+  const unsubscribe = source?.onChange(() => {
+    if (!config.ovsdb) return;
+    for (const [dpid, dp] of datapaths()) {
+      const st = switches.get(dpid);
+      if (!st || !dp.connected || planDatapath(config, dpid, switchPorts(dp))) continue;
+      const r = source.resolve(config, dpid);
+      if (r?.fingerprint === st.ovsdb?.fingerprint) continue;
+      enqueue(dp, st).catch((e: unknown) =>
+        dp.log.error({ err: e }, 'vnet: applying an OVSDB change failed'),
+      );
+    }
+  });
+
   return {
     get config() {
       return config;
     },
 
     macTable: (dpid) => switches.get(dpid)?.macs,
+
+    plan: (dpid) => switches.get(dpid)?.plan,
+
+    state: () =>
+      describeState(
+        config,
+        [...switches].map(([dpid, st]) => ({
+          dpid,
+          plan: st.plan,
+          macs: st.macs,
+          host: st.ovsdb?.host ?? st.ovsdb?.database,
+          bridge: st.ovsdb?.bridge,
+          source: st.ovsdb ? 'ovsdb' : 'config',
+          problems: st.ovsdb?.problems ?? [],
+        })),
+      ),
+
+    stop() {
+      unsubscribe?.();
+    },
 
     reconcile(dp, flows) {
       stateOf(dp).found = flows;
@@ -177,7 +245,12 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
         dp.deleteFlows({ cookie: kindCookie(CookieKind.LEARNED), cookieMask: COOKIE_KIND_MASK });
       }
       await enqueue(dp, st);
-      if (!st.plan) {
+      if (!st.plan && config.ovsdb) {
+        dp.log.info(
+          { config: config.source },
+          'no Open_vSwitch database describes this datapath (yet); its flows follow once one does',
+        );
+      } else if (!st.plan) {
         dp.log.warn(
           { config: config.source },
           'switch is not in the vnet config; leaving it alone',
@@ -187,6 +260,7 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
 
     switchDown(dp, reason) {
       switches.delete(dp.dpid);
+      source?.forget(dp.dpid);
       dp.log.info({ reason }, 'vnet: switch down, state dropped');
     },
 
@@ -228,8 +302,8 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
       const p = msg.port;
       const down =
         msg.reason === OFPPR_DELETE ||
-        (p.state & OFPPS_LINK_DOWN) !== 0 ||
-        (p.config & OFPPC_PORT_DOWN) !== 0;
+        (p.state & OFPPS.LINK_DOWN) !== 0 ||
+        (p.config & OFPPC.PORT_DOWN) !== 0;
       if (down) send(dp, forgetPort(st.macs, p.portNo));
       await enqueue(dp, st);
     },

@@ -11,6 +11,7 @@
 import { ConfigError, defineApp } from '../../src/runtime/index.js';
 import { configFromJson, type VnetConfig, VnetConfigSchema } from './config.js';
 import { createHandlers } from './handlers.js';
+import { attachIntent } from './northbound.js';
 import { COOKIE_APP } from './pipeline.js';
 
 export {
@@ -21,6 +22,7 @@ export {
   VnetConfigSchema,
 } from './config.js';
 export type { ApplySummary, VnetHandlers } from './handlers.js';
+export type { VnetState } from './state.js';
 
 export default defineApp<VnetConfig>({
   name: 'vnet',
@@ -34,5 +36,14 @@ export default defineApp<VnetConfig>({
     }
     return configFromJson(raw, where);
   },
-  create: (ctx) => createHandlers({ config: ctx.config, log: ctx.log, datapaths: ctx.datapaths }),
+  create: (ctx) =>
+    attachIntent(
+      createHandlers({
+        config: ctx.config,
+        log: ctx.log,
+        datapaths: ctx.datapaths,
+        ovsdb: ctx.ovsdb,
+      }),
+      ctx,
+    ),
 });

@@ -95,6 +95,9 @@ export const TARGETS: Readonly<Record<TargetName, TargetSpec>> = {
         'l2-learning',
         '--log-level',
         'warn',
+        // The API listens on a fixed port by default; bench/api-load turns it on.
+        '--api',
+        'off',
       ],
     }),
   },

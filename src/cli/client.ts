@@ -13,19 +13,54 @@ import {
   FramingError,
   helloSupports,
   type Message,
+  OFPMPF_REPLY_MORE,
 } from '../codec/index.js';
 import { CliError } from './io.js';
 import type { Target } from './target.js';
 
-/** A received message; `msg` is undefined when the bytes did not decode. */
-export interface Received {
-  readonly msg: Message | undefined;
-  readonly raw: Buffer;
+/**
+ * A received message: its bytes, decoded on first use of `msg` (undefined when they do not
+ * decode). Routing needs only the header, so a reply printed straight from its bytes is
+ * decoded once, by the printer.
+ */
+export class Received {
+  private decoded: Message | undefined | null = null;
+  constructor(readonly raw: Buffer) {}
+
+  get msg(): Message | undefined {
+    if (this.decoded === null) {
+      const r = decodeMessage(this.raw);
+      this.decoded = r.ok ? r.value : undefined;
+    }
+    return this.decoded;
+  }
+
+  /** The OpenFlow message type number. */
+  get ofpType(): number {
+    return this.raw[1]!;
+  }
+}
+
+const OFPT_ERROR = 1;
+const OFPT_ECHO_REQUEST = 2;
+const OFPT_MULTIPART_REPLY = 19;
+
+export interface PipelineOptions {
+  readonly timeoutMs: number;
+  readonly numbering: 'interleaved' | 'grouped';
+  /** Messages between barriers (default 256). */
+  readonly batch?: number;
+  /** Barriers unanswered at most (default 8). */
+  readonly window?: number;
+  /** Called as messages go out and as barriers come back. */
+  readonly onProgress?: (sent: number, acked: number) => void;
 }
 
 interface Waiter {
   readonly xid: number;
   readonly multipart: boolean;
+  /** Called with each part as it arrives (streaming); otherwise parts are collected. */
+  readonly onPart: ((r: Received) => void) | undefined;
   readonly got: Received[];
   readonly resolve: (r: Received[]) => void;
   readonly reject: (e: Error) => void;
@@ -58,6 +93,8 @@ export class OfClient {
   private failure: Error | undefined;
   private asyncHandler: ((r: Received) => void) | undefined;
   private closedHandler: (() => void) | undefined;
+  /** sendPipelined's catcher of errors to its messages (which have no waiter). */
+  private errorSink: ((r: Received) => boolean) | undefined;
 
   private constructor(
     private readonly sock: net.Socket,
@@ -158,10 +195,28 @@ export class OfClient {
    * reply (or OFPT_ERROR) to anything else.
    */
   request(m: Message, timeoutMs: number): Promise<Received[]> {
+    return this.expect(m, timeoutMs, undefined);
+  }
+
+  /**
+   * Sends a multipart request and hands each part of the reply (or the OFPT_ERROR) to
+   * `onPart` as it arrives, so a big table is printed while the switch is still sending
+   * and nothing is kept; resolves after the last part.
+   */
+  async stream(m: Message, timeoutMs: number, onPart: (r: Received) => void): Promise<void> {
+    await this.expect(m, timeoutMs, onPart);
+  }
+
+  private expect(
+    m: Message,
+    timeoutMs: number,
+    onPart: ((r: Received) => void) | undefined,
+  ): Promise<Received[]> {
     const p = new Promise<Received[]>((resolve, reject) => {
       this.waiters.set(m.xid, {
         xid: m.xid,
         multipart: m.type === 'multipart_request',
+        onPart,
         got: [],
         resolve,
         reject,
@@ -181,6 +236,7 @@ export class OfClient {
       this.waiters.set(m.xid, {
         xid: m.xid,
         multipart: false,
+        onPart: undefined,
         got: errors,
         resolve: () => undefined,
         reject: () => undefined,
@@ -188,10 +244,67 @@ export class OfClient {
       this.send(m);
       await this.request({ type: 'barrier_request', xid: this.allocXid() }, timeoutMs);
       this.waiters.delete(m.xid);
-      const err = errors.find((r) => r.raw[1] === 1);
+      const err = errors.find((r) => r.ofpType === OFPT_ERROR);
       if (err) return err;
     }
     return undefined;
+  }
+
+  /**
+   * Sends encoded messages back to back with a barrier after every `batch` of them and
+   * after the last, at most `window` barriers unanswered (so at most batch * window
+   * messages in flight), and returns the switch's first OFPT_ERROR among them. Sending
+   * stops at the first error; messages already in flight after the failed one may have
+   * been applied. Xids are those ovs-ofctl gives when it follows every message with a
+   * barrier: 'interleaved' as add-flows numbers them (message 6, barrier 7, message 8,
+   * ...), 'grouped' as replace-flows does (messages first, then their barriers), so an
+   * error names the same xid as with ovs-ofctl.
+   */
+  async sendPipelined(
+    msgs: readonly Buffer[],
+    opts: PipelineOptions,
+  ): Promise<Received | undefined> {
+    const n = msgs.length;
+    const batch = opts.batch ?? 256;
+    const window = opts.window ?? 8;
+    const base = this.nextXidValue;
+    this.nextXidValue += 2 * n;
+    const msgXid = (i: number) => (opts.numbering === 'grouped' ? base + i : base + 2 * i);
+    const barrierXid = (i: number) =>
+      opts.numbering === 'grouped' ? base + n + i : base + 2 * i + 1;
+    let first: Received | undefined;
+    let firstXid = Number.POSITIVE_INFINITY;
+    this.errorSink = (rec) => {
+      const xid = rec.raw.readUInt32BE(4);
+      const i = opts.numbering === 'grouped' ? xid - base : (xid - base) / 2;
+      if (rec.ofpType !== OFPT_ERROR || !(i >= 0 && i < n && msgXid(i) === xid)) return false;
+      if (xid < firstXid) [first, firstXid] = [rec, xid];
+      return true;
+    };
+    const unanswered: Promise<unknown>[] = [];
+    let acked = 0;
+    try {
+      for (let i = 0; i < n && first === undefined; i++) {
+        const b = msgs[i]!;
+        b.writeUInt32BE(msgXid(i), 4);
+        if (this.failure) throw this.failure;
+        this.sock.write(b);
+        if ((i + 1) % batch !== 0 && i !== n - 1) continue;
+        const done = i + 1;
+        unanswered.push(
+          this.request({ type: 'barrier_request', xid: barrierXid(i) }, opts.timeoutMs).then(() => {
+            acked = done;
+            opts.onProgress?.(done, acked);
+          }),
+        );
+        opts.onProgress?.(done, acked);
+        if (unanswered.length >= window) await unanswered.shift();
+      }
+      await Promise.all(unanswered);
+    } finally {
+      this.errorSink = undefined;
+    }
+    return first;
   }
 
   close(): void {
@@ -248,26 +361,36 @@ export class OfClient {
   }
 
   private onMessage(raw: Buffer): void {
-    const r = decodeMessage(raw);
     const xid = raw.readUInt32BE(4);
-    const msg = r.ok ? r.value : undefined;
-    const rec: Received = { msg, raw };
+    const rec = new Received(raw);
     if (raw[1] === 0) {
       this.peerHello = rec;
       this.helloWaiter?.(rec);
       return;
     }
-    if (msg?.type === 'echo_request') {
-      this.send({ type: 'echo_reply', xid: msg.xid, data: msg.data });
+    if (raw[1] === OFPT_ECHO_REQUEST) {
+      this.send({ type: 'echo_reply', xid, data: raw.subarray(8) });
       return;
     }
     const w = this.waiters.get(xid);
     if (!w) {
-      this.asyncHandler?.(rec);
+      if (!this.errorSink?.(rec)) this.asyncHandler?.(rec);
       return;
     }
-    w.got.push(rec);
-    const more = msg?.type === 'multipart_reply' && (msg.flags & 1) !== 0;
+    if (w.onPart) {
+      try {
+        w.onPart(rec);
+      } catch (e) {
+        this.waiters.delete(xid);
+        w.reject(e as Error);
+        return;
+      }
+    } else w.got.push(rec);
+    // A multipart reply's flags are the two bytes after the type (offset 10).
+    const more =
+      raw[1] === OFPT_MULTIPART_REPLY &&
+      raw.length >= 16 &&
+      (raw.readUInt16BE(10) & OFPMPF_REPLY_MORE) !== 0;
     if (w.multipart && more) return;
     this.waiters.delete(xid);
     w.resolve(w.got);

@@ -4,17 +4,17 @@
  * ovs-ofctl), modifications go out followed by a barrier, switch errors print as
  * ovs-ofctl prints them and exit 1.
  */
-import { FlowModCommand, type FlowStats, type Message } from '../codec/index.js';
+import { encodeMessage, FlowModCommand, type FlowStats, type Message } from '../codec/index.js';
 import { formatFlowStats } from '../text/flow-format.js';
 import { parseFlow, splitCommand, toFlowMod, toFlowStatsFilter } from '../text/flow-parse.js';
 import type { PortMap } from '../text/ports.js';
+import { fastFlowStatsLines, fastFlowStatsReply } from '../text/print/flow-stats-fast.js';
 import { ofpToString } from '../text/print/index.js';
-import type { OfClient } from './client.js';
+import type { OfClient, Received } from './client.js';
 import {
   acceptNames,
   type Command,
   type Context,
-  dumpTransaction,
   preprocessedLines,
   readTextArg,
   reportSwitchError,
@@ -23,9 +23,42 @@ import {
   withSwitch,
 } from './context.js';
 import { CliError } from './io.js';
-import { sortFlows } from './sort.js';
+import { startProgress } from './progress.js';
+import { checkSortKeys, sortFlows } from './sort.js';
 
 const warn = (ctx: Context) => (w: string) => ctx.io.err(`ofctl-ts: ${w}\n`);
+
+/**
+ * Streams the flows matching the filter text (all flows when undefined) to `each`, reply
+ * by reply as they arrive; an OFPT_ERROR answer prints to stdout as ovs-ofctl prints it.
+ * `xid` lets a caller number the request before it sends others first; `raw`, when given,
+ * sees each reply's bytes first and returns true when it has dealt with them.
+ */
+export async function forEachFlow(
+  ctx: Context,
+  client: OfClient,
+  filterText: string | undefined,
+  ports: PortMap | undefined,
+  each: (f: FlowStats) => void,
+  xid = client.allocXid(),
+  raw?: (bytes: Buffer) => boolean,
+): Promise<void> {
+  const filter = toFlowStatsFilter(parseFlow(filterText ?? '', 'filter', { ports }));
+  const request: Message = {
+    type: 'multipart_request',
+    xid,
+    flags: 0,
+    body: { kind: 'flow', ...filter },
+  };
+  await client.stream(request, ctx.opts.timeoutMs, (r) => {
+    if (raw?.(r.raw)) return;
+    const msg = r.msg;
+    if (msg?.type === 'error') ctx.io.out(ofpToString(r.raw, 1, ports));
+    else if (msg?.type === 'multipart_reply' && msg.body.kind === 'flow') {
+      for (const f of msg.body.flows) each(f);
+    }
+  });
+}
 
 /** Fetches every flow matching the filter text (all flows when undefined). */
 export async function fetchFlows(
@@ -33,29 +66,19 @@ export async function fetchFlows(
   client: OfClient,
   filterText: string | undefined,
   ports: PortMap | undefined,
+  xid = client.allocXid(),
 ): Promise<FlowStats[]> {
-  const filter = toFlowStatsFilter(parseFlow(filterText ?? '', 'filter', { ports }));
-  const replies = await client.request(
-    {
-      type: 'multipart_request',
-      xid: client.allocXid(),
-      flags: 0,
-      body: { kind: 'flow', ...filter },
-    },
-    ctx.opts.timeoutMs,
-  );
   const flows: FlowStats[] = [];
-  for (const r of replies) {
-    if (r.msg?.type === 'error') {
-      ctx.io.out(ofpToString(r.raw, 1, ports));
-      continue;
-    }
-    if (r.msg?.type === 'multipart_reply' && r.msg.body.kind === 'flow')
-      flows.push(...r.msg.body.flows);
-  }
+  await forEachFlow(ctx, client, filterText, ports, (f) => flows.push(f), xid);
   return flows;
 }
 
+/**
+ * dump-flows and dump-aggregate. Without --sort/--rsort every reply is printed as it
+ * arrives and then dropped, so memory stays flat however big the table: ovs-ofctl's reply
+ * text straight from the reply's bytes (decoded once), or one line per flow with --names
+ * or --no-stats. Sorting needs every flow first.
+ */
 async function dumpFlows(
   ctx: Context,
   args: readonly string[],
@@ -68,19 +91,36 @@ async function dumpFlows(
     if (plain) {
       const filter = toFlowStatsFilter(parseFlow(filterText ?? '', 'filter', { ports: accept }));
       const body = { kind: aggregate ? ('aggregate' as const) : ('flow' as const), ...filter };
-      await dumpTransaction(ctx, client, {
+      const request: Message = {
         type: 'multipart_request',
         xid: client.allocXid(),
         flags: 0,
         body,
+      };
+      const verbosity = ctx.opts.verbosity + 1;
+      const fast = !aggregate && verbosity === 1;
+      await client.stream(request, ctx.opts.timeoutMs, (r) =>
+        ctx.io.out((fast ? fastFlowStatsReply(r.raw) : undefined) ?? ofpToString(r.raw, verbosity)),
+      );
+      return 0;
+    }
+    if (ctx.opts.sort.length > 0) checkSortKeys(ctx.opts.sort);
+    // ovs-ofctl fetches port names over a connection of its own: the flow request keeps
+    // the xid it would have without --names.
+    const xid = client.allocXid();
+    const names = showNames(ctx) ? await requestPortMap(ctx, client) : undefined;
+    const opts = { ports: names, showStats: ctx.opts.stats };
+    if (ctx.opts.sort.length === 0) {
+      const line = (f: FlowStats) => ctx.io.out(` ${formatFlowStats(f, opts)}\n`);
+      await forEachFlow(ctx, client, filterText, accept, line, xid, (raw) => {
+        const text = fastFlowStatsLines(raw, ctx.opts.stats, names);
+        if (text !== undefined) ctx.io.out(text);
+        return text !== undefined;
       });
       return 0;
     }
-    const flows = await fetchFlows(ctx, client, filterText, accept);
-    const names = showNames(ctx) ? await requestPortMap(ctx, client) : undefined;
-    for (const f of sortFlows(flows, ctx.opts.sort)) {
-      ctx.io.out(` ${formatFlowStats(f, { ports: names, showStats: ctx.opts.stats })}\n`);
-    }
+    const flows = await fetchFlows(ctx, client, filterText, accept, xid);
+    for (const f of sortFlows(flows, ctx.opts.sort)) ctx.io.out(` ${formatFlowStats(f, opts)}\n`);
     return 0;
   });
 }
@@ -91,40 +131,57 @@ async function sendFlowMods(
   sw: string,
   texts: readonly { text: string; where?: string }[],
   command: number | 'per-line',
+  label: string,
 ): Promise<number> {
   return withSwitch(ctx, sw, async (client) => {
     const ports = await acceptNames(ctx, client);
-    const msgs: Message[] = [];
+    // Every line is parsed before anything is sent, as ovs-ofctl does: a bad line on
+    // line 1000 leaves the switch untouched.
+    const msgs: Buffer[] = [];
     for (const t of texts) {
       try {
         let cmd = command === 'per-line' ? FlowModCommand.ADD : command;
         let text = t.text;
         if (command === 'per-line') ({ command: cmd, rest: text } = splitCommand(t.text));
         const p = parseFlow(text, cmd, { ports, warn: warn(ctx) });
-        msgs.push(toFlowMod(p, 0));
+        msgs.push(encodeMessage(toFlowMod(p, 0)));
       } catch (e) {
         if (t.where) throw new CliError(`${t.where}: ${(e as Error).message}`);
         throw e;
       }
     }
-    const err = await sendEach(ctx, client, msgs);
+    const err = await sendAll(ctx, client, msgs, 'interleaved', label);
     return err ? reportSwitchError(ctx, err, ports) : 0;
   });
 }
 
 /**
- * Sends each message followed by its barrier, numbering them as ovs-ofctl does (message
- * 6, barrier 7, message 8, ...); returns the first error the switch answers.
+ * Sends the messages pipelined (see OfClient.sendPipelined), numbered as ovs-ofctl numbers
+ * them, with progress on a terminal; returns the first error the switch answers.
  */
-export async function sendEach(ctx: Context, client: OfClient, msgs: readonly Message[]) {
-  for (const m of msgs) {
-    const err = await client.transact(
-      [{ ...m, xid: client.allocXid() } as Message],
-      ctx.opts.timeoutMs,
-    );
-    if (err) return err;
+export async function sendAll(
+  ctx: Context,
+  client: OfClient,
+  msgs: readonly Buffer[],
+  numbering: 'interleaved' | 'grouped',
+  label: string,
+): Promise<Received | undefined> {
+  const progress = startProgress(ctx.io, label);
+  try {
+    return await client.sendPipelined(msgs, {
+      timeoutMs: ctx.opts.timeoutMs,
+      numbering,
+      onProgress: (sent, acked) =>
+        progress.update(() => `${sent} of ${msgs.length} sent, ${acked} acknowledged`),
+    });
+  } finally {
+    progress.done();
   }
-  return undefined;
+}
+
+/** sendAll of decoded messages (the xid each carries is replaced). */
+export function sendEach(ctx: Context, client: OfClient, msgs: readonly Message[]) {
+  return sendAll(ctx, client, msgs.map(encodeMessage), 'interleaved', 'sending');
 }
 
 function flowCommand(modify: boolean, strict: boolean): number {
@@ -169,7 +226,8 @@ export const FLOW_COMMANDS: readonly Command[] = [
     minArgs: 2,
     maxArgs: 2,
     switchArg: true,
-    run: (ctx, args) => sendFlowMods(ctx, args[0]!, [{ text: args[1]! }], FlowModCommand.ADD),
+    run: (ctx, args) =>
+      sendFlowMods(ctx, args[0]!, [{ text: args[1]! }], FlowModCommand.ADD, 'add-flow'),
   },
   {
     name: 'add-flows',
@@ -187,7 +245,7 @@ export const FLOW_COMMANDS: readonly Command[] = [
         text: l.line,
         where: `${args[1]}:${l.number}`,
       }));
-      return sendFlowMods(ctx, args[0]!, lines, 'per-line');
+      return sendFlowMods(ctx, args[0]!, lines, 'per-line', 'add-flows');
     },
   },
   {
@@ -199,7 +257,13 @@ export const FLOW_COMMANDS: readonly Command[] = [
     maxArgs: 2,
     switchArg: true,
     run: (ctx, args) =>
-      sendFlowMods(ctx, args[0]!, [{ text: args[1]! }], flowCommand(true, ctx.opts.strict)),
+      sendFlowMods(
+        ctx,
+        args[0]!,
+        [{ text: args[1]! }],
+        flowCommand(true, ctx.opts.strict),
+        'mod-flows',
+      ),
   },
   {
     name: 'del-flows',
@@ -210,6 +274,12 @@ export const FLOW_COMMANDS: readonly Command[] = [
     maxArgs: 2,
     switchArg: true,
     run: (ctx, args) =>
-      sendFlowMods(ctx, args[0]!, [{ text: args[1] ?? '' }], flowCommand(false, ctx.opts.strict)),
+      sendFlowMods(
+        ctx,
+        args[0]!,
+        [{ text: args[1] ?? '' }],
+        flowCommand(false, ctx.opts.strict),
+        'del-flows',
+      ),
   },
 ];

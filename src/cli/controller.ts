@@ -8,6 +8,27 @@ import cluster from 'node:cluster';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_APPS } from '../../apps/index.js';
 import {
+  API_USAGE,
+  type ApiFlag,
+  type ApiServer,
+  apiSettings,
+  applyApiFlag,
+  intentFileOf,
+  isApiFlag,
+  loadOrCreateToken,
+  Metrics,
+  parseApiAddress,
+  startApi,
+  tokenFileOf,
+} from '../api/index.js';
+import {
+  checkNodeId,
+  defaultNodeId,
+  EtcdCluster,
+  parseClusterEndpoints,
+} from '../cluster/index.js';
+import { OvsdbHub, parseOvsdbAddress } from '../ovsdb/index.js';
+import {
   type AppInstance,
   ConfigError,
   Controller,
@@ -16,14 +37,17 @@ import {
   checkListen,
   checkLogLevel,
   checkMissSendLen,
+  checkOvsdb,
   controllerOptions,
   createLogger,
   DEFAULT_SETTINGS,
+  FileIntentStore,
   formatListenAddress,
   LIMITS,
   type Logger,
   loadApp,
   parseConfigFile,
+  RuntimeView,
   readConfigText,
 } from '../runtime/internal.js';
 
@@ -51,8 +75,21 @@ options:
   --workers N              worker processes sharing the switches (node:cluster; default 1:
                            use 2 on a machine with a spare core; each app runs once per
                            worker and sees only that worker's switches)
+  --ovsdb unix:PATH|tcp:HOST:PORT
+                           an Open_vSwitch database to monitor (repeatable): apps such as
+                           vnet read bridges, ports, tags and interfaces from it
+  --ovsdb-listen tcp:HOST:PORT
+                           accept Open_vSwitch databases that dial the controller
+                           (\`ovs-vsctl set-manager tcp:CONTROLLER:6640\`; default off)
   --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
                            sent (to compare with the switch; costs flow-setup rate; default off)
+${API_USAGE}
+  --cluster etcd:http://HOST:PORT[,http://HOST:PORT...]
+                           join the controllers sharing this etcd: one master per switch,
+                           the others SLAVE, takeover within about 3 s; the intent store
+                           lives in etcd then (docs/cluster.md)
+  --node-id NAME           this controller's name in the cluster (default: host name and
+                           first listen port; give each controller its own)
   -h, --help               this text`;
 
 /** What the command line says; undefined fields fall back to the config file, then defaults. */
@@ -60,6 +97,11 @@ export interface ControllerArgs {
   readonly help: boolean;
   readonly config: string | undefined;
   readonly settings: Partial<ControllerSettings>;
+  /** The API and state flags (src/api/options.ts). */
+  readonly api: Partial<Record<ApiFlag, string>>;
+  /** --cluster: the etcd endpoints; undefined: no cluster (no etcd needed). */
+  readonly cluster?: readonly string[] | undefined;
+  readonly nodeId?: string | undefined;
 }
 
 class UsageError extends Error {}
@@ -78,6 +120,10 @@ const VALUE_FLAGS = [
   '--key',
   '--ca',
   '--workers',
+  '--ovsdb',
+  '--ovsdb-listen',
+  '--cluster',
+  '--node-id',
 ] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
@@ -86,8 +132,12 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
   const s: { -readonly [K in keyof ControllerSettings]?: ControllerSettings[K] } = {};
   const listen: string[] = [];
   const apps: string[] = [];
+  const ovsdb: string[] = [];
   let config: string | undefined;
   let help = false;
+  let clusterEndpoints: string[] | undefined;
+  let nodeId: string | undefined;
+  const api: Partial<Record<ApiFlag, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') {
@@ -104,6 +154,16 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
     }
     const eq = arg.indexOf('=');
     const flag = (eq > 0 ? arg.slice(0, eq) : arg) as ValueFlag;
+    if (isApiFlag(flag)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+      try {
+        applyApiFlag(api, flag, value);
+      } catch (e) {
+        throw new ConfigError(flag, (e as Error).message);
+      }
+      continue;
+    }
     if (!VALUE_FLAGS.includes(flag)) {
       throw new UsageError(
         arg.startsWith('-')
@@ -124,6 +184,12 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
         break;
       case '--app':
         apps.push(value);
+        break;
+      case '--ovsdb':
+        ovsdb.push(checkOvsdb(value, flag));
+        break;
+      case '--ovsdb-listen':
+        s.ovsdbListen = checkOvsdb(value, flag, true);
         break;
       case '--config':
         config = value;
@@ -157,11 +223,29 @@ export function parseControllerArgs(argv: readonly string[]): ControllerArgs {
       case '--ca':
         s[flag.slice(2) as 'cert' | 'key' | 'ca'] = value;
         break;
+      case '--cluster':
+        clusterEndpoints = wrap(flag, () => parseClusterEndpoints(value));
+        break;
+      case '--node-id':
+        nodeId = wrap(flag, () => checkNodeId(value));
+        break;
     }
+  }
+  if (nodeId !== undefined && clusterEndpoints === undefined) {
+    throw new UsageError('--node-id names this controller in a cluster: give --cluster too');
   }
   if (listen.length > 0) s.listen = listen;
   if (apps.length > 0) s.apps = apps;
-  return { help, config, settings: s };
+  if (ovsdb.length > 0) s.ovsdb = ovsdb;
+  return { help, config, settings: s, api, cluster: clusterEndpoints, nodeId };
+}
+
+function wrap<T>(flag: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new ConfigError(flag, (e as Error).message);
+  }
 }
 
 function numeric(v: string, flag: string): number {
@@ -228,6 +312,8 @@ export async function loadApps(
 export interface RunningController {
   readonly controller: Controller;
   readonly log: Logger;
+  /** The northbound API, unless --api off (or workers > 1). */
+  readonly api: ApiServer | undefined;
   /** Re-reads the config file and hands each app its new section (SIGHUP). */
   reload(): Promise<void>;
   stop(): Promise<void>;
@@ -274,8 +360,61 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     pretty: settings.pretty ?? process.stdout.isTTY === true,
   });
   const apps = await loadApps(settings, args.config);
-  const controller = new Controller(controllerOptions(settings), apps, log);
-  await controller.start();
+  const ovsdb = ovsdbHub(settings, log);
+  const apiOpts = apiSettings(args.api);
+  let apiAddress = parseApiAddress(apiOpts.api);
+  if (apiAddress && settings.workers > 1) {
+    log.warn('the API is off with --workers above 1 (each worker sees only its own switches)');
+    apiAddress = undefined;
+  }
+  const roleProvider = await joinCluster(args, settings, log);
+  const intent = roleProvider
+    ? roleProvider.intentStore()
+    : await FileIntentStore.open(intentFileOf(apiOpts));
+  const metrics = apiAddress ? new Metrics() : undefined;
+  const controller = new Controller(
+    {
+      ...controllerOptions(settings),
+      ovsdb,
+      intent,
+      roleProvider,
+      observeHandler: metrics?.observeHandler,
+    },
+    apps,
+    log,
+  );
+  try {
+    await ovsdb?.start();
+    await controller.start();
+  } catch (e) {
+    await ovsdb?.stop();
+    await intent.close();
+    await roleProvider?.stop();
+    throw e;
+  }
+  let api: ApiServer | undefined;
+  if (apiAddress && metrics) {
+    try {
+      const token = loadOrCreateToken(tokenFileOf(apiOpts));
+      metrics.attach(controller, new RuntimeView(controller));
+      api = await startApi(controller, log, {
+        address: apiAddress,
+        token,
+        metrics,
+        cert: apiOpts.cert,
+        key: apiOpts.key,
+      });
+    } catch (e) {
+      await controller.stop();
+      await ovsdb?.stop();
+      await intent.close();
+      const why =
+        (e as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? ' (in use: pick another with --api tcp:HOST:PORT, or --api off)'
+          : '';
+      throw new Error(`cannot start the API on ${apiOpts.api}: ${(e as Error).message}${why}`);
+    }
+  }
   const listening = controller.addresses.map(formatListenAddress);
   // Workers of a multi-process controller stay quiet: the primary says it once.
   log[cluster.isWorker ? 'debug' : 'info'](
@@ -285,9 +424,54 @@ export async function startController(argv: readonly string[]): Promise<RunningC
   return {
     controller,
     log,
+    api,
     reload: () => reloadApps(controller, apps, args, log),
-    stop: () => controller.stop(),
+    stop: async () => {
+      await api?.close();
+      await controller.stop();
+      await ovsdb?.stop();
+      await intent.close();
+    },
   };
+}
+
+/** With --cluster: joins it (waits up to 5 s for etcd) and returns the role provider. */
+async function joinCluster(
+  args: ControllerArgs,
+  settings: ControllerSettings,
+  log: Logger,
+): Promise<EtcdCluster | undefined> {
+  if (args.cluster === undefined) return undefined;
+  if (settings.workers > 1) {
+    throw new ConfigError('--cluster', 'a cluster member runs in one process: drop --workers');
+  }
+  const port = /:(\d+)$/.exec(settings.listen[0] ?? '')?.[1];
+  const nodeId = args.nodeId ?? defaultNodeId(port && port !== '0' ? Number(port) : undefined);
+  const c = new EtcdCluster(
+    { endpoints: args.cluster, nodeId, info: { listen: settings.listen } },
+    log,
+  );
+  await c.start();
+  return c;
+}
+
+/** The OVSDB hub of --ovsdb and --ovsdb-listen, or undefined when neither is given. */
+function ovsdbHub(settings: ControllerSettings, log: Logger): OvsdbHub | undefined {
+  if (settings.ovsdb.length === 0 && settings.ovsdbListen === undefined) return undefined;
+  if (settings.ovsdbListen !== undefined && settings.workers > 1) {
+    throw new ConfigError(
+      '--ovsdb-listen',
+      'cannot be used with --workers above 1 (each database must reach one process); use --ovsdb to dial instead',
+    );
+  }
+  return new OvsdbHub({
+    dial: settings.ovsdb.map((a) => parseOvsdbAddress(a)),
+    listen:
+      settings.ovsdbListen === undefined
+        ? undefined
+        : parseOvsdbAddress(settings.ovsdbListen, { listen: true }),
+    log: log.child({ module: 'ovsdb' }),
+  });
 }
 
 /** `ofctl-ts controller ...`: runs until SIGINT/SIGTERM; resolves with the exit code. */

@@ -5,14 +5,14 @@
  * changed ones; diff-flows prints "-" and "+" lines and exits 2 when they differ.
  */
 import { statSync } from 'node:fs';
-import { type FlowMod, FlowModCommand, type Message, OFP_NO_BUFFER, OFPP } from '../codec/index.js';
+import { encodeMessage, type FlowMod, FlowModCommand, type Message } from '../codec/index.js';
 import { formatInstructions } from '../text/actions-format.js';
-import { parseFlow, toFlowMod } from '../text/flow-parse.js';
+import { parseFlow, toFlowMod, toFlowStatsFilter } from '../text/flow-parse.js';
 import { formatMatch } from '../text/match-format.js';
-import { normalize } from '../text/match-normalize.js';
 import { fromOxm } from '../text/ovs-match.js';
 import type { PortMap } from '../text/ports.js';
-import { fetchFlows, sendEach } from './cmd-flows.js';
+import { ofpToString } from '../text/print/index.js';
+import { sendAll } from './cmd-flows.js';
 import {
   acceptNames,
   type Command,
@@ -22,18 +22,16 @@ import {
   reportSwitchError,
   withSwitch,
 } from './context.js';
+import {
+  decodeFlowMod,
+  deleteStrict,
+  entryOf,
+  type FlowEntry,
+  fileFlow,
+  flowModsOfReply,
+  sameVersion,
+} from './flow-entries.js';
 import { CliError } from './io.js';
-
-/** One flow: its identity and its version. */
-interface Entry {
-  readonly key: string;
-  readonly fm: FlowMod;
-}
-
-function entryOf(fm: FlowMod): Entry {
-  const match = formatMatch(normalize(fromOxm(fm.match)), fm.priority);
-  return { key: `${fm.tableId}|${match}`, fm };
-}
 
 function versionText(fm: FlowMod, ports?: PortMap): string {
   let s = fm.tableId ? `table=${fm.tableId} ` : '';
@@ -44,49 +42,48 @@ function versionText(fm: FlowMod, ports?: PortMap): string {
   return `${s} actions=${formatInstructions(fm.instructions, ports)}\n`;
 }
 
-function sameVersion(a: FlowMod, b: FlowMod): boolean {
-  return (
-    a.cookie === b.cookie &&
-    a.idleTimeout === b.idleTimeout &&
-    a.hardTimeout === b.hardTimeout &&
-    a.flags === b.flags &&
-    formatInstructions(a.instructions) === formatInstructions(b.instructions)
-  );
-}
-
-async function fromFile(ctx: Context, path: string, ports?: PortMap): Promise<Entry[]> {
+/** The flows of a file, keyed; a line that does not parse names file and line. */
+async function fromFile(
+  ctx: Context,
+  path: string,
+  ports?: PortMap,
+): Promise<Map<string, FlowEntry>> {
   const text = await readTextArg(ctx, path);
-  return preprocessedLines(text).map((l) => {
+  const flows = new Map<string, FlowEntry>();
+  for (const l of preprocessedLines(text)) {
+    let fm: Buffer;
     try {
-      return entryOf(toFlowMod(parseFlow(l.line, FlowModCommand.ADD, { ports }), 0));
+      fm = encodeMessage(toFlowMod(parseFlow(l.line, FlowModCommand.ADD, { ports }), 0));
     } catch (e) {
       throw new CliError(`${path}:${l.number}: ${(e as Error).message}`);
     }
-  });
+    const e = fileFlow(fm);
+    flows.set(e.key, e);
+  }
+  return flows;
 }
 
-async function fromSwitch(ctx: Context, arg: string): Promise<Entry[]> {
+/** The flows of a switch, keyed, taken from the reply bytes as they arrive. */
+async function fromSwitch(ctx: Context, arg: string): Promise<Map<string, FlowEntry>> {
   return withSwitch(ctx, arg, async (client) => {
-    const flows = await fetchFlows(ctx, client, undefined, undefined);
-    return flows.map((f) =>
-      entryOf({
-        type: 'flow_mod',
-        xid: 0,
-        cookie: f.cookie,
-        cookieMask: 0n,
-        tableId: f.tableId,
-        command: FlowModCommand.ADD,
-        idleTimeout: f.idleTimeout,
-        hardTimeout: f.hardTimeout,
-        priority: f.priority,
-        bufferId: OFP_NO_BUFFER,
-        outPort: OFPP.ANY,
-        outGroup: 0xffffffff,
-        flags: f.flags,
-        match: f.match,
-        instructions: f.instructions,
-      }),
-    );
+    const flows = new Map<string, FlowEntry>();
+    const filter = toFlowStatsFilter(parseFlow('', 'filter', {}));
+    const request: Message = {
+      type: 'multipart_request',
+      xid: client.allocXid(),
+      flags: 0,
+      body: { kind: 'flow', ...filter },
+    };
+    await client.stream(request, ctx.opts.timeoutMs, (r) => {
+      if (r.ofpType === 1) ctx.io.out(ofpToString(r.raw, 1));
+      else if (r.ofpType === 19 && r.raw.length >= 16 && r.raw.readUInt16BE(8) === 1) {
+        flowModsOfReply(r.raw, (fm) => {
+          const e = entryOf(fm);
+          flows.set(e.key, e);
+        });
+      }
+    });
+    return flows;
   });
 }
 
@@ -100,12 +97,6 @@ function isFile(source: string): boolean {
   }
 }
 
-function index(entries: readonly Entry[]): Map<string, Entry> {
-  const m = new Map<string, Entry>();
-  for (const e of entries) m.set(e.key, e);
-  return m;
-}
-
 export const replaceFlowsCommand: Command = {
   name: 'replace-flows',
   usage: 'SWITCH FILE',
@@ -117,21 +108,17 @@ export const replaceFlowsCommand: Command = {
   maxArgs: 2,
   switchArg: true,
   run: async (ctx, args) => {
-    const current = index(await fromSwitch(ctx, args[0]!));
+    const current = await fromSwitch(ctx, args[0]!);
     return withSwitch(ctx, args[0]!, async (client) => {
       const ports = await acceptNames(ctx, client);
-      const wanted = index(await fromFile(ctx, args[1]!, ports));
-      const msgs: Message[] = [];
-      for (const [key, old] of current) {
-        if (!wanted.has(key)) {
-          msgs.push({ ...old.fm, command: FlowModCommand.DELETE_STRICT, instructions: [] });
-        }
-      }
+      const wanted = await fromFile(ctx, args[1]!, ports);
+      const msgs: Buffer[] = [];
+      for (const [key, old] of current) if (!wanted.has(key)) msgs.push(deleteStrict(old.fm));
       for (const [key, neu] of wanted) {
         const old = current.get(key);
         if (!old || ctx.opts.readd || !sameVersion(old.fm, neu.fm)) msgs.push(neu.fm);
       }
-      const err = await sendEach(ctx, client, msgs);
+      const err = await sendAll(ctx, client, msgs, 'grouped', 'replace-flows');
       return err ? reportSwitchError(ctx, err, ports) : 0;
     });
   },
@@ -149,17 +136,24 @@ export const diffFlowsCommand: Command = {
   switchArg: false,
   run: async (ctx, args) => {
     const load = (s: string) => (isFile(s) ? fromFile(ctx, s) : fromSwitch(ctx, s));
-    const a = index(await load(args[0]!));
-    const b = index(await load(args[1]!));
-    const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+    const a = await load(args[0]!);
+    const b = await load(args[1]!);
+    // Each flow of the first source, then those only in the second: no sort, one hash
+    // lookup per flow; printing decodes only the flows that differ.
     let differ = false;
-    for (const k of keys) {
-      const x = a.get(k);
-      const y = b.get(k);
-      if (x && y && sameVersion(x.fm, y.fm)) continue;
+    const print = (sign: string, e: FlowEntry) =>
+      ctx.io.out(`${sign}${versionText(decodeFlowMod(e.fm))}`);
+    for (const [key, x] of a) {
+      const y = b.get(key);
+      if (y && sameVersion(x.fm, y.fm)) continue;
       differ = true;
-      if (x) ctx.io.out(`-${versionText(x.fm)}`);
-      if (y) ctx.io.out(`+${versionText(y.fm)}`);
+      print('-', x);
+      if (y) print('+', y);
+    }
+    for (const [key, y] of b) {
+      if (a.has(key)) continue;
+      differ = true;
+      print('+', y);
     }
     return differ ? 2 : 0;
   },

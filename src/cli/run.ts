@@ -181,7 +181,9 @@ async function dispatch(io: Io, argv: readonly string[]): Promise<number> {
 /** Runs the command line; never throws. Returns the exit code. */
 export async function runCli(io: Io, argv: readonly string[]): Promise<number> {
   try {
-    return await dispatch(io, argv);
+    const code = await dispatch(io, argv);
+    io.flush();
+    return code;
   } catch (e) {
     if (e instanceof CliError || e instanceof TextError) {
       io.err(`ofctl-ts: ${e.message}\n`);

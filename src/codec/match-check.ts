@@ -3,7 +3,7 @@
  * section 7.2.3.6 and 7.2.3.7): prerequisites, and value bits outside the mask.
  * Decoding does not apply them; callers (the engine, apps) ask for them.
  */
-import type { OfpError } from './errors.js';
+import { OFPERR, type OfpError, ofpError } from './errors.js';
 import { type Match, matchGet, type OxmBasic } from './match.js';
 import { fullMask, OFPVID_PRESENT, OXM_BY_NAME } from './oxm-fields.js';
 
@@ -20,7 +20,7 @@ export function checkMatch(m: Match): OfpError | undefined {
     const info = OXM_BY_NAME.get(e.field)!;
     const max = fullMask(info);
     if (typeof e.value === 'bigint' ? e.value > BigInt(max) : e.value > Number(max)) {
-      return { type: 4, code: 7, message: `value of ${e.field} does not fit its field` };
+      return ofpError(OFPERR.OFPBMC_BAD_VALUE, `value of ${e.field} does not fit its field`);
     }
     if (e.mask !== undefined) {
       const bad =
@@ -28,7 +28,10 @@ export function checkMatch(m: Match): OfpError | undefined {
           ? (e.value & ~BigInt(e.mask)) !== 0n
           : Number(BigInt(e.value) & ~BigInt(e.mask)) !== 0;
       if (bad) {
-        return { type: 4, code: 5, message: `${e.field} has value bits set outside its mask` };
+        return ofpError(
+          OFPERR.OFPBMC_BAD_WILDCARDS,
+          `${e.field} has value bits set outside its mask`,
+        );
       }
     }
     for (const p of info.prereqs) {
@@ -38,18 +41,21 @@ export function checkMatch(m: Match): OfpError | undefined {
         const v = exactValue(dep);
         const present = dep?.mask !== undefined ? (Number(dep.value) & OFPVID_PRESENT) !== 0 : v;
         if (!dep || !present) {
-          return { type: 4, code: 9, message: `${e.field} requires a VLAN tag (vlan_vid present)` };
+          return ofpError(
+            OFPERR.OFPBMC_BAD_PREREQ,
+            `${e.field} requires a VLAN tag (vlan_vid present)`,
+          );
         }
         continue;
       }
       if (!dep) {
-        return { type: 4, code: 9, message: `${e.field} requires ${p.field} to be matched` };
+        return ofpError(OFPERR.OFPBMC_BAD_PREREQ, `${e.field} requires ${p.field} to be matched`);
       }
       if (p.values.length === 0) continue;
       const v = exactValue(dep);
       if (v === undefined || !p.values.includes(v)) {
         const want = p.values.map((x) => `0x${x.toString(16)}`).join(' or ');
-        return { type: 4, code: 9, message: `${e.field} requires ${p.field}=${want}` };
+        return ofpError(OFPERR.OFPBMC_BAD_PREREQ, `${e.field} requires ${p.field}=${want}`);
       }
     }
   }

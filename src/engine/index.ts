@@ -35,6 +35,8 @@
  * missRunsActionSet).
  */
 export * from './action-check.js';
+export * from './action-facts.js';
+export * from './action-ops.js';
 export * from './action-set.js';
 export * from './classifier.js';
 export * from './classifier-linear.js';
@@ -45,6 +47,8 @@ export * from './flow-key.js';
 export * from './flow-mod.js';
 export * from './flow-table.js';
 export * from './groups.js';
+export * from './instruction-check.js';
+export * from './instruction-ops.js';
 export * from './meters.js';
 export * from './packet.js';
 export * from './packet-build.js';
@@ -57,3 +61,4 @@ export * from './stats.js';
 export * from './switch-model.js';
 export * from './trace.js';
 export * from './trace-format.js';
+export * from './trace-values.js';

@@ -8,7 +8,14 @@
  * (a bigint given for a small field, say) takes the general BigInt path, which yields
  * the same words; so do the 64- and 128-bit fields.
  */
-import { type Match, type OfpError, OXM_BY_NAME, type OxmBasic } from '../codec/index.js';
+import {
+  type Match,
+  OFPERR,
+  type OfpError,
+  OXM_BY_NAME,
+  type OxmBasic,
+  ofpError,
+} from '../codec/index.js';
 import { KEY_FIELDS, KEY_WORDS, type KeyPart } from './key-layout.js';
 
 /** A match in key form: `value` is already masked, so key K matches when K & mask == value. */
@@ -51,17 +58,14 @@ const WRITERS: ReadonlyMap<string, FieldWriter> = new Map(
   }),
 );
 
-const badField = (e: { oxmClass: number; oxmField: number }): OfpError => ({
-  type: 4,
-  code: 6,
-  message: `OXM class 0x${e.oxmClass.toString(16)} field ${e.oxmField} is not supported`,
-});
+const badField = (e: { oxmClass: number; oxmField: number }): OfpError =>
+  ofpError(
+    OFPERR.OFPBMC_BAD_FIELD,
+    `OXM class 0x${e.oxmClass.toString(16)} field ${e.oxmField} is not supported`,
+  );
 
-const conflict = (field: string): OfpError => ({
-  type: 4,
-  code: 9,
-  message: `${field} conflicts with another field of the match`,
-});
+const conflict = (field: string): OfpError =>
+  ofpError(OFPERR.OFPBMC_BAD_PREREQ, `${field} conflicts with another field of the match`);
 
 /** A number the fast path can split: an integer in [0, 2^53). */
 const plain = (x: unknown): x is number =>

@@ -5,31 +5,37 @@
  * keeps one per datapath to answer "where does this packet go" and to compare with the
  * flows a real switch reports (compare.ts).
  */
-import type {
-  FlowMod,
-  FlowRemoved,
-  FlowStats,
-  FlowStatsFilter,
-  GroupDesc,
-  GroupMod,
-  GroupStats,
-  MeterConfig,
-  MeterMod,
-  MeterStats,
-  OfpError,
-  PacketOut,
-  PortMod,
-  Result,
-  TableStats,
+import {
+  type FlowMod,
+  FlowModCommand,
+  FlowModFlags,
+  type FlowRemoved,
+  type FlowStats,
+  type FlowStatsFilter,
+  type GroupDesc,
+  type GroupMod,
+  type GroupStats,
+  type MeterConfig,
+  type MeterMod,
+  type MeterStats,
+  OFPERR,
+  OFPG_ALL,
+  OFPM_ALL,
+  type OfpError,
+  ofpError,
+  type PacketOut,
+  type PortMod,
+  type Result,
+  type TableStats,
 } from '../codec/index.js';
-import { FlowModCommand, FlowModFlags } from '../codec/index.js';
-import { type CheckContext, checkActions, OFPG_ALL } from './action-check.js';
+import { checkActions } from './action-check.js';
+import type { CheckContext } from './action-facts.js';
 import { type FlowEntry, FlowRemovedReason } from './flow-entry.js';
 import { applyFlowMod } from './flow-mod.js';
 import { FlowTable } from './flow-table.js';
 import { GroupTable } from './groups.js';
 import { MatchKey } from './match-key.js';
-import { MeterTable, OFPM_ALL } from './meters.js';
+import { MeterTable } from './meters.js';
 import {
   type PipelineParts,
   type PipelineResult,
@@ -201,7 +207,7 @@ export class SwitchModel {
   /** Applies a PORT_MOD (config bits under mask); OFPPMFC_BAD_PORT for an unknown port. */
   applyPortMod(pm: PortMod): OfpError | undefined {
     const p = this.ports.get(pm.portNo);
-    if (!p) return { type: 7, code: 0, message: `port ${pm.portNo} does not exist` };
+    if (!p) return ofpError(OFPERR.OFPPMFC_BAD_PORT, `port ${pm.portNo} does not exist`);
     p.config = (p.config & ~pm.mask) | (pm.config & pm.mask);
     return undefined;
   }

@@ -8,12 +8,16 @@
  * ordering guarantees an app can rely on.
  */
 import type { FlowRemoved, Message, PacketIn, PortStatus } from '../codec/index.js';
+import type { OvsdbView } from '../ovsdb/index.js';
 import type { AppContext, AppDefinition, AppHandlers, HandlerResult } from './app.js';
+import type { AppNorthbound } from './app-api.js';
 import type { Connection } from './connection.js';
 import { ConnectionPort } from './connection-port.js';
 import { DatapathHandle } from './datapath.js';
 import type { OpenFlowError } from './errors.js';
+import type { IntentStore } from './intent-store.js';
 import type { Logger } from './log.js';
+import type { ControllerRole } from './role.js';
 import { WarnLimiter } from './warn-limit.js';
 
 /** An app to run: its definition and its validated configuration. */
@@ -34,6 +38,21 @@ interface RunningApp {
 
 type EventName = keyof AppHandlers;
 
+/** What the host gives apps beyond their config, and how it reports handler times. */
+export interface AppHostOptions {
+  readonly ovsdb?: OvsdbView | undefined;
+  readonly intent?: IntentStore | undefined;
+  /**
+   * Called with the seconds an app's handler ran (its synchronous part): every event
+   * but packet-in, and one packet-in in PACKET_IN_SAMPLE, so the hot path reads no clock
+   * for the others.
+   */
+  readonly observe?: ((app: string, event: string, seconds: number) => void) | undefined;
+}
+
+/** One packet-in in this many is timed for the handler-latency metric. */
+export const PACKET_IN_SAMPLE = 64;
+
 const NO_HANDLES: readonly DatapathHandle[] = [];
 
 export class AppHost {
@@ -42,7 +61,12 @@ export class AppHost {
   private readonly handlesByConnection = new Map<Connection, readonly DatapathHandle[]>();
 
   /** Runs every app's create() in order; throws (naming the app) if one fails. */
-  constructor(instances: readonly AppInstance[], logger: Logger) {
+  private readonly observe: AppHostOptions['observe'];
+  private packetIns = 0;
+
+  constructor(instances: readonly AppInstance[], logger: Logger, opts: AppHostOptions = {}) {
+    this.observe = opts.observe;
+    const { ovsdb, intent } = opts;
     this.apps = instances.map((inst, index) => {
       const name = inst.def.name;
       const log = logger.child({ app: name });
@@ -54,6 +78,8 @@ export class AppHost {
         config,
         log,
         datapaths: () => datapaths,
+        ovsdb,
+        intent,
       });
       let handlers: AppHandlers;
       try {
@@ -76,23 +102,37 @@ export class AppHost {
     return this.apps.map((a) => a.def.name);
   }
 
+  /** What each app offers the northbound API, in load order (apps offering nothing left out). */
+  northbound(): { readonly app: string; readonly northbound: AppNorthbound }[] {
+    const out: { app: string; northbound: AppNorthbound }[] = [];
+    for (const a of this.apps) {
+      if (a.handlers.northbound) out.push({ app: a.def.name, northbound: a.handlers.northbound });
+    }
+    return out;
+  }
+
   /** The apps' handles for connection `c`, in app order (none before it came up). */
   handles(c: Connection): readonly DatapathHandle[] {
     return this.handlesByConnection.get(c) ?? NO_HANDLES;
   }
 
   /**
-   * A switch finished its handshake: per app, in order, reconcile (when the app has a
-   * cookie and a reconcile handler), then switchUp, each awaited. Never rejects.
+   * A switch finished its handshake (or, in a cluster, this controller became its
+   * master: `role` says which): per app, in order, reconcile (when the app has a cookie
+   * and a reconcile handler), then switchUp, each awaited. Stops early when the switch
+   * goes down or stops being ours meanwhile. Never rejects.
    */
-  async switchUp(c: Connection): Promise<void> {
+  async switchUp(c: Connection, role: ControllerRole = 'equal'): Promise<void> {
     const port = new ConnectionPort(c);
-    const handles = this.apps.map(
-      (a) => new DatapathHandle(port, a.index, a.def.name, a.def.cookie),
-    );
+    const handles = this.apps.map((a) => {
+      const h = new DatapathHandle(port, a.index, a.def.name, a.def.cookie);
+      h.role = role;
+      return h;
+    });
     this.handlesByConnection.set(c, handles);
+    const current = () => c.state === 'ready' && this.handlesByConnection.get(c) === handles;
     for (const app of this.apps) {
-      if (c.state !== 'ready') return;
+      if (!current()) return;
       const h = handles[app.index]!;
       app.datapaths.set(c.dpid!, h);
       const { reconcile } = app.handlers;
@@ -100,13 +140,13 @@ export class AppHost {
         try {
           const { value, mask } = app.def.cookie;
           const flows = await h.flowStats({ cookie: value, cookieMask: mask });
-          if (c.state !== 'ready') return;
+          if (!current()) return;
           await reconcile.call(app.handlers, h, flows);
         } catch (e) {
           this.failed(app, h, 'reconcile', e);
         }
       }
-      if (c.state !== 'ready') return;
+      if (!current()) return;
       h.active = true;
       try {
         await app.handlers.switchUp?.(h);
@@ -116,13 +156,17 @@ export class AppHost {
     }
   }
 
-  /** The switch is gone: switchDown to every app that saw switchUp, in order. */
+  /**
+   * The switch is gone, or this controller stopped being its master: its handles stop
+   * writing, and switchDown goes to every app that saw switchUp, in order.
+   */
   switchDown(c: Connection, reason: string): void {
     const handles = this.handles(c);
     this.handlesByConnection.delete(c);
     for (const app of this.apps) {
       const h = handles[app.index];
       if (!h) continue;
+      h.writable = false;
       if (app.datapaths.get(c.dpid!) === h) app.datapaths.delete(c.dpid!);
       if (!h.active) continue;
       h.active = false;
@@ -132,6 +176,9 @@ export class AppHost {
 
   /** The hot path: no allocation here unless a handler returns a promise. */
   packetIn(c: Connection, m: PacketIn): void {
+    if (this.observe !== undefined && ++this.packetIns % PACKET_IN_SAMPLE === 0) {
+      return this.timedPacketIn(c, m);
+    }
     const hs = this.handlesByConnection.get(c) ?? NO_HANDLES;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i]!;
@@ -144,6 +191,17 @@ export class AppHost {
       } catch (e) {
         this.failed(app, h, 'packetIn', e);
       }
+    }
+  }
+
+  /** packetIn() with each handler's time reported to `observe`. */
+  private timedPacketIn(c: Connection, m: PacketIn): void {
+    const hs = this.handlesByConnection.get(c) ?? NO_HANDLES;
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i]!;
+      const app = this.apps[i]!;
+      if (app.handlers.packetIn === undefined || !h.active) continue;
+      this.call(app, h, 'packetIn', () => app.handlers.packetIn?.(h, m));
     }
   }
 
@@ -231,11 +289,15 @@ export class AppHost {
     event: EventName,
     fn: () => HandlerResult,
   ): void {
+    const t0 = this.observe !== undefined ? performance.now() : 0;
     try {
       const r = fn() as Promise<void> | undefined;
       if (r !== undefined) r.then(undefined, (e) => this.failed(app, h, event, e));
     } catch (e) {
       this.failed(app, h, event, e);
+    }
+    if (this.observe !== undefined) {
+      this.observe(app.def.name, event, (performance.now() - t0) / 1000);
     }
   }
 

@@ -27,10 +27,14 @@ import type {
   Port,
   PortStatus,
 } from '../codec/index.js';
+import type { OvsdbView } from '../ovsdb/index.js';
+import type { AppNorthbound } from './app-api.js';
 import type { OpenFlowError } from './errors.js';
 import type { FlowComparison, FlowModel } from './flow-model.js';
+import type { IntentStore } from './intent-store.js';
 import type { Logger } from './log.js';
 import type { ReplyOf, RequestType } from './pending.js';
+import type { ControllerRole } from './role.js';
 
 /** Any message with the xid left out (the runtime assigns one) or given. */
 export type Outgoing<M extends Message = Message> = M extends Message
@@ -102,6 +106,17 @@ export interface Datapath {
   readonly log: Logger;
   /** The controller's model of this switch's flow tables, when one is configured. */
   readonly model: FlowModel | undefined;
+  /**
+   * This controller's role for the switch (role.ts): 'equal' when no cluster decides
+   * roles, 'master' in a cluster, 'slave' once mastership moved to another controller.
+   */
+  readonly role: ControllerRole;
+  /**
+   * Whether writes (FLOW_MOD, PACKET_OUT, GROUP_MOD, ...) through this handle reach the
+   * switch: only the master's (or an EQUAL controller's) do; others are dropped and
+   * logged once. Work that repairs the switch (audits) checks this first.
+   */
+  readonly mayWrite: boolean;
   /** Sends any message; returns its xid. OFPT_ERRORs for it go to the app's error handler. */
   send(msg: Outgoing): number;
   /** Sends a request and resolves with its reply (multipart parts merged into one). */
@@ -158,6 +173,8 @@ export interface AppHandlers {
   reload?(config: unknown): unknown;
   /** The controller is shutting down (after every switchDown). */
   stop?(): HandlerResult;
+  /** Routes and metrics the app offers the northbound API (see app-api.ts). */
+  readonly northbound?: AppNorthbound;
 }
 
 export interface AppContext<C> {
@@ -168,6 +185,16 @@ export interface AppContext<C> {
   readonly log: Logger;
   /** The switches currently up, as this app's handles. */
   datapaths(): ReadonlyMap<bigint, Datapath>;
+  /**
+   * The Open_vSwitch databases the controller dials (--ovsdb) or accepts
+   * (--ovsdb-listen), with their bridges joined to datapaths; undefined without either.
+   */
+  readonly ovsdb: OvsdbView | undefined;
+  /**
+   * Where the orchestrator's intent lives (networks, bindings written through the API;
+   * see intent-store.ts); undefined when the controller runs without one.
+   */
+  readonly intent?: IntentStore | undefined;
 }
 
 export interface AppCookie {

@@ -30,7 +30,10 @@ import {
   Framer,
   FramingError,
   type Message,
+  OFPERR,
+  OFPPR_DELETE,
   type OfpError,
+  ofpError,
   type PacketIn,
   type PacketOutTemplate,
   type Port,
@@ -64,10 +67,10 @@ export interface ConnectionEvents {
   switchError(c: Connection, err: OpenFlowError, owner: number): void;
   /** Any other unsolicited message once ready. */
   message(c: Connection, m: Message): void;
+  /** The answer to our keepalive ECHO_REQUEST came back after `ms` milliseconds. */
+  echoRtt?(c: Connection, ms: number): void;
 }
 
-/** OFPPR_DELETE: the port is gone. */
-const OFPPR_DELETE = 1;
 /** A graceful close waits this long for the peer before destroying the socket. */
 const LINGER_MS = 1000;
 /** OFPT_PACKET_IN's type number: the one message the hot path reads in place. */
@@ -85,8 +88,23 @@ export class Connection {
   readonly ports = new Map<number, Port>();
   log: Logger;
   closeReason: string | undefined;
-  /** Counters for statistics and tests. */
-  readonly stats = { reads: 0, messagesIn: 0, packetIns: 0, droppedBeforeReady: 0, malformed: 0 };
+  /** Epoch ms when the handshake finished (0 before). */
+  connectedAt = 0;
+  /**
+   * Our OpenFlow role on this switch as the API shows it: 'equal' (the OpenFlow 1.3
+   * default) until a role request changes it.
+   */
+  role = 'equal';
+  /** Counters for statistics, metrics and tests (errors: OFPT_ERRORs the switch sent). */
+  readonly stats = {
+    reads: 0,
+    messagesIn: 0,
+    packetIns: 0,
+    droppedBeforeReady: 0,
+    malformed: 0,
+    errors: 0,
+    flowsRemoved: 0,
+  };
 
   private readonly framer = new Framer();
   private readonly outbox: Outbox;
@@ -154,6 +172,11 @@ export class Connection {
   /** Socket writes so far (one per read that produced output, plus timer-driven ones). */
   get writes(): number {
     return this.outbox.writes;
+  }
+
+  /** FLOW_MODs and PACKET_OUTs sent so far (metrics). */
+  get sent(): { readonly flowMods: number; readonly packetOuts: number } {
+    return this.output.counts;
   }
 
   /** Requests waiting for a reply. */
@@ -251,7 +274,7 @@ export class Connection {
       if (!(e instanceof FramingError)) throw e;
       this.stats.malformed++;
       this.log.warn({ header: e.header.toString('hex') }, `framing error, closing: ${e.message}`);
-      const err: OfpError = { type: 1, code: 6, message: e.message };
+      const err: OfpError = ofpError(OFPERR.OFPBRC_BAD_LEN, e.message);
       this.close(`framing error: ${e.message}`, errorReply(e.header, 0, e.header.length, err));
     } finally {
       this.outbox.end();
@@ -303,6 +326,7 @@ export class Connection {
         return this.onPortStatus(m);
       case 'flow_removed':
         if (this.state !== 'ready') return;
+        this.stats.flowsRemoved++;
         this.model?.applyFlowRemoved(m);
         return this.events.flowRemoved(this, m);
       case 'error':
@@ -342,7 +366,7 @@ export class Connection {
           `${m.type} from switch`,
           `switch sent ${m.type}; answered OFPBRC_BAD_TYPE`,
         );
-        return this.send(errorReply(buf, start, end, { type: 1, code: 1, message }));
+        return this.send(errorReply(buf, start, end, ofpError(OFPERR.OFPBRC_BAD_TYPE, message)));
       }
       default:
         return assertNever(m);
@@ -373,6 +397,7 @@ export class Connection {
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
     this.state = 'ready';
+    this.connectedAt = Date.now();
     this.events.ready(this);
   }
 
@@ -385,6 +410,7 @@ export class Connection {
   }
 
   private onSwitchError(m: Extract<Message, { type: 'error' }>): void {
+    this.stats.errors++;
     if (this.pending.settle(m)) return;
     const err = new OpenFlowError(m);
     if (this.state !== 'ready')
@@ -397,7 +423,12 @@ export class Connection {
 
   /** Replies nobody waits for: our keepalive echoes and automatic barriers are expected. */
   private unsolicited(m: Message): void {
-    if (m.type === 'echo_reply' || m.type === 'barrier_reply') return;
+    if (m.type === 'echo_reply') {
+      const ms = this.keepalive.echoAnswered();
+      if (ms !== undefined && this.state === 'ready') this.events.echoRtt?.(this, ms);
+      return;
+    }
+    if (m.type === 'barrier_reply') return;
     if (this.state === 'ready') this.events.message(this, m);
   }
 

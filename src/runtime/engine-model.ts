@@ -14,16 +14,16 @@ import {
   type FlowRemoved,
   type FlowStats,
   OFP_NO_BUFFER,
+  OFPG_ANY,
   OFPP,
+  OFPPR_DELETE,
   type OfpError,
   type Port,
   type PortStatus,
 } from '../codec/index.js';
 import { OFPP_MAX, type PortSpec, SwitchModel } from '../engine/index.js';
-import { OFPG_ANY } from './datapath.js';
 import type { FlowModel, FlowModelFactory, FlowModelInfo } from './flow-model.js';
 
-const OFPPR_DELETE = 1;
 const ALL_ONES = 0xffff_ffff_ffff_ffffn;
 
 export class EngineFlowModel implements FlowModel {

@@ -5,6 +5,8 @@
  * limits, config errors). The runtime's internals (connections, the controller, the app
  * host, listeners, settings) are in internal.ts, for the command line and tests only.
  */
+
+export { OFPG_ANY, OFPTT_ALL } from '../codec/index.js';
 export type {
   AppContext,
   AppCookie,
@@ -21,10 +23,19 @@ export type {
   SwitchFeatures,
 } from './app.js';
 export { defineApp } from './app.js';
+export type {
+  AppMetric,
+  AppNorthbound,
+  AppRequest,
+  AppRoute,
+  HttpMethod,
+  MetricSample,
+} from './app-api.js';
+export { RequestError, RouteReply } from './app-api.js';
 export { ConfigError, describe, itemPath, keyPath, osErrorText } from './config.js';
 export { isYamlFile, parseConfigText, readConfigFile, readConfigText } from './config-file.js';
 export { checkConfig, configError } from './config-schema.js';
-export { DEFAULT_PRIORITY, fillFlowMod, OFPG_ANY, OFPTT_ALL } from './datapath.js';
+export { DEFAULT_PRIORITY, fillFlowMod } from './datapath.js';
 export {
   ConnectionClosedError,
   OpenFlowError,
@@ -34,6 +45,8 @@ export {
 export { eventTime } from './event-time.js';
 export type { FlowComparison, FlowDifference, FlowModel } from './flow-model.js';
 export { compareFlows, flowIdentity } from './flow-model.js';
+export type { IntentChange, IntentEntry, IntentStore } from './intent-store.js';
+export { checkIntentKey } from './intent-store.js';
 export { formatDpid, type Logger } from './log.js';
 export type { ReplyOf, RequestType } from './pending.js';
 export { RateLimiter } from './rate-limit.js';

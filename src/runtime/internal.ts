@@ -4,6 +4,7 @@
  * Apps import the app API (index.ts) only.
  */
 export * from './app.js';
+export * from './app-api.js';
 export * from './app-host.js';
 export * from './app-loader.js';
 export * from './config.js';
@@ -17,13 +18,19 @@ export * from './datapath-port.js';
 export * from './engine-model.js';
 export * from './errors.js';
 export * from './event-time.js';
+export * from './events.js';
 export * from './exposure.js';
 export * from './flow-model.js';
+export * from './flow-writes.js';
+export * from './intent-file.js';
+export * from './intent-store.js';
 export * from './listener.js';
 export * from './log.js';
 export * from './multipart.js';
 export * from './pending.js';
+export * from './port-view.js';
 export * from './rate-limit.js';
+export * from './read-view.js';
 export * from './reconcile.js';
 export * from './registry.js';
 export * from './settings.js';

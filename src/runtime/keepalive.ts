@@ -38,6 +38,17 @@ export class Keepalive {
     this.lastRx = this.now();
   }
 
+  /**
+   * An ECHO_REPLY arrived: the round trip of our last echo request in ms, or undefined
+   * when none is outstanding (a reply to someone else's echo).
+   */
+  echoAnswered(): number | undefined {
+    const sent = this.echoSentAt;
+    if (sent === undefined) return undefined;
+    this.echoSentAt = undefined;
+    return this.now() - sent;
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);

@@ -9,11 +9,14 @@
  * echoInterval, echoTimeout, requestTimeout (seconds), outputLimit (bytes), flowModel
  * (keep the engine's model of every switch's flows, default false), workers (processes
  * serving switches, default 1; see controller.ts), and cert, key, ca (PEM files for
- * ssl: listen addresses, relative to the file).
+ * ssl: listen addresses, relative to the file), ovsdb (Open_vSwitch databases to dial,
+ * `unix:PATH` or `tcp:HOST:PORT`, string or list) and ovsdbListen (`tcp:HOST:PORT` where
+ * servers that run `ovs-vsctl set-manager` connect; default off).
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Static, Type } from 'typebox';
 import { OFPCML_NO_BUFFER } from '../codec/index.js';
+import { parseOvsdbAddress } from '../ovsdb/index.js';
 import { looksLikePath } from './app-loader.js';
 import { ConfigError, keyPath } from './config.js';
 import { parseConfigText } from './config-file.js';
@@ -47,6 +50,10 @@ export interface ControllerSettings {
   readonly cert?: string | undefined;
   readonly key?: string | undefined;
   readonly ca?: string | undefined;
+  /** Open_vSwitch databases to dial: `unix:PATH` or `tcp:HOST:PORT`. */
+  readonly ovsdb: readonly string[];
+  /** `tcp:HOST:PORT` to accept databases on (manager direction); undefined: off. */
+  readonly ovsdbListen: string | undefined;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = Object.freeze({
@@ -65,6 +72,8 @@ export const DEFAULT_SETTINGS: ControllerSettings = Object.freeze({
   flowModel: false,
   // One process: with two cores, the load generator or the switches need the other.
   workers: 1,
+  ovsdb: [],
+  ovsdbListen: undefined,
 });
 
 /** Ranges shared by the file and the command line. */
@@ -121,6 +130,8 @@ export const ControllerConfigSchema = Type.Object(
     cert: Type.Optional(NonEmpty),
     key: Type.Optional(NonEmpty),
     ca: Type.Optional(NonEmpty),
+    ovsdb: Type.Optional(OneOrMore),
+    ovsdbListen: Type.Optional(NonEmpty),
   },
   { additionalProperties: false },
 );
@@ -155,6 +166,12 @@ export function parseConfigFile(text: string, file: string): Partial<ControllerS
   }
   if (c.outputLimit !== undefined) out.outputLimit = c.outputLimit;
   if (c.workers !== undefined) out.workers = c.workers;
+  if (c.ovsdb !== undefined) {
+    out.ovsdb = list(c.ovsdb).map((a) => checkOvsdb(a, keyPath(where, 'ovsdb')));
+  }
+  if (c.ovsdbListen !== undefined) {
+    out.ovsdbListen = checkOvsdb(c.ovsdbListen, keyPath(where, 'ovsdbListen'), true);
+  }
   for (const k of ['cert', 'key', 'ca'] as const) {
     if (c[k] !== undefined) out[k] = resolve(base, c[k]);
   }
@@ -164,6 +181,16 @@ export function parseConfigFile(text: string, file: string): Partial<ControllerS
 export function checkListen(a: string, where: string): string {
   try {
     parseListenAddress(a);
+  } catch (e) {
+    throw new ConfigError(where, (e as Error).message);
+  }
+  return a;
+}
+
+/** Checks an OVSDB address (`--ovsdb`, or with `listen` `--ovsdb-listen`). */
+export function checkOvsdb(a: string, where: string, listen = false): string {
+  try {
+    parseOvsdbAddress(a, { listen });
   } catch (e) {
     throw new ConfigError(where, (e as Error).message);
   }

@@ -19,6 +19,8 @@ import { XidOwners } from './xid-owners.js';
 export class SwitchOutput {
   /** The flow model of this datapath, when the controller has a factory. */
   model: FlowModel | undefined;
+  /** FLOW_MODs and PACKET_OUTs sent (for metrics: two integer increments, no clock). */
+  readonly counts = { flowMods: 0, packetOuts: 0 };
   private lastFlowModDeleted = false;
   private readonly owners = new XidOwners();
 
@@ -30,8 +32,10 @@ export class SwitchOutput {
 
   /** Sends `m`; `owner` is the sending app's index (-1 for the runtime). Throws if unencodable. */
   send(m: Message, owner: number): void {
-    if (m.type !== 'flow_mod') this.outbox.append(m);
-    else this.sendFlowMod(m);
+    if (m.type !== 'flow_mod') {
+      if (m.type === 'packet_out') this.counts.packetOuts++;
+      this.outbox.append(m);
+    } else this.sendFlowMod(m);
     this.owners.remember(m.xid, owner);
   }
 
@@ -46,10 +50,13 @@ export class SwitchOutput {
     owner: number,
     data?: Uint8Array,
   ): void {
-    if (t.type === 'packet_out') this.outbox.appendTemplate(t, xid, data);
-    else if (this.model !== undefined) return this.send(t.toMessage(xid), owner);
+    if (t.type === 'packet_out') {
+      this.counts.packetOuts++;
+      this.outbox.appendTemplate(t, xid, data);
+    } else if (this.model !== undefined) return this.send(t.toMessage(xid), owner);
     else {
       const isDelete = this.orderFlowMod(t.command);
+      this.counts.flowMods++;
       this.outbox.appendTemplate(t, xid);
       this.lastFlowModDeleted = isDelete;
     }
@@ -64,6 +71,7 @@ export class SwitchOutput {
   /** The flow model sees the FLOW_MOD once it is encoded (an app's unencodable one throws). */
   private sendFlowMod(m: FlowMod): void {
     const isDelete = this.orderFlowMod(m.command);
+    this.counts.flowMods++;
     this.outbox.append(m);
     this.lastFlowModDeleted = isDelete;
     this.model?.applyFlowMod(m);

@@ -10,7 +10,9 @@ import {
   FlowModFlags,
   type FlowStatsFilter,
   OFP_NO_BUFFER,
+  OFPG_ANY,
   OFPP,
+  OFPTT_ALL,
 } from '../codec/index.js';
 import { checkOfpacts, encodeInstructions } from './actions-encode.js';
 import { parseActionList, parseTable } from './actions-parse.js';
@@ -23,9 +25,6 @@ import { OvsMatch } from './ovs-match.js';
 import { type PortMap, parsePortOrUndef } from './ports.js';
 import { extractActions, parseKeyValues } from './tokenize.js';
 import { fail, parseNumeric, parseSmall } from './values.js';
-
-export const OFPG_ANY = 0xffffffff;
-export const OFPTT_ALL = 0xff;
 
 /** The flow-mod command, or 'filter' for dump-flows/dump-aggregate filters. */
 export type FlowCommand = number | 'filter';

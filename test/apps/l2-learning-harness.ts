@@ -53,7 +53,13 @@ export function fakeDatapath(dpid: bigint, nPorts = 4): FakeDatapath {
 /** The app's handlers with the given config section (defaults when undefined). */
 export function l2Handlers(raw?: unknown): AppHandlers {
   const config = l2.validateConfig!(raw, 'test: appConfig.l2-learning');
-  return l2.create({ name: l2.name, config, log: silentLog, datapaths: () => new Map() });
+  return l2.create({
+    name: l2.name,
+    config,
+    log: silentLog,
+    datapaths: () => new Map(),
+    ovsdb: undefined,
+  });
 }
 
 /** `02:00:00:00:00:01` -> 0x020000000001. */

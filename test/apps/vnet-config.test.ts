@@ -29,15 +29,18 @@ function errorOf(raw: unknown): ConfigError {
   throw new Error('config was accepted');
 }
 
+const NO_OVSDB_RECOGNITION = { fakeBridge: undefined, ifaceIdPrefix: undefined };
+
 describe('example configs', () => {
   test('flows/vnet-gre.json: two tenants over a tunnel on two datapaths', () => {
     const c = exampleConfig('vnet-gre.json');
     expect(c.source).toBe('flows/vnet-gre.json: appConfig.vnet');
     expect(c.macIdleTimeout).toBe(300);
     expect([...c.networks.values()]).toEqual([
-      { name: 'tenant-a', vlan: 10, tunnelKey: 100 },
-      { name: 'tenant-b', vlan: 20, tunnelKey: 200 },
+      { name: 'tenant-a', vlan: 10, tunnelKey: 100, ...NO_OVSDB_RECOGNITION, tags: [10] },
+      { name: 'tenant-b', vlan: 20, tunnelKey: 200, ...NO_OVSDB_RECOGNITION, tags: [20] },
     ]);
+    expect(c.ovsdb).toBeUndefined();
     expect(c.datapaths.map((d) => [d.name, d.dpid])).toEqual([
       ['host1-br-gre', 1n],
       ['host2-br-gre', 2n],
@@ -106,7 +109,7 @@ describe('errors name the file, the key and what was expected', () => {
       (c) => {
         c.networkz = {};
       },
-      `${WHERE}.networkz: unknown key; expected one of: description, macIdleTimeout, networks, datapaths`,
+      `${WHERE}.networkz: unknown key; expected one of: description, macIdleTimeout, networks, datapaths, ovsdb`,
     ],
     [
       'VLAN out of range',

@@ -230,7 +230,7 @@ describe('modifying', () => {
     );
   });
 
-  test('add-flows reads a file with comments and command words, each flow with a barrier', async () => {
+  test('add-flows reads a file with comments and command words, pipelined with one barrier at the end', async () => {
     sw = await startFakeSwitch(switchLike());
     const dir = mkdtempSync(join(tmpdir(), 'ofctl-ts-flows-'));
     const file = join(dir, 'f.flows');
@@ -246,10 +246,40 @@ describe('modifying', () => {
       [8, 3],
       [10, 2],
     ]);
-    expect(xids(['barrier_request'])).toEqual([7, 9, 11]);
+    // The xids ovs-ofctl gives (it follows each flow with a barrier); only the last is sent.
+    expect(xids(['barrier_request'])).toEqual([11]);
     writeFileSync(file, 'priority=1,actions=drop\n\n# x\nfoo=1,actions=drop\n');
     const bad = await run(['add-flows', 'br0', file]);
     expect(bad).toMatchObject({ code: 1, err: `ofctl-ts: ${file}:4: unknown keyword foo\n` });
+  });
+
+  test('add-flows of many flows: a barrier per 256, the first error reported with its xid', async () => {
+    const lines = Array.from({ length: 600 }, (_, i) => `priority=${i + 1},actions=drop`);
+    sw = await startFakeSwitch(switchLike());
+    expect(await run(['add-flows', 'br0', '-'], {}, `${lines.join('\n')}\n`)).toMatchObject({
+      code: 0,
+      err: '',
+    });
+    const mods = sw.received.filter((m) => m.type === 'flow_mod');
+    expect(mods.map((m) => m.xid)).toEqual(lines.map((_, i) => 6 + 2 * i));
+    expect(xids(['barrier_request'])).toEqual([255, 511, 599].map((i) => 6 + 2 * i + 1));
+    await sw.close();
+
+    // The switch refuses the 300th flow (and the 400th): ovs-ofctl's error text for the first.
+    const refused = new Set([6 + 2 * 299, 6 + 2 * 399]);
+    sw = await startFakeSwitch(
+      switchLike((m) =>
+        m.type === 'flow_mod' && refused.has(m.xid)
+          ? [{ type: 'error', xid: m.xid, errType: 5, code: 0, data: encodeMessage(m) }]
+          : undefined,
+      ),
+    );
+    const bad = await run(['add-flows', 'br0', '-'], {}, `${lines.join('\n')}\n`);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe(
+      `OFPT_ERROR (OF1.3) (xid=0x${(6 + 2 * 299).toString(16)}): OFPFMFC_UNKNOWN\n` +
+        `OFPT_FLOW_MOD (OF1.3) (xid=0x${(6 + 2 * 299).toString(16)}): ADD priority=300 actions=drop\n`,
+    );
   });
 
   test('add-flows - reads standard input; warnings about ignored fields go to stderr', async () => {

@@ -13,7 +13,15 @@ import type { Testbed } from '../harness/index.js';
 import { ROOT, requireBuilt } from '../support/built.js';
 
 /** Source folders whose compiled output the controller process runs. */
-const SOURCES = ['src/runtime', 'src/codec', 'src/engine', 'src/cli', 'apps'];
+const SOURCES = [
+  'src/runtime',
+  'src/codec',
+  'src/engine',
+  'src/cli',
+  'src/api',
+  'src/cluster',
+  'apps',
+];
 
 /**
  * The compiled entry: `dist/src/cli/main.js controller` (the ofctl-ts executable) or
@@ -65,7 +73,9 @@ export async function spawnController(
 ): Promise<ControllerProcess> {
   const entry = controllerEntry(via);
   const listen = args.includes('--listen') ? [] : ['--listen', 'tcp:127.0.0.1:0'];
-  const child = spawner(process.execPath, [entry.file, ...entry.args, ...listen, ...args]);
+  // The API listens on a fixed port by default: off unless the test asks for it.
+  const api = args.some((a) => a === '--api' || a.startsWith('--api=')) ? [] : ['--api', 'off'];
+  const child = spawner(process.execPath, [entry.file, ...entry.args, ...listen, ...api, ...args]);
   const records: LogRecord[] = [];
   let stderr = '';
   let waiters: { pred: (r: LogRecord) => boolean; resolve: (r: LogRecord) => void }[] = [];
