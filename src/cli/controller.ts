@@ -81,8 +81,8 @@ options:
   --ovsdb-listen tcp:HOST:PORT
                            accept Open_vSwitch databases that dial the controller
                            (\`ovs-vsctl set-manager tcp:CONTROLLER:6640\`; default off)
-  --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
-                           sent (to compare with the switch; costs flow-setup rate; default off)
+  --no-flow-model          do not keep the model of each switch's flow tables (default: kept,
+                           fed every flow-mod sent; --flow-model turns it back on)
 ${API_USAGE}
   --cluster etcd:http://HOST:PORT[,http://HOST:PORT...]
                            join the controllers sharing this etcd: one master per switch,

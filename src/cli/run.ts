@@ -146,6 +146,11 @@ async function dispatch(io: Io, argv: readonly string[]): Promise<number> {
       io.out(usageText(COMMANDS));
       return 0;
     }
+    if (target === 'controller') {
+      const mod = (await import('./controller.js')) as { CONTROLLER_USAGE: string };
+      io.out(mod.CONTROLLER_USAGE);
+      return 0;
+    }
     const c = BY_NAME.get(target);
     if (!c) throw new CliError(`unknown command '${target}'; use --help for the list of commands`);
     io.out(commandHelp(c));

@@ -5,7 +5,10 @@
  */
 import { OFPERR, type OfpError, ofpError } from './errors.js';
 import { type Match, matchGet, type OxmBasic } from './match.js';
-import { fullMask, OFPVID_PRESENT, OXM_BY_NAME } from './oxm-fields.js';
+import { fullMask, OFPVID_PRESENT, OXM_BY_NAME, OXM_FIELDS } from './oxm-fields.js';
+
+/** The largest valid value of each non-big field, by code: 2^bits - 1. */
+const VALID_MAX: readonly number[] = OXM_FIELDS.map((f) => (f.big ? 0 : 2 ** f.bits - 1));
 
 function exactValue(e: OxmBasic | undefined): number | undefined {
   if (!e) return undefined;
@@ -18,7 +21,9 @@ export function checkMatch(m: Match): OfpError | undefined {
   for (const e of m) {
     if (e.field === 'raw') continue;
     const info = OXM_BY_NAME.get(e.field)!;
-    const max = fullMask(info);
+    // The field's bits, not its bytes: ip_dscp=64 or vlan_vid=0x2000 is OFPBMC_BAD_VALUE,
+    // as Open vSwitch answers (a value the key would silently truncate).
+    const max = info.big ? fullMask(info) : VALID_MAX[info.code]!;
     if (typeof e.value === 'bigint' ? e.value > BigInt(max) : e.value > Number(max)) {
       return ofpError(OFPERR.OFPBMC_BAD_VALUE, `value of ${e.field} does not fit its field`);
     }

@@ -43,11 +43,14 @@ export class FlowTable {
   /** Puts `entry` in the place of installed `old`, which has the same match and priority. */
   replace(old: FlowEntry, entry: FlowEntry): void {
     this.cls.replaceRule(old, entry);
+    old.detached();
   }
 
   /** Uninstalls `entry` (a no-op when it is not installed). */
   remove(entry: FlowEntry): void {
+    if (entry.rule === undefined) return;
     this.cls.remove(entry);
+    entry.detached();
   }
 
   /** The entry with exactly this match and priority (OpenFlow's strict match). */

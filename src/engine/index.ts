@@ -57,6 +57,7 @@ export * from './packet-set-field.js';
 export * from './packet-tags.js';
 export * from './pipeline.js';
 export * from './ports.js';
+export * from './slot-add.js';
 export * from './stats.js';
 export * from './switch-model.js';
 export * from './trace.js';

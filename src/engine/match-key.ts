@@ -33,7 +33,7 @@ const TWO32 = 4294967296;
 const low = (bits: number) => (bits === 32 ? 0xffffffff : (1 << bits) - 1);
 
 /** How a field is written: its key parts and its all-ones mask (2^(8 * bytes) - 1). */
-interface FieldWriter {
+export interface FieldWriter {
   readonly parts: readonly KeyPart[];
   /** Part masks, `low(bits)`, in part order. */
   readonly lows: Int32Array;
@@ -66,6 +66,11 @@ const badField = (e: { oxmClass: number; oxmField: number }): OfpError =>
 
 const conflict = (field: string): OfpError =>
   ofpError(OFPERR.OFPBMC_BAD_PREREQ, `${field} conflicts with another field of the match`);
+
+/** The writer of OXM basic field `name` (for MatchKey.putExact). */
+export function fieldWriter(name: string): FieldWriter | undefined {
+  return WRITERS.get(name);
+}
 
 /** A number the fast path can split: an integer in [0, 2^53). */
 const plain = (x: unknown): x is number =>
@@ -100,6 +105,26 @@ export class MatchKey implements FlowMatch {
       if (!ok) return conflict(e.field);
     }
     return undefined;
+  }
+
+  /** Makes this key a copy of `other`. */
+  copyFrom(other: MatchKey): void {
+    this.clear();
+    for (let j = 0; j < other.n; j++) {
+      const w = other.words[j]!;
+      this.value[w] = other.value[w]!;
+      this.mask[w] = other.mask[w]!;
+      this.words[j] = w;
+    }
+    this.n = other.n;
+  }
+
+  /**
+   * Adds the field `w` writes, matched exactly on `value` (an integer in [0, 2^48), not a
+   * 64- or 128-bit field); false when its bits are already taken.
+   */
+  putExact(w: FieldWriter, value: number): boolean {
+    return this.putNumber(w, value, w.full);
   }
 
   /** Empties the key (every word zero). */

@@ -9,6 +9,7 @@ import {
   type FlowMod,
   FlowModCommand,
   FlowModFlags,
+  type FlowModTemplateLayout,
   type FlowRemoved,
   type FlowStats,
   type FlowStatsFilter,
@@ -43,6 +44,7 @@ import {
   processPacketOut,
 } from './pipeline.js';
 import { PortSet, type PortSpec } from './ports.js';
+import { SlotShape } from './slot-add.js';
 import { type AggregateStats, ALL_FLOWS, aggregateStats, flowStats, tableStats } from './stats.js';
 
 export interface FlowRemovedEvent {
@@ -95,6 +97,8 @@ export class SwitchModel {
   private readonly ctx: CheckContext;
   /** Scratch for FLOW_MOD matches in key form (one FLOW_MOD at a time). */
   private readonly key = new MatchKey();
+  /** FLOW_MOD templates compiled for this model (null: not eligible for the fast path). */
+  private readonly shapes = new Map<FlowModTemplateLayout, SlotShape | null>();
 
   constructor(opts: SwitchModelOptions = {}) {
     const n = opts.nTables ?? 255;
@@ -172,6 +176,21 @@ export class SwitchModel {
       this.removed(out.removed, FlowRemovedReason.DELETE, this.clock());
     }
     return undefined;
+  }
+
+  /**
+   * Applies the ADD a FLOW_MOD template's current bytes encode, read from its slots (see
+   * slot-add.ts); false when it must go through applyFlowMod instead (the message the
+   * template encodes), which the caller then does. Nothing is reported to listeners: an
+   * ADD removes nothing.
+   */
+  applyTemplate(layout: FlowModTemplateLayout): boolean {
+    let shape = this.shapes.get(layout);
+    if (shape === undefined) {
+      shape = SlotShape.compile(layout, this.tables, this.ctx) ?? null;
+      this.shapes.set(layout, shape);
+    }
+    return shape?.apply(this.clock(), this.key) === true;
   }
 
   /** Applies a GROUP_MOD; deleting a group removes the flows that output to it. */

@@ -168,10 +168,12 @@ describe('controller command line', () => {
     }
   });
 
-  test('--flow-model gives the controller the engine model factory; off by default', () => {
+  test('the engine model factory by default; --no-flow-model turns it off', () => {
+    const off = resolveSettings(parseControllerArgs(['--no-flow-model']));
+    expect(controllerOptions(off).flowModel).toBeUndefined();
+    expect(controllerOptions(DEFAULT_SETTINGS).flowModel).toBe(engineFlowModel);
     const on = resolveSettings(parseControllerArgs(['--flow-model']));
     expect(controllerOptions(on).flowModel).toBe(engineFlowModel);
-    expect(controllerOptions(DEFAULT_SETTINGS).flowModel).toBeUndefined();
   });
 
   test('the defaults become the runtime options', () => {
@@ -184,6 +186,7 @@ describe('controller command line', () => {
       handshakeTimeoutMs: 20_000,
       outputSoftLimit: 8 * 1024 * 1024,
       outputHardLimit: 32 * 1024 * 1024,
+      flowModel: engineFlowModel,
     });
   });
 });
