@@ -39,6 +39,7 @@ import { formatMac, MacTable } from './mac-table.js';
 import { OvsdbPortSource, type OvsdbResolution } from './ovsdb-source.js';
 import { COOKIE_KIND_MASK, CookieKind, cookieKind, kindCookie } from './pipeline.js';
 import { type DatapathPlan, planDatapath, type SwitchPort } from './plan.js';
+import { vnetNorthbound } from './routes.js';
 import { describeState, type VnetState } from './state.js';
 
 interface SwitchState {
@@ -186,6 +187,21 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
     return run;
   }
 
+  function state(): VnetState {
+    return describeState(
+      config,
+      [...switches].map(([dpid, st]) => ({
+        dpid,
+        plan: st.plan,
+        macs: st.macs,
+        host: st.ovsdb?.host ?? st.ovsdb?.database,
+        bridge: st.ovsdb?.bridge,
+        source: st.ovsdb ? 'ovsdb' : 'config',
+        problems: st.ovsdb?.problems ?? [],
+      })),
+    );
+  }
+
   // OVSDB changed: re-plan the switches whose ports per OVSDB are not what they follow.
   const unsubscribe = source?.onChange(() => {
     if (!config.ovsdb) return;
@@ -209,19 +225,9 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
 
     plan: (dpid) => switches.get(dpid)?.plan,
 
-    state: () =>
-      describeState(
-        config,
-        [...switches].map(([dpid, st]) => ({
-          dpid,
-          plan: st.plan,
-          macs: st.macs,
-          host: st.ovsdb?.host ?? st.ovsdb?.database,
-          bridge: st.ovsdb?.bridge,
-          source: st.ovsdb ? 'ovsdb' : 'config',
-          problems: st.ovsdb?.problems ?? [],
-        })),
-      ),
+    northbound: vnetNorthbound(() => state()),
+
+    state: () => state(),
 
     stop() {
       unsubscribe?.();

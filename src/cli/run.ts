@@ -9,6 +9,7 @@ import { GROUP_METER_COMMANDS } from './cmd-groups-meters.js';
 import { PACKET_COMMANDS } from './cmd-packet.js';
 import { SWITCH_COMMANDS } from './cmd-switch.js';
 import { TRACE_COMMANDS } from './cmd-trace.js';
+import { VNET_COMMANDS } from './cmd-vnet.js';
 import { type Command, type Context, defaultOptions, type GlobalOptions } from './context.js';
 import { FLOW_SYNC_COMMANDS } from './flow-sync.js';
 import { bashCompletion, commandHelp, usageText } from './help.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   ...GROUP_METER_COMMANDS,
   ...PACKET_COMMANDS,
   ...TRACE_COMMANDS,
+  ...VNET_COMMANDS,
 ];
 
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name, c]));

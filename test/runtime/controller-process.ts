@@ -17,6 +17,7 @@ const SOURCES = [
   'src/runtime',
   'src/codec',
   'src/engine',
+  'src/ovsdb',
   'src/cli',
   'src/api',
   'src/cluster',
