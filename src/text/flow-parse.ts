@@ -47,6 +47,16 @@ export interface ParsedFlow {
   readonly ofpacts: readonly Ofpact[];
 }
 
+/**
+ * A cookie or cookie mask as ovs-ofctl reads it (strtoull): a negative number wraps
+ * around, so `cookie=0/-1` selects the flows whose cookie is exactly 0.
+ */
+function parseCookie(s: string): bigint {
+  if (!s.startsWith('-')) return parseNumeric(s, 64);
+  const n = parseNumeric(s.slice(1), 64);
+  return ((1n << 64n) - n) & ((1n << 64n) - 1n);
+}
+
 export interface FlowParseOptions {
   readonly ports?: PortMap | undefined;
   /** Receives ovs-ofctl's warnings (normalization, deprecated port numbers). */
@@ -158,11 +168,11 @@ export function parseFlow(
         const slash = value.indexOf('/');
         if (slash >= 0) {
           if (add) fail('flow additions cannot use a cookie mask');
-          cookie = parseNumeric(value.slice(0, slash), 64);
-          cookieMask = parseNumeric(value.slice(slash + 1), 64);
+          cookie = parseCookie(value.slice(0, slash));
+          cookieMask = parseCookie(value.slice(slash + 1));
         } else {
           if (!actionsAllowed) fail('cannot set cookie');
-          newCookie = parseNumeric(value, 64);
+          newCookie = parseCookie(value);
         }
         continue;
       }
