@@ -47,7 +47,7 @@ import {
   WarnLimiter,
 } from '../../src/runtime/index.js';
 import { adoptFlows, TO_CONTROLLER } from './adopt.js';
-import { type L2Config, validateL2Config } from './config.js';
+import { type L2Config, L2ConfigSchema, validateL2Config } from './config.js';
 import { formatMac, MacTable, macAt } from './mac-table.js';
 import { l2Northbound } from './northbound.js';
 
@@ -65,6 +65,7 @@ export default defineApp<L2Config>({
   name: 'l2-learning',
   description: 'MAC learning switch: floods unknown destinations, installs per-pair flows',
   cookie: { value: L2_COOKIE, mask: L2_COOKIE_MASK },
+  configSchema: L2ConfigSchema,
   validateConfig: validateL2Config,
   create(ctx) {
     const cfg = ctx.config;

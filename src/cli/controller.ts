@@ -5,7 +5,6 @@
  * that cannot load returns 1, each with a message that says what to fix.
  */
 import cluster from 'node:cluster';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_APPS } from '../../apps/index.js';
 import {
@@ -49,6 +48,7 @@ import {
   loadApp,
   parseConfigFile,
   RuntimeView,
+  readConfigText,
 } from '../runtime/internal.js';
 
 export const CONTROLLER_USAGE = `usage: ofctl-ts controller [options]
@@ -275,13 +275,7 @@ function bytes(v: string, flag: string): number {
 export function resolveSettings(args: ControllerArgs): ControllerSettings {
   let fromFile: Partial<ControllerSettings> = {};
   if (args.config !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(args.config, 'utf8');
-    } catch (e) {
-      throw new ConfigError(args.config, `cannot read: ${(e as NodeJS.ErrnoException).code ?? e}`);
-    }
-    fromFile = parseConfigFile(text, args.config);
+    fromFile = parseConfigFile(readConfigText(args.config), args.config);
   }
   return { ...DEFAULT_SETTINGS, ...fromFile, ...args.settings };
 }

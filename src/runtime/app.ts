@@ -11,6 +11,8 @@
  * work synchronously). A handler that throws or rejects is logged with the app, the
  * event and the dpid; the connection and the other apps carry on.
  */
+
+import type { TSchema } from 'typebox';
 import type {
   Action,
   FeaturesReply,
@@ -209,9 +211,15 @@ export interface AppDefinition<C = unknown> {
   /**
    * Checks the app's section of the config file (`raw` is undefined when there is none)
    * and returns the typed configuration with defaults filled in. Throw ConfigError
-   * (see config.ts) naming `where` plus the key on bad input.
+   * (see config.ts; checkConfig in config-schema.ts does) naming `where` plus the key.
    */
   readonly validateConfig?: (raw: unknown, where: string) => C;
+  /**
+   * The JSON Schema (TypeBox) of the app's section, for tools and the HTTP API (request
+   * bodies, OpenAPI); validateConfig checks with it (checkConfig) and adds what a schema
+   * cannot say (references between keys, duplicates).
+   */
+  readonly configSchema?: TSchema;
   /** Runs once at controller start. (A method, so any AppDefinition<C> is an AppDefinition<unknown>.) */
   create(ctx: AppContext<C>): AppHandlers;
 }

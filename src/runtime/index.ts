@@ -32,7 +32,9 @@ export type {
   MetricSample,
 } from './app-api.js';
 export { RequestError, RouteReply } from './app-api.js';
-export * from './config.js';
+export { ConfigError, describe, itemPath, keyPath, osErrorText } from './config.js';
+export { isYamlFile, parseConfigText, readConfigFile, readConfigText } from './config-file.js';
+export { checkConfig, configError } from './config-schema.js';
 export { DEFAULT_PRIORITY, fillFlowMod } from './datapath.js';
 export {
   ConnectionClosedError,
