@@ -9,13 +9,29 @@ import { KEY_WORDS } from '../src/engine/flow-key.js';
 import { type RuleSet, scratchMatch } from './classifier-rulesets.js';
 import { heap } from './heap.js';
 
-/** Seconds, for timing differences. */
-export const now = (): number => performance.now() / 1000;
+/**
+ * Seconds of this process's CPU time, for timing differences: the machine is shared,
+ * and wall time would count other processes' turns on the cores.
+ */
+export const now = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** Median of a list of figures. */
+export function median(xs: readonly number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  const m = a.length >> 1;
+  return a.length % 2 === 1 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
+}
 
 export interface Figures {
   readonly tuples: number;
+  /** Medians of the repetitions, and each repetition's figure. */
   readonly insertsPerSec: number;
   readonly lookupsPerSec: number;
+  readonly insertRates: readonly number[];
+  readonly lookupRates: readonly number[];
   readonly deletesPerSec: number;
   readonly bytesPerRule: number;
   /** False when the garbage collector could not be reached (bytesPerRule is rough). */
@@ -30,6 +46,8 @@ export interface MeasureOptions {
   /** Time budget for the linear scan, seconds. */
   readonly linearBudget: number;
   readonly gc: (() => void) | undefined;
+  /** Timed repetitions of the build and of the lookup run; medians are reported. */
+  readonly reps: number;
 }
 
 function build(set: RuleSet): { cls: Classifier<number>; rules: ClsRule<number>[]; secs: number } {
@@ -67,22 +85,22 @@ function lookups(
   return secs;
 }
 
-/** Builds of the whole set timed for inserts/s; the best counts (warm code, no GC luck). */
-export const INSERT_ROUNDS = 3;
-
 export function measure(set: RuleSet, opts: MeasureOptions): Figures {
   const before = heap(opts.gc);
   const { cls, rules, secs: firstSecs } = build(set);
   // The bench's own array of rule references is not the classifier's memory.
   const bytesPerRule = (heap(opts.gc) - before - rules.length * 8) / set.n;
-  let insertSecs = firstSecs;
-  for (let i = 1; i < INSERT_ROUNDS; i++) insertSecs = Math.min(insertSecs, build(set).secs);
+  const insertRates = [set.n / firstSecs];
+  for (let i = 1; i < opts.reps; i++) insertRates.push(set.n / build(set).secs);
 
   // One untimed pass warms the code and records every answer; then the timed run.
   const answers = new Int32Array(set.poolSize);
   const byCls = (key: Uint32Array) => cls.lookup(key)?.data ?? -1;
   lookups(set, byCls, set.poolSize, answers);
-  const lookupSecs = lookups(set, byCls, opts.lookups, undefined);
+  const lookupRates: number[] = [];
+  for (let i = 0; i < opts.reps; i++) {
+    lookupRates.push(opts.lookups / lookups(set, byCls, opts.lookups, undefined));
+  }
 
   const tuples = cls.subtableCount;
   const t0 = now();
@@ -104,8 +122,10 @@ export function measure(set: RuleSet, opts: MeasureOptions): Figures {
   }
   return {
     tuples,
-    insertsPerSec: set.n / insertSecs,
-    lookupsPerSec: opts.lookups / lookupSecs,
+    insertsPerSec: median(insertRates),
+    lookupsPerSec: median(lookupRates),
+    insertRates,
+    lookupRates,
     deletesPerSec: set.n / deleteSecs,
     bytesPerRule,
     gcForced: opts.gc !== undefined,

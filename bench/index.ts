@@ -14,7 +14,10 @@ const BENCHES: Record<string, string> = {
   'flow-setup': './flow-setup.js',
   'engine-model': './engine-model.js',
   load: './load.js',
+  cluster: './cluster.js',
   cli: './cli.js',
+  'api-load': './api-load.js',
+  'web-paint': './web-paint.js',
 };
 
 async function main(): Promise<void> {

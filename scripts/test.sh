@@ -18,7 +18,8 @@ npx tsc -p tsconfig.test.json
 step "lint and format check (biome)"
 npx biome check .
 
-step "tests (vitest)"
-# The whole suite takes a few minutes; a hard cap turns a hung test into a failure that
-# names itself instead of a CI job that runs out its clock.
+step "tests (vitest): unit, then e2e (one file at a time), then load"
+# Every tier (vitest.config.ts), in that order. The whole suite takes a few minutes; a
+# hard cap turns a hung test into a failure that names itself instead of a CI job that
+# runs out its clock.
 timeout --kill-after=30s 25m npx vitest run "$@"

@@ -20,9 +20,6 @@ import type { WantedFlow } from '../../src/runtime/index.js';
 import type { L2Config } from './config.js';
 import type { MacTable } from './mac-table.js';
 
-/** OFPP_MAX: numbers above are reserved ports (FLOOD, CONTROLLER, ...). */
-const OFPP_MAX = 0xffffff00;
-
 export const TO_CONTROLLER: readonly Action[] = [
   { type: 'output', port: OFPP.CONTROLLER, maxLen: OFPCML_NO_BUFFER },
 ];
@@ -120,7 +117,7 @@ function asLearned(
   const outPort = out.port;
   const isMulticast = (mac: number) => Math.floor(mac / 0x10000000000) % 2 === 1;
   if (isMulticast(src) || isMulticast(dst) || src === dst) return undefined;
-  if (outPort === inPort || outPort > OFPP_MAX || inPort > OFPP_MAX) return undefined;
+  if (outPort === inPort || outPort > OFPP.MAX || inPort > OFPP.MAX) return undefined;
   if (!ports.has(inPort) || !ports.has(outPort)) return undefined;
   return { flow: f, inPort, src, dst, outPort };
 }

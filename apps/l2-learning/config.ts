@@ -1,5 +1,6 @@
 /** Configuration of the l2-learning app (config file section `appConfig["l2-learning"]`). */
-import { asObject, checkKeys, readInt, readNumber } from '../../src/runtime/index.js';
+import { Type } from 'typebox';
+import { checkConfig } from '../../src/runtime/index.js';
 
 export interface L2Config {
   /** Idle timeout of learned flows, seconds (0 = none). */
@@ -22,15 +23,30 @@ export const L2_DEFAULTS: L2Config = Object.freeze({
   maxMacs: 8192,
 });
 
+const u16 = { minimum: 0, maximum: 0xffff };
+
+/** `appConfig["l2-learning"]` as a TypeBox (JSON) schema; every key optional. */
+export const L2ConfigSchema = Type.Object(
+  {
+    idleTimeout: Type.Optional(
+      Type.Integer({ ...u16, default: L2_DEFAULTS.idleTimeout, description: 'seconds, 0: none' }),
+    ),
+    hardTimeout: Type.Optional(
+      Type.Integer({ ...u16, default: L2_DEFAULTS.hardTimeout, description: 'seconds, 0: none' }),
+    ),
+    priority: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 0xffff, default: L2_DEFAULTS.priority }),
+    ),
+    macAgeing: Type.Optional(
+      Type.Number({ minimum: 1, maximum: 86_400, default: L2_DEFAULTS.macAgeing }),
+    ),
+    maxMacs: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 10_000_000, default: L2_DEFAULTS.maxMacs }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export function validateL2Config(raw: unknown, where: string): L2Config {
-  const o = asObject(raw, where);
-  checkKeys(o, Object.keys(L2_DEFAULTS), where);
-  const u16 = { min: 0, max: 0xffff };
-  return {
-    idleTimeout: readInt(o, 'idleTimeout', where, u16, L2_DEFAULTS.idleTimeout),
-    hardTimeout: readInt(o, 'hardTimeout', where, u16, L2_DEFAULTS.hardTimeout),
-    priority: readInt(o, 'priority', where, { min: 1, max: 0xffff }, L2_DEFAULTS.priority),
-    macAgeing: readNumber(o, 'macAgeing', where, { min: 1, max: 86_400 }, L2_DEFAULTS.macAgeing),
-    maxMacs: readInt(o, 'maxMacs', where, { min: 1, max: 10_000_000 }, L2_DEFAULTS.maxMacs),
-  };
+  return checkConfig(L2ConfigSchema, raw ?? {}, where) as L2Config;
 }

@@ -31,6 +31,9 @@ import {
   FlowModTemplate,
   OFP_NO_BUFFER,
   OFPP,
+  OFPPC,
+  OFPPR_DELETE,
+  OFPPS,
   type PacketIn,
   PacketOutTemplate,
   packetInPort,
@@ -44,8 +47,9 @@ import {
   WarnLimiter,
 } from '../../src/runtime/index.js';
 import { adoptFlows, TO_CONTROLLER } from './adopt.js';
-import { type L2Config, validateL2Config } from './config.js';
+import { type L2Config, L2ConfigSchema, validateL2Config } from './config.js';
 import { formatMac, MacTable, macAt } from './mac-table.js';
+import { l2Northbound } from './northbound.js';
 
 /** 'L2' in the cookie's top 16 bits marks this app's flows. */
 export const L2_COOKIE = 0x4c32_0000_0000_0000n;
@@ -53,9 +57,6 @@ export const L2_COOKIE_MASK = 0xffff_0000_0000_0000n;
 /** A packet-in whose cookie is all ones did not come from a particular flow. */
 const NO_FLOW_COOKIE = 0xffff_ffff_ffff_ffffn;
 
-const OFPPR_DELETE = 1;
-const OFPPS_LINK_DOWN = 1;
-const OFPPC_PORT_DOWN = 1;
 const ETH_HEADER = 14;
 
 const FLOOD: readonly Action[] = [{ type: 'output', port: OFPP.FLOOD, maxLen: 0 }];
@@ -64,6 +65,7 @@ export default defineApp<L2Config>({
   name: 'l2-learning',
   description: 'MAC learning switch: floods unknown destinations, installs per-pair flows',
   cookie: { value: L2_COOKIE, mask: L2_COOKIE_MASK },
+  configSchema: L2ConfigSchema,
   validateConfig: validateL2Config,
   create(ctx) {
     const cfg = ctx.config;
@@ -121,6 +123,8 @@ export default defineApp<L2Config>({
     };
 
     return {
+      northbound: l2Northbound(tables),
+
       reconcile(dp, flows) {
         reconciled.delete(dp);
         const table = new MacTable(cfg.maxMacs, ageingMs);
@@ -181,8 +185,8 @@ export default defineApp<L2Config>({
         const p = msg.port;
         const down =
           msg.reason === OFPPR_DELETE ||
-          (p.state & OFPPS_LINK_DOWN) !== 0 ||
-          (p.config & OFPPC_PORT_DOWN) !== 0;
+          (p.state & OFPPS.LINK_DOWN) !== 0 ||
+          (p.config & OFPPC.PORT_DOWN) !== 0;
         if (!down) return;
         const gone = tables.get(dp)?.flushPort(p.portNo) ?? [];
         dp.deleteFlows({ outPort: p.portNo });

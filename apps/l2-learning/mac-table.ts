@@ -82,6 +82,19 @@ export class MacTable {
     return undefined;
   }
 
+  /**
+   * The MACs not aged out at `now`, oldest first, with their port and the milliseconds
+   * since each was last seen (for the API; allocates, unlike the packet-in path).
+   */
+  entries(now: number): { mac: number; port: number; idleMs: number }[] {
+    const out: { mac: number; port: number; idleMs: number }[] = [];
+    for (let e = this.oldest; e !== NONE; e = this.newer[e]!) {
+      const idleMs = now - this.seen[e]!;
+      if (idleMs <= this.ageingMs) out.push({ mac: this.macOf(e), port: this.port[e]!, idleMs });
+    }
+    return out;
+  }
+
   /** Forgets every MAC learned on `port`; returns them, oldest first. */
   flushPort(port: number): number[] {
     const gone: number[] = [];

@@ -10,17 +10,13 @@
  *   withFlows   flow files in `ovs-ofctl add-flows` syntax, added when a switch connects
  */
 import { readFileSync } from 'node:fs';
+import { Type } from 'typebox';
 import { FlowModCommand } from '../../src/codec/index.js';
 import {
-  asObject,
   ConfigError,
-  checkKeys,
-  describe,
+  checkConfig,
   type FlowModSpec,
-  keyPath,
-  readBool,
-  readInt,
-  readStrings,
+  osErrorText,
 } from '../../src/runtime/index.js';
 import { parseFlow, splitCommand, toFlowMod } from '../../src/text/flow-parse.js';
 
@@ -38,38 +34,36 @@ export interface LswitchConfig {
   readonly flows: readonly FlowModSpec[];
 }
 
-const KEYS = ['mode', 'setUpFlows', 'maxIdle', 'wildcards', 'queue', 'portQueues', 'withFlows'];
-const MODES: readonly LswitchMode[] = ['learn', 'hub', 'normal'];
-const U32 = { min: 0, max: 0xffffffff };
+const U32 = { minimum: 0, maximum: 0xffffffff };
+
+/** `appConfig.lswitch` as a TypeBox (JSON) schema; every key optional. */
+export const LswitchConfigSchema = Type.Object(
+  {
+    mode: Type.Optional(
+      Type.Union([Type.Literal('learn'), Type.Literal('hub'), Type.Literal('normal')]),
+    ),
+    setUpFlows: Type.Optional(Type.Boolean()),
+    maxIdle: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 0xffff }), Type.Literal('permanent')]),
+    ),
+    wildcards: Type.Optional(Type.Integer({ minimum: 0, maximum: 0x3fffff })),
+    queue: Type.Optional(Type.Integer(U32)),
+    portQueues: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Integer(U32))),
+    withFlows: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  },
+  { additionalProperties: false },
+);
 
 export function validateLswitchConfig(raw: unknown, where: string): LswitchConfig {
-  const o = asObject(raw, where);
-  checkKeys(o, KEYS, where);
-  const mode = o.mode ?? 'learn';
-  if (!MODES.includes(mode as LswitchMode)) {
-    throw new ConfigError(
-      keyPath(where, 'mode'),
-      `expected one of ${MODES.join(', ')}, got ${describe(mode)}`,
-    );
-  }
-  const setUpFlows = readBool(o, 'setUpFlows', where, true);
-  let maxIdle = 60;
-  if (o.maxIdle === 'permanent') maxIdle = 0;
-  else if (o.maxIdle !== undefined)
-    maxIdle = readInt(o, 'maxIdle', where, { min: 1, max: 0xffff }, 60);
-  const portQueues = asObject(o.portQueues, keyPath(where, 'portQueues'));
-  const queues: Record<string, number> = {};
-  for (const name of Object.keys(portQueues)) {
-    queues[name] = readInt(portQueues, name, keyPath(where, 'portQueues'), U32, 0);
-  }
-  const files = readStrings(o, 'withFlows', where) ?? [];
+  const c = checkConfig(LswitchConfigSchema, raw ?? {}, where);
+  const maxIdle = c.maxIdle === 'permanent' ? 0 : (c.maxIdle ?? 60);
   return {
-    mode: mode as LswitchMode,
-    maxIdle: setUpFlows ? maxIdle : -1,
-    wildcards: readInt(o, 'wildcards', where, { min: 0, max: 0x3fffff }, 0),
-    defaultQueue: o.queue === undefined ? undefined : readInt(o, 'queue', where, U32, 0),
-    portQueues: queues,
-    flows: files.flatMap((f) => readFlowFile(f)),
+    mode: c.mode ?? 'learn',
+    maxIdle: c.setUpFlows === false ? -1 : maxIdle,
+    wildcards: c.wildcards ?? 0,
+    defaultQueue: c.queue,
+    portQueues: c.portQueues ?? {},
+    flows: (c.withFlows ?? []).flatMap((f) => readFlowFile(f)),
   };
 }
 
@@ -83,14 +77,7 @@ export function readFlowFile(file: string): FlowModSpec[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : String(code ?? e);
-    throw new ConfigError(file, `cannot read flow file: ${why}`);
+    throw new ConfigError(file, `cannot read flow file: ${osErrorText(e)}`);
   }
   const out: FlowModSpec[] = [];
   text.split('\n').forEach((raw, i) => {

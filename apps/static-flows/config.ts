@@ -23,13 +23,14 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { type Static, Type } from 'typebox';
 import {
-  asObject,
   ConfigError,
-  checkKeys,
+  checkConfig,
   describe,
+  itemPath,
   keyPath,
-  readStrings,
+  osErrorText,
 } from '../../src/runtime/index.js';
 import { AnyNamePorts, type FlowLine, fileLines, lineFlowMod } from './flow-lines.js';
 import { flowKey } from './sync-plan.js';
@@ -62,6 +63,36 @@ export interface StaticFlowsConfig {
   /** ovs-ofctl's warnings about lines (normalized matches, deprecated port numbers). */
   readonly warnings: readonly string[];
 }
+
+const NonEmpty = Type.String({ minLength: 1 });
+const OneOrMore = Type.Union([NonEmpty, Type.Array(NonEmpty)], {
+  expected: 'a string or a list of strings',
+});
+
+/** One entry: flow files and/or inline flow lines. */
+export const FlowSetSchema = Type.Object(
+  {
+    description: Type.Optional(Type.String()),
+    file: Type.Optional(OneOrMore),
+    lines: Type.Optional(OneOrMore),
+  },
+  { additionalProperties: false },
+);
+
+/** `appConfig["static-flows"]` as a TypeBox (JSON) schema. */
+export const StaticFlowsConfigSchema = Type.Object(
+  {
+    description: Type.Optional(Type.String()),
+    datapaths: Type.Optional(Type.Record(Type.String(), FlowSetSchema)),
+    default: Type.Optional(FlowSetSchema),
+  },
+  { additionalProperties: false },
+);
+
+type FlowSetSection = Static<typeof FlowSetSchema>;
+
+const list = (v: string | readonly string[] | undefined): readonly string[] | undefined =>
+  typeof v === 'string' ? [v] : v;
 
 /** `0x1`, `0000000000000001` or `00:00:00:00:00:00:00:01`, as 1 to 16 hex digits. */
 const DPID_FORMS = [
@@ -102,8 +133,7 @@ export function configFromJson(
         '{ "file", "lines" }) and/or "default"',
     );
   }
-  const obj = asObject(raw, where);
-  checkKeys(obj, ['description', 'datapaths', 'default'], where);
+  const obj = checkConfig(StaticFlowsConfigSchema, raw, where);
   if (obj.datapaths === undefined && obj.default === undefined) {
     throw new ConfigError(where, 'expected "datapaths", "default" or both');
   }
@@ -111,7 +141,7 @@ export function configFromJson(
   const datapaths: DatapathEntry[] = [];
   const dpWhere = keyPath(where, 'datapaths');
   const seen = new Map<bigint, string>();
-  for (const [key, value] of Object.entries(asObject(obj.datapaths, dpWhere))) {
+  for (const [key, value] of Object.entries(obj.datapaths ?? {})) {
     const at = keyPath(dpWhere, key);
     if (key.trim() === '') throw new ConfigError(at, 'expected a datapath ID or a bridge name');
     const dpid = dpidOfKey(key);
@@ -142,11 +172,14 @@ export function reread(config: StaticFlowsConfig): StaticFlowsConfig {
   return configFromJson(config.raw, config.where, config.baseDir);
 }
 
-function readFlowSet(value: unknown, where: string, baseDir: string, warnings: string[]): FlowSet {
-  const obj = asObject(value, where);
-  checkKeys(obj, ['description', 'file', 'lines'], where);
-  const files = readStrings(obj, 'file', where);
-  const inline = readStrings(obj, 'lines', where);
+function readFlowSet(
+  obj: FlowSetSection,
+  where: string,
+  baseDir: string,
+  warnings: string[],
+): FlowSet {
+  const files = list(obj.file);
+  const inline = list(obj.lines);
   if (files === undefined && inline === undefined) {
     throw new ConfigError(
       where,
@@ -156,7 +189,7 @@ function readFlowSet(value: unknown, where: string, baseDir: string, warnings: s
   const lines: FlowLine[] = [];
   for (const f of files ?? []) lines.push(...readFlowFile(f, keyPath(where, 'file'), baseDir));
   (inline ?? []).forEach((text, i) => {
-    lines.push({ origin: `${keyPath(where, 'lines')}[${i}]`, text });
+    lines.push({ origin: itemPath(keyPath(where, 'lines'), i), text });
   });
   checkLines(lines, where, warnings);
   return { where, lines };
@@ -168,9 +201,10 @@ function readFlowFile(file: string, where: string, baseDir: string): FlowLine[] 
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new ConfigError(where, `cannot read flow file ${describe(file)} (${path}): ${why}`);
+    throw new ConfigError(
+      where,
+      `cannot read flow file ${describe(file)} (${path}): ${osErrorText(e)}`,
+    );
   }
   return fileLines(text, file);
 }

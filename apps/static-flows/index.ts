@@ -12,11 +12,16 @@
  * the new flows the same way; `reload()` without an argument rereads the files itself.
  */
 import { defineApp } from '../../src/runtime/index.js';
-import { configFromJson, type StaticFlowsConfig } from './config.js';
+import { configFromJson, type StaticFlowsConfig, StaticFlowsConfigSchema } from './config.js';
 import { STATIC_COOKIE, STATIC_COOKIE_MASK } from './flow-lines.js';
 import { createHandlers } from './handlers.js';
 
-export { configFromJson, reread, type StaticFlowsConfig } from './config.js';
+export {
+  configFromJson,
+  reread,
+  type StaticFlowsConfig,
+  StaticFlowsConfigSchema,
+} from './config.js';
 export { STATIC_COOKIE, STATIC_COOKIE_MASK } from './flow-lines.js';
 export type { StaticFlowsHandlers, SyncSummary } from './handlers.js';
 
@@ -24,6 +29,7 @@ export default defineApp<StaticFlowsConfig>({
   name: 'static-flows',
   description: 'installs flows written in ovs-ofctl add-flows syntax, per datapath or on all',
   cookie: { value: STATIC_COOKIE, mask: STATIC_COOKIE_MASK },
+  configSchema: StaticFlowsConfigSchema,
   validateConfig: (raw, where) => configFromJson(raw, where),
   create: (ctx) => createHandlers({ config: ctx.config, log: ctx.log, datapaths: ctx.datapaths }),
 });

@@ -1,5 +1,6 @@
 /**
- * The vnet configuration: typed, defaulted, validated once at load, then frozen.
+ * The vnet configuration: typed, defaulted, validated once at load (structure by the
+ * TypeBox schema below, cross-references and duplicates here), then frozen. JSON or YAML.
  *
  *   {
  *     "macIdleTimeout": 300,
@@ -34,9 +35,15 @@
  *     "ovsdb": { "bindings": { "4b7a...-iface-id-or-port-name": "tenant-a" } }
  *   }
  */
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../src/runtime/index.js';
-import { JsonNode, parseJson } from './json-reader.js';
+import { type Static, Type } from 'typebox';
+import {
+  ConfigError,
+  checkConfig,
+  itemPath,
+  keyPath,
+  parseConfigText,
+  readConfigText,
+} from '../../src/runtime/index.js';
 
 export interface Network {
   readonly name: string;
@@ -109,193 +116,321 @@ export const DEFAULT_MAC_IDLE_TIMEOUT = 300;
 const OFPP_MAX = 0xffffff00;
 const GRE_KEY_MAX = 0xffffffff;
 
-/** Read and validate a config file; throws ConfigError naming the file and key. */
+const DPID_WORDS = 'a datapath ID (up to 16 hex digits, "0x1" or "00:00:..:01")';
+const Description = Type.Optional(Type.String());
+const NetworkName = Type.String({ minLength: 1 });
+const PortNumber = Type.Optional(Type.Integer({ minimum: 1, maximum: OFPP_MAX }));
+
+export const NetworkSchema = Type.Object(
+  {
+    description: Description,
+    vlan: Type.Integer({ minimum: 1, maximum: 4094 }),
+    tunnelKey: Type.Optional(Type.Integer({ minimum: 1, maximum: GRE_KEY_MAX })),
+    tags: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 4094 }))),
+    fakeBridge: Type.Optional(Type.String({ minLength: 1 })),
+    ifaceIdPrefix: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+/** A port, told apart by `mode`: each mode has keys of its own. */
+export const PortSchema = Type.Union([
+  Type.Object(
+    {
+      description: Description,
+      mode: Type.Literal('access'),
+      number: PortNumber,
+      network: NetworkName,
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      description: Description,
+      mode: Type.Literal('trunk'),
+      number: PortNumber,
+      networks: Type.Optional(Type.Array(NetworkName)),
+      native: Type.Optional(NetworkName),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      description: Description,
+      mode: Type.Literal('tunnel'),
+      number: PortNumber,
+      networks: Type.Array(NetworkName),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+/** A dpid: a number, or hex digits with `0x` or colons (checked for length below). */
+const Dpid = Type.Union(
+  [
+    Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, expected: DPID_WORDS }),
+    Type.String({ pattern: '^(0[xX])?[0-9a-fA-F:]+$', expected: DPID_WORDS }),
+  ],
+  { expected: DPID_WORDS },
+);
+
+export const DatapathSchema = Type.Object(
+  {
+    description: Description,
+    dpid: Type.Optional(Dpid),
+    ports: Type.Record(Type.String(), PortSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** The vnet configuration (`appConfig.vnet`, or a file of its own) as a TypeBox (JSON) schema. */
+export const VnetConfigSchema = Type.Object(
+  {
+    description: Description,
+    macIdleTimeout: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 65535, default: DEFAULT_MAC_IDLE_TIMEOUT }),
+    ),
+    networks: Type.Record(Type.String(), NetworkSchema),
+    datapaths: Type.Optional(Type.Record(Type.String(), DatapathSchema)),
+    ovsdb: Type.Optional(
+      Type.Object(
+        {
+          description: Description,
+          bindings: Type.Optional(Type.Record(Type.String(), NetworkName)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+type VnetSection = Static<typeof VnetConfigSchema>;
+type DatapathSection = Static<typeof DatapathSchema>;
+type PortSection = Static<typeof PortSchema>;
+
+/** Read and validate a config file (JSON or YAML); throws ConfigError naming the file and key. */
 export function loadConfig(path: string): VnetConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError(path, `cannot read: ${(e as Error).message}`);
-  }
-  return parseConfig(text, path);
+  return parseConfig(readConfigText(path, 'vnet config'), path);
 }
 
-/** Validate config text; `file` only names the source in error messages. */
+/** Validate config text (JSON, or YAML by `file`'s extension); `file` names the source. */
 export function parseConfig(text: string, file: string): VnetConfig {
-  return readConfig(parseJson(text, file));
+  return configFromJson(parseConfigText(text, file), `${file}:`);
 }
 
 /** Validate an already-parsed config found at `where` (`FILE:` or `FILE: section`). */
 export function configFromJson(raw: unknown, where: string): VnetConfig {
-  return readConfig(new JsonNode(where, raw));
-}
-
-function readConfig(root: JsonNode): VnetConfig {
-  root.onlyKeys(['description', 'macIdleTimeout', 'networks', 'datapaths', 'ovsdb']);
-  const idle = root.get('macIdleTimeout');
-  const networks = readNetworks(root.get('networks').required());
-  const ovsdbNode = root.get('ovsdb');
-  const ovsdb = ovsdbNode.present ? readOvsdb(ovsdbNode, networks) : undefined;
-  const dpNode = root.get('datapaths');
-  if (!ovsdb) dpNode.required();
-  const datapaths = dpNode.present
-    ? dpNode.entries().map(([name, node]) => readDatapath(name, node, networks))
-    : [];
+  const c = checkConfig(VnetConfigSchema, raw, where);
+  const networks = readNetworks(c.networks, keyPath(where, 'networks'));
+  const ovsdb = c.ovsdb && readOvsdb(c.ovsdb, keyPath(where, 'ovsdb'), networks);
+  const dpsWhere = keyPath(where, 'datapaths');
+  if (c.datapaths === undefined && !ovsdb) {
+    throw new ConfigError(dpsWhere, 'missing; this key is required');
+  }
+  const datapaths = Object.entries(c.datapaths ?? {}).map(([name, dp]) =>
+    readDatapath(name, dp, keyPath(dpsWhere, name), networks),
+  );
   if (datapaths.length === 0 && !ovsdb) {
-    dpNode.fail('expected at least one datapath (or "ovsdb": {} to take ports from OVSDB)');
+    throw new ConfigError(
+      dpsWhere,
+      'expected at least one datapath (or "ovsdb": {} to take ports from OVSDB)',
+    );
   }
   const seen = new Map<bigint, string>();
   for (const dp of datapaths) {
     if (dp.dpid === undefined) continue;
     const other = seen.get(dp.dpid);
     if (other) {
-      root.get('datapaths').get(dp.name).get('dpid').fail(`same dpid as datapath "${other}"`);
+      const at = keyPath(keyPath(dpsWhere, dp.name), 'dpid');
+      throw new ConfigError(at, `same dpid as datapath "${other}"`);
     }
     seen.set(dp.dpid, dp.name);
   }
-  checkTunnelKeys(root, datapaths, networks);
+  checkTunnelKeys(dpsWhere, datapaths, networks);
   return deepFreeze({
-    source: root.where,
-    macIdleTimeout: idle.present ? idle.int(0, 65535) : DEFAULT_MAC_IDLE_TIMEOUT,
+    source: where,
+    macIdleTimeout: c.macIdleTimeout ?? DEFAULT_MAC_IDLE_TIMEOUT,
     networks,
     datapaths,
     ovsdb,
   });
 }
 
-function readOvsdb(node: JsonNode, nets: Map<string, Network>): OvsdbPortsConfig {
-  node.onlyKeys(['description', 'bindings']);
+function readOvsdb(
+  section: NonNullable<VnetSection['ovsdb']>,
+  where: string,
+  nets: Map<string, Network>,
+): OvsdbPortsConfig {
   const bindings = new Map<string, string>();
-  const b = node.get('bindings');
-  if (b.present) for (const [key, n] of b.entries()) bindings.set(key, networkRef(n, nets));
+  const at = keyPath(where, 'bindings');
+  for (const [key, n] of Object.entries(section.bindings ?? {})) {
+    bindings.set(key, networkRef(n, keyPath(at, key), nets));
+  }
   return { bindings };
 }
 
-function readNetworks(node: JsonNode): Map<string, Network> {
+function readNetworks(section: VnetSection['networks'], where: string): Map<string, Network> {
   const out = new Map<string, Network>();
   const vlans = new Map<number, string>();
   const keys = new Map<number, string>();
   const tagOwners = new Map<number, string>();
   const fakeOwners = new Map<string, string>();
-  for (const [name, n] of node.entries()) {
-    n.onlyKeys(['description', 'vlan', 'tunnelKey', 'tags', 'fakeBridge', 'ifaceIdPrefix']);
-    const vlan = n.get('vlan').int(1, 4094);
-    const tk = n.get('tunnelKey');
-    const tunnelKey = tk.present ? tk.int(1, GRE_KEY_MAX) : undefined;
-    const dupVlan = vlans.get(vlan);
-    if (dupVlan) n.get('vlan').fail(`VLAN ${vlan} is already used by network "${dupVlan}"`);
-    if (tunnelKey !== undefined) {
-      const dupKey = keys.get(tunnelKey);
-      if (dupKey) tk.fail(`tunnel key ${tunnelKey} is already used by network "${dupKey}"`);
-      keys.set(tunnelKey, name);
+  for (const [name, n] of Object.entries(section)) {
+    const at = keyPath(where, name);
+    const dupVlan = vlans.get(n.vlan);
+    if (dupVlan) {
+      throw new ConfigError(
+        keyPath(at, 'vlan'),
+        `VLAN ${n.vlan} is already used by network "${dupVlan}"`,
+      );
     }
-    vlans.set(vlan, name);
-    const tagsNode = n.get('tags');
-    const tags = tagsNode.present ? tagsNode.items().map((t) => t.int(1, 4094)) : [vlan];
+    if (n.tunnelKey !== undefined) {
+      const dupKey = keys.get(n.tunnelKey);
+      if (dupKey) {
+        throw new ConfigError(
+          keyPath(at, 'tunnelKey'),
+          `tunnel key ${n.tunnelKey} is already used by network "${dupKey}"`,
+        );
+      }
+      keys.set(n.tunnelKey, name);
+    }
+    vlans.set(n.vlan, name);
+    const tags = n.tags ?? [n.vlan];
     tags.forEach((tag, i) => {
       const other = tagOwners.get(tag);
-      const at = tagsNode.present ? tagsNode.items()[i]! : n.get('vlan');
-      if (other) at.fail(`tag ${tag} already puts ports in network "${other}"`);
+      const tagAt = n.tags ? itemPath(keyPath(at, 'tags'), i) : keyPath(at, 'vlan');
+      if (other)
+        throw new ConfigError(tagAt, `tag ${tag} already puts ports in network "${other}"`);
       tagOwners.set(tag, name);
     });
-    const fb = n.get('fakeBridge');
-    const fakeBridge = fb.present ? fb.string() : undefined;
-    if (fakeBridge !== undefined) {
-      const other = fakeOwners.get(fakeBridge);
-      if (other) fb.fail(`fake bridge "${fakeBridge}" is already network "${other}"'s`);
-      fakeOwners.set(fakeBridge, name);
+    if (n.fakeBridge !== undefined) {
+      const other = fakeOwners.get(n.fakeBridge);
+      if (other) {
+        throw new ConfigError(
+          keyPath(at, 'fakeBridge'),
+          `fake bridge "${n.fakeBridge}" is already network "${other}"'s`,
+        );
+      }
+      fakeOwners.set(n.fakeBridge, name);
     }
-    const prefixNode = n.get('ifaceIdPrefix');
-    const ifaceIdPrefix = prefixNode.present ? prefixNode.string() : undefined;
-    out.set(name, { name, vlan, tunnelKey, tags, fakeBridge, ifaceIdPrefix });
+    out.set(name, {
+      name,
+      vlan: n.vlan,
+      tunnelKey: n.tunnelKey,
+      tags,
+      fakeBridge: n.fakeBridge,
+      ifaceIdPrefix: n.ifaceIdPrefix,
+    });
   }
-  if (out.size === 0) node.fail('expected at least one network');
+  if (out.size === 0) throw new ConfigError(where, 'expected at least one network');
   return out;
 }
 
-function readDpid(node: JsonNode): bigint {
-  const v = node.value;
-  if (typeof v === 'number') return BigInt(node.int(1, Number.MAX_SAFE_INTEGER));
-  const s = node.string();
-  const hex = s.replace(/^0x/i, '').replaceAll(':', '');
+function readDpid(v: number | string, where: string): bigint {
+  if (typeof v === 'number') return BigInt(v);
+  const hex = v.replace(/^0x/i, '').replaceAll(':', '');
   if (!/^[0-9a-fA-F]{1,16}$/.test(hex)) {
-    node.fail(`expected a datapath ID (up to 16 hex digits, "0x1" or "00:00:..:01"), got "${s}"`);
+    throw new ConfigError(where, `expected ${DPID_WORDS}, got "${v}"`);
   }
   const dpid = BigInt(`0x${hex}`);
-  if (dpid === 0n) node.fail('datapath ID 0 is not allowed');
+  if (dpid === 0n) throw new ConfigError(where, 'datapath ID 0 is not allowed');
   return dpid;
 }
 
-function readDatapath(name: string, node: JsonNode, nets: Map<string, Network>): DatapathConfig {
-  node.onlyKeys(['description', 'dpid', 'ports']);
-  const dpidNode = node.get('dpid');
-  const portsNode = node.get('ports').required();
-  const ports = portsNode.entries().map(([pname, p]) => readPort(pname, p, nets));
-  if (ports.length === 0) portsNode.fail('expected at least one port');
+function readDatapath(
+  name: string,
+  dp: DatapathSection,
+  where: string,
+  nets: Map<string, Network>,
+): DatapathConfig {
+  const portsWhere = keyPath(where, 'ports');
+  const ports = Object.entries(dp.ports).map(([pname, p]) =>
+    readPort(pname, p, keyPath(portsWhere, pname), nets),
+  );
+  if (ports.length === 0) throw new ConfigError(portsWhere, 'expected at least one port');
   const numbers = new Map<number, string>();
   for (const p of ports) {
     if (p.number === undefined) continue;
     const other = numbers.get(p.number);
-    if (other) portsNode.get(p.name).get('number').fail(`same number as port "${other}"`);
+    if (other) {
+      const at = keyPath(keyPath(portsWhere, p.name), 'number');
+      throw new ConfigError(at, `same number as port "${other}"`);
+    }
     numbers.set(p.number, p.name);
   }
-  return { name, dpid: dpidNode.present ? readDpid(dpidNode) : undefined, ports };
+  const dpid = dp.dpid === undefined ? undefined : readDpid(dp.dpid, keyPath(where, 'dpid'));
+  return { name, dpid, ports };
 }
 
-function networkRef(node: JsonNode, nets: Map<string, Network>): string {
-  const name = node.string();
+function networkRef(name: string, where: string, nets: Map<string, Network>): string {
   if (!nets.has(name)) {
     const known = [...nets.keys()].map((k) => `"${k}"`).join(', ');
-    node.fail(`expected the name of a network defined under "networks" (${known}), got "${name}"`);
+    throw new ConfigError(
+      where,
+      `expected the name of a network defined under "networks" (${known}), got "${name}"`,
+    );
   }
   return name;
 }
 
-function networkList(node: JsonNode, nets: Map<string, Network>): string[] {
+function networkList(names: readonly string[], where: string, nets: Map<string, Network>) {
   const out: string[] = [];
-  for (const item of node.items()) {
-    const name = networkRef(item, nets);
-    if (out.includes(name)) item.fail(`network "${name}" is listed twice`);
+  names.forEach((name, i) => {
+    networkRef(name, itemPath(where, i), nets);
+    if (out.includes(name)) {
+      throw new ConfigError(itemPath(where, i), `network "${name}" is listed twice`);
+    }
     out.push(name);
-  }
+  });
   return out;
 }
 
-function readPort(name: string, node: JsonNode, nets: Map<string, Network>): PortConfig {
-  const mode = node.get('mode').oneOf(['access', 'trunk', 'tunnel'] as const);
-  const num = node.get('number');
-  const number = num.present ? num.int(1, OFPP_MAX) : undefined;
-  const common = ['description', 'mode', 'number'];
-  switch (mode) {
+function readPort(
+  name: string,
+  p: PortSection,
+  where: string,
+  nets: Map<string, Network>,
+): PortConfig {
+  const number = p.number;
+  switch (p.mode) {
     case 'access':
-      node.onlyKeys([...common, 'network']);
-      return { name, number, mode, network: networkRef(node.get('network'), nets) };
+      return {
+        name,
+        number,
+        mode: p.mode,
+        network: networkRef(p.network, keyPath(where, 'network'), nets),
+      };
     case 'trunk': {
-      node.onlyKeys([...common, 'networks', 'native']);
-      const listNode = node.get('networks');
-      const networks = listNode.present ? networkList(listNode, nets) : [];
-      const nativeNode = node.get('native');
-      const native = nativeNode.present ? networkRef(nativeNode, nets) : undefined;
+      const networks = networkList(p.networks ?? [], keyPath(where, 'networks'), nets);
+      const nativeAt = keyPath(where, 'native');
+      const native = p.native === undefined ? undefined : networkRef(p.native, nativeAt, nets);
       if (native && networks.includes(native)) {
-        nativeNode.fail(`network "${native}" is both native (untagged) and tagged on this trunk`);
+        throw new ConfigError(
+          nativeAt,
+          `network "${native}" is both native (untagged) and tagged on this trunk`,
+        );
       }
       if (networks.length === 0 && !native) {
-        node.fail('a trunk needs "networks" (tagged), "native" (untagged), or both');
+        throw new ConfigError(
+          where,
+          'a trunk needs "networks" (tagged), "native" (untagged), or both',
+        );
       }
-      return { name, number, mode, networks, native };
+      return { name, number, mode: p.mode, networks, native };
     }
     case 'tunnel': {
-      node.onlyKeys([...common, 'networks']);
-      const networks = networkList(node.get('networks'), nets);
-      if (networks.length === 0) node.get('networks').fail('expected at least one network');
-      return { name, number, mode, networks };
+      const at = keyPath(where, 'networks');
+      const networks = networkList(p.networks, at, nets);
+      if (networks.length === 0) throw new ConfigError(at, 'expected at least one network');
+      return { name, number, mode: p.mode, networks };
     }
   }
 }
 
 /** Every network carried by a tunnel port needs a tunnel key. */
 function checkTunnelKeys(
-  root: JsonNode,
+  dpsWhere: string,
   datapaths: readonly DatapathConfig[],
   nets: Map<string, Network>,
 ): void {
@@ -303,12 +438,15 @@ function checkTunnelKeys(
     for (const p of dp.ports) {
       if (p.mode !== 'tunnel') continue;
       p.networks.forEach((n, i) => {
-        if (nets.get(n)!.tunnelKey === undefined) {
-          const at = root.get('datapaths').get(dp.name).get('ports').get(p.name).get('networks');
-          at.items()[i]!.fail(
-            `network "${n}" is carried over a tunnel but has no "tunnelKey" under networks.${n}`,
-          );
-        }
+        if (nets.get(n)!.tunnelKey !== undefined) return;
+        const at = keyPath(
+          keyPath(keyPath(keyPath(dpsWhere, dp.name), 'ports'), p.name),
+          'networks',
+        );
+        throw new ConfigError(
+          itemPath(at, i),
+          `network "${n}" is carried over a tunnel but has no "tunnelKey" under networks.${n}`,
+        );
       });
     }
   }

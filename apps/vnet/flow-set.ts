@@ -12,6 +12,7 @@ import {
   type Instruction,
   type Match,
   OFP_NO_BUFFER,
+  OFPG_ANY,
   OFPP,
   OXM_BY_NAME,
   type OxmEntry,
@@ -28,8 +29,6 @@ export interface FlowSpec {
   /** OFPFF_* flags (SEND_FLOW_REM for learned sources). */
   readonly flags: number;
 }
-
-const OFPG_ANY = 0xffffffff;
 
 function fieldCode(e: OxmEntry): number {
   return e.field === 'raw' ? 1000 + e.oxmField : OXM_BY_NAME.get(e.field)!.code;

@@ -17,6 +17,9 @@ import {
   type FlowMod,
   type FlowStats,
   matchGet,
+  OFPPC,
+  OFPPR_DELETE,
+  OFPPS,
   type PacketIn,
   type PortStatus,
 } from '../../src/codec/index.js';
@@ -36,12 +39,8 @@ import { formatMac, MacTable } from './mac-table.js';
 import { OvsdbPortSource, type OvsdbResolution } from './ovsdb-source.js';
 import { COOKIE_KIND_MASK, CookieKind, cookieKind, kindCookie } from './pipeline.js';
 import { type DatapathPlan, planDatapath, type SwitchPort } from './plan.js';
+import { vnetNorthbound } from './routes.js';
 import { describeState, type VnetState } from './state.js';
-
-/** OFPPR_DELETE, and the LINK_DOWN bit of ofp_port.state / PORT_DOWN of ofp_port.config. */
-const OFPPR_DELETE = 1;
-const OFPPS_LINK_DOWN = 1;
-const OFPPC_PORT_DOWN = 1;
 
 interface SwitchState {
   plan: DatapathPlan | undefined;
@@ -188,6 +187,21 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
     return run;
   }
 
+  function state(): VnetState {
+    return describeState(
+      config,
+      [...switches].map(([dpid, st]) => ({
+        dpid,
+        plan: st.plan,
+        macs: st.macs,
+        host: st.ovsdb?.host ?? st.ovsdb?.database,
+        bridge: st.ovsdb?.bridge,
+        source: st.ovsdb ? 'ovsdb' : 'config',
+        problems: st.ovsdb?.problems ?? [],
+      })),
+    );
+  }
+
   // OVSDB changed: re-plan the switches whose ports per OVSDB are not what they follow.
   const unsubscribe = source?.onChange(() => {
     if (!config.ovsdb) return;
@@ -211,19 +225,9 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
 
     plan: (dpid) => switches.get(dpid)?.plan,
 
-    state: () =>
-      describeState(
-        config,
-        [...switches].map(([dpid, st]) => ({
-          dpid,
-          plan: st.plan,
-          macs: st.macs,
-          host: st.ovsdb?.host ?? st.ovsdb?.database,
-          bridge: st.ovsdb?.bridge,
-          source: st.ovsdb ? 'ovsdb' : 'config',
-          problems: st.ovsdb?.problems ?? [],
-        })),
-      ),
+    northbound: vnetNorthbound(() => state()),
+
+    state: () => state(),
 
     stop() {
       unsubscribe?.();
@@ -304,8 +308,8 @@ export function createHandlers(deps: HandlerDeps): VnetHandlers {
       const p = msg.port;
       const down =
         msg.reason === OFPPR_DELETE ||
-        (p.state & OFPPS_LINK_DOWN) !== 0 ||
-        (p.config & OFPPC_PORT_DOWN) !== 0;
+        (p.state & OFPPS.LINK_DOWN) !== 0 ||
+        (p.config & OFPPC.PORT_DOWN) !== 0;
       if (down) send(dp, forgetPort(st.macs, p.portNo));
       await enqueue(dp, st);
     },

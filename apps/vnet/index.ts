@@ -9,11 +9,18 @@
  * configuration touching only the flows that change.
  */
 import { ConfigError, defineApp } from '../../src/runtime/index.js';
-import { configFromJson, type VnetConfig } from './config.js';
+import { configFromJson, type VnetConfig, VnetConfigSchema } from './config.js';
 import { createHandlers } from './handlers.js';
+import { attachIntent } from './northbound.js';
 import { COOKIE_APP } from './pipeline.js';
 
-export { configFromJson, loadConfig, parseConfig, type VnetConfig } from './config.js';
+export {
+  configFromJson,
+  loadConfig,
+  parseConfig,
+  type VnetConfig,
+  VnetConfigSchema,
+} from './config.js';
 export type { ApplySummary, VnetHandlers } from './handlers.js';
 export type { VnetState } from './state.js';
 
@@ -22,6 +29,7 @@ export default defineApp<VnetConfig>({
   description:
     'VLAN- and GRE-aware L2 switching: access, trunk and tunnel ports, per-network learning',
   cookie: { value: COOKIE_APP, mask: 0xffffn << 48n },
+  configSchema: VnetConfigSchema,
   validateConfig: (raw, where) => {
     if (raw === undefined) {
       throw new ConfigError(where, 'vnet needs a configuration (networks and datapaths) here');
@@ -29,10 +37,13 @@ export default defineApp<VnetConfig>({
     return configFromJson(raw, where);
   },
   create: (ctx) =>
-    createHandlers({
-      config: ctx.config,
-      log: ctx.log,
-      datapaths: ctx.datapaths,
-      ovsdb: ctx.ovsdb,
-    }),
+    attachIntent(
+      createHandlers({
+        config: ctx.config,
+        log: ctx.log,
+        datapaths: ctx.datapaths,
+        ovsdb: ctx.ovsdb,
+      }),
+      ctx,
+    ),
 });

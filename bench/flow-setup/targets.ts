@@ -2,7 +2,9 @@
  * The controllers the benchmark can measure, and how to start each as a child process
  * listening on 127.0.0.1:PORT:
  * - trivial: bench/flow-setup/trivial-responder.js (the generator's ceiling);
- * - ofctl-ts: our controller with the l2-learning app (dist/src/cli/main.js controller);
+ * - ofctl-ts: our controller with the l2-learning app (dist/src/cli/main.js controller),
+ *   with its flow model (the default);
+ * - ofctl-ts-no-model: the same with --no-flow-model, to show what the model costs;
  * - ovs-testcontroller: Open vSwitch's learning switch (lib/learning-switch.c). It offers
  *   OpenFlow 1.0-1.5 and so negotiates 1.3 with our HELLO; it installs exact-match flows
  *   (idle timeout 60 s) and accepts at most 16 switch connections;
@@ -13,7 +15,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Spawned, spawnLogged, stopProcess, tail, waitListening } from './processes.js';
 
-export const TARGET_NAMES = ['trivial', 'ofctl-ts', 'ovs-testcontroller', 'os-ken'] as const;
+export const TARGET_NAMES = [
+  'trivial',
+  'ofctl-ts',
+  'ofctl-ts-no-model',
+  'ovs-testcontroller',
+  'os-ken',
+] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export interface TargetSpec {
@@ -65,6 +73,28 @@ function controllerCommand(): string[] | undefined {
   if (existsSync(path.join(cli, 'controller.js'))) return [path.join(cli, 'controller.js')];
   return undefined;
 }
+function ofctlCommand(
+  port: number,
+  _workDir: string,
+  profileDir?: string,
+): { cmd: string; args: string[] } {
+  return {
+    cmd: process.execPath,
+    args: [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...(controllerCommand() ?? []),
+      '--listen',
+      `tcp:127.0.0.1:${port}`,
+      '--app',
+      'l2-learning',
+      '--log-level',
+      'warn',
+      // The API listens on a fixed port by default; bench/api-load turns it on.
+      '--api',
+      'off',
+    ],
+  };
+}
 const oskenApp = () => path.join(repoRoot(), 'bench', 'peers', 'osken_l2.py');
 
 export const TARGETS: Readonly<Record<TargetName, TargetSpec>> = {
@@ -84,19 +114,18 @@ export const TARGETS: Readonly<Record<TargetName, TargetSpec>> = {
     maxSwitches: Number.POSITIVE_INFINITY,
     unavailable: () =>
       controllerCommand() ? undefined : 'dist/src/cli/main.js not built (npx tsc -p tsconfig.json)',
-    command: (port, _workDir, profileDir) => ({
-      cmd: process.execPath,
-      args: [
-        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-        ...(controllerCommand() ?? []),
-        '--listen',
-        `tcp:127.0.0.1:${port}`,
-        '--app',
-        'l2-learning',
-        '--log-level',
-        'warn',
-      ],
-    }),
+    command: (port, workDir, profileDir) => ofctlCommand(port, workDir, profileDir),
+  },
+  'ofctl-ts-no-model': {
+    name: 'ofctl-ts-no-model',
+    title: 'ofctl-ts controller, l2-learning app, --no-flow-model',
+    maxSwitches: Number.POSITIVE_INFINITY,
+    unavailable: () =>
+      controllerCommand() ? undefined : 'dist/src/cli/main.js not built (npx tsc -p tsconfig.json)',
+    command: (port, workDir, profileDir) => {
+      const c = ofctlCommand(port, workDir, profileDir);
+      return { cmd: c.cmd, args: [...c.args, '--no-flow-model'] };
+    },
   },
   'ovs-testcontroller': {
     name: 'ovs-testcontroller',

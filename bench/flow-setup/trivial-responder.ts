@@ -6,12 +6,17 @@
  * Usage: node trivial-responder.js PORT [HOST]
  */
 import net from 'node:net';
-import { encodeMessage, FlowModCommand, OFP_NO_BUFFER, OFPP } from '../../src/codec/index.js';
+import {
+  encodeMessage,
+  FlowModCommand,
+  OFP_NO_BUFFER,
+  OFPG_ANY,
+  OFPP,
+} from '../../src/codec/index.js';
 import { MessageScanner, OFPT_PACKET_IN } from './scanner.js';
 import { HELLO, SRC_PORT, srcMac, TAUGHT_MAC, TAUGHT_PORT, testFrame } from './wire.js';
 
 const REPEAT = 1024;
-const OFPG_ANY = 0xffffffff;
 
 function responsePair(): Buffer {
   const output = { type: 'output', port: TAUGHT_PORT, maxLen: 0 } as const;

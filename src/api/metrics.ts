@@ -24,6 +24,9 @@ export const DEFAULT_METRICS_DROPPED = [
   'ofctl_nodejs_active_resources_total',
 ];
 
+/** How long one rendering of /metrics is served. */
+export const METRICS_MAX_AGE_MS = 1000;
+
 const SECONDS_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
 ];
@@ -159,9 +162,25 @@ export class Metrics {
     }
   }
 
-  async text(): Promise<string> {
-    return this.registry.metrics();
+  /**
+   * The exposition text, rendered at most once per METRICS_MAX_AGE_MS: scrapes that come
+   * closer together (several Prometheus servers, a dashboard, a load test) share one
+   * rendering instead of each costing the controller a full pass over every family.
+   */
+  text(): Promise<string> {
+    const now = performance.now();
+    if (this.rendered === undefined || now - this.renderedAt >= METRICS_MAX_AGE_MS) {
+      this.renderedAt = now;
+      this.rendered = this.registry.metrics();
+      this.rendered.catch(() => {
+        this.rendered = undefined;
+      });
+    }
+    return this.rendered;
   }
+
+  private rendered: Promise<string> | undefined;
+  private renderedAt = 0;
 
   get contentType(): string {
     return this.registry.contentType;

@@ -68,7 +68,7 @@ export function flowRoutes(ctx: ApiContext) {
       async (req) => {
         const c = switchOf(ctx, req.params.dpid);
         const offset = req.query.offset ?? 0;
-        const limit = req.query.limit ?? 1000;
+        const limit = req.query.limit ?? 100;
         const fromModel = req.query.live ? undefined : ctx.view.modelFlows(c, offset, limit);
         const page = fromModel ?? (await ctx.view.liveFlows(c, offset, limit));
         const ports = portMap(c.ports);

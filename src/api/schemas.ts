@@ -107,7 +107,7 @@ export const FlowPage = Type.Object({
 
 export const FlowsQuery = Type.Object({
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
   live: Type.Optional(
     Type.Boolean({ description: "ask the switch instead of the controller's model" }),
   ),

@@ -13,6 +13,7 @@ import {
   FramingError,
   helloSupports,
   type Message,
+  OFPMPF_REPLY_MORE,
 } from '../codec/index.js';
 import { CliError } from './io.js';
 import type { Target } from './target.js';
@@ -43,7 +44,6 @@ export class Received {
 const OFPT_ERROR = 1;
 const OFPT_ECHO_REQUEST = 2;
 const OFPT_MULTIPART_REPLY = 19;
-const OFPMPF_REPLY_MORE = 1;
 
 export interface PipelineOptions {
   readonly timeoutMs: number;

@@ -3,9 +3,9 @@
  * dump-group-stats, add-meter, mod-meter, del-meters, dump-meters, meter-stats.
  * (dump-group-features and meter-features are plain dumps, in cmd-switch.)
  */
-import type { Message } from '../codec/index.js';
-import { GroupModCommand, OFPG_ALL, parseGroupMod } from '../text/group.js';
-import { MeterModCommand, OFPM_ALL, parseMeterMod } from '../text/meter.js';
+import { type Message, OFPG_ALL, OFPM_ALL } from '../codec/index.js';
+import { GroupModCommand, parseGroupMod } from '../text/group.js';
+import { MeterModCommand, parseMeterMod } from '../text/meter.js';
 import { sendEach } from './cmd-flows.js';
 import {
   acceptNames,

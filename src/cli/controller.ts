@@ -5,7 +5,6 @@
  * that cannot load returns 1, each with a message that says what to fix.
  */
 import cluster from 'node:cluster';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_APPS } from '../../apps/index.js';
 import {
@@ -22,6 +21,12 @@ import {
   startApi,
   tokenFileOf,
 } from '../api/index.js';
+import {
+  checkNodeId,
+  defaultNodeId,
+  EtcdCluster,
+  parseClusterEndpoints,
+} from '../cluster/index.js';
 import { OvsdbHub, parseOvsdbAddress } from '../ovsdb/index.js';
 import {
   type AppInstance,
@@ -45,6 +50,7 @@ import {
   loadApp,
   parseConfigFile,
   RuntimeView,
+  readConfigText,
 } from '../runtime/internal.js';
 import {
   checkPidfile,
@@ -93,12 +99,18 @@ options:
   --ovsdb-listen tcp:HOST:PORT
                            accept Open_vSwitch databases that dial the controller
                            (\`ovs-vsctl set-manager tcp:CONTROLLER:6640\`; default off)
-  --flow-model             keep the engine's model of each switch's flows, fed every flow-mod
-                           sent (to compare with the switch; costs flow-setup rate; default off)
+  --no-flow-model          do not keep the model of each switch's flow tables (default: kept,
+                           fed every flow-mod sent; --flow-model turns it back on)
   --connect tcp:HOST[:PORT]|ssl:HOST[:PORT]|unix:PATH
                            a switch that listens (ovs-vsctl set-controller br0 ptcp:6653),
                            dialed and redialed with backoff (repeatable)
 ${API_USAGE}
+  --cluster etcd:http://HOST:PORT[,http://HOST:PORT...]
+                           join the controllers sharing this etcd: one master per switch,
+                           the others SLAVE, takeover within about 3 s; the intent store
+                           lives in etcd then (docs/cluster.md)
+  --node-id NAME           this controller's name in the cluster (default: host name and
+                           first listen port; give each controller its own)
   -h, --help               this text
 
 ovs-testcontroller's command line (docs/migrating.md); these run the lswitch app:
@@ -125,6 +137,9 @@ export interface ControllerArgs {
   readonly testcontroller: TestcontrollerArgs;
   /** The API and state flags (src/api/options.ts). */
   readonly api: Partial<Record<ApiFlag, string>>;
+  /** --cluster: the etcd endpoints; undefined: no cluster (no etcd needed). */
+  readonly cluster?: readonly string[] | undefined;
+  readonly nodeId?: string | undefined;
 }
 
 class UsageError extends Error {}
@@ -146,6 +161,8 @@ const VALUE_FLAGS = [
   '--workers',
   '--ovsdb',
   '--ovsdb-listen',
+  '--cluster',
+  '--node-id',
 ] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
@@ -159,6 +176,8 @@ export function parseControllerArgs(all: readonly string[]): ControllerArgs {
   let config: string | undefined;
   let help = false;
   const { rest: argv, tc } = takeTestcontrollerArgs(all, VALUE_FLAGS);
+  let clusterEndpoints: string[] | undefined;
+  let nodeId: string | undefined;
   const api: Partial<Record<ApiFlag, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -248,7 +267,16 @@ export function parseControllerArgs(all: readonly string[]): ControllerArgs {
       case '--ca':
         s[flag.slice(2) as 'cert' | 'key' | 'ca'] = value;
         break;
+      case '--cluster':
+        clusterEndpoints = wrap(flag, () => parseClusterEndpoints(value));
+        break;
+      case '--node-id':
+        nodeId = wrap(flag, () => checkNodeId(value));
+        break;
     }
+  }
+  if (nodeId !== undefined && clusterEndpoints === undefined) {
+    throw new UsageError('--node-id names this controller in a cluster: give --cluster too');
   }
   // ovs-testcontroller's methods are the only addresses when given, beside --listen's.
   if (listen.length + tc.listen.length > 0 || tc.connect.length > 0) {
@@ -273,7 +301,15 @@ export function parseControllerArgs(all: readonly string[]): ControllerArgs {
     throw new UsageError('--workers cannot be combined with switches to dial (tcp:, ssl:, unix:)');
   }
   if (ovsdb.length > 0) s.ovsdb = ovsdb;
-  return { help, config, settings: s, api, testcontroller: tc };
+  return { help, config, settings: s, api, cluster: clusterEndpoints, nodeId, testcontroller: tc };
+}
+
+function wrap<T>(flag: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new ConfigError(flag, (e as Error).message);
+  }
 }
 
 function numeric(v: string, flag: string): number {
@@ -303,13 +339,7 @@ function bytes(v: string, flag: string): number {
 export function resolveSettings(args: ControllerArgs): ControllerSettings {
   let fromFile: Partial<ControllerSettings> = {};
   if (args.config !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(args.config, 'utf8');
-    } catch (e) {
-      throw new ConfigError(args.config, `cannot read: ${(e as NodeJS.ErrnoException).code ?? e}`);
-    }
-    fromFile = parseConfigFile(text, args.config);
+    fromFile = parseConfigFile(readConfigText(args.config), args.config);
   }
   const merged = { ...DEFAULT_SETTINGS, ...fromFile, ...args.settings };
   const lswitch = args.testcontroller.lswitch;
@@ -411,10 +441,19 @@ export async function startController(argv: readonly string[]): Promise<RunningC
     log.warn('the API is off with --workers above 1 (each worker sees only its own switches)');
     apiAddress = undefined;
   }
-  const intent = await FileIntentStore.open(intentFileOf(apiOpts));
+  const roleProvider = await joinCluster(args, settings, log);
+  const intent = roleProvider
+    ? roleProvider.intentStore()
+    : await FileIntentStore.open(intentFileOf(apiOpts));
   const metrics = apiAddress ? new Metrics() : undefined;
   const controller = new Controller(
-    { ...controllerOptions(settings), ovsdb, intent, observeHandler: metrics?.observeHandler },
+    {
+      ...controllerOptions(settings),
+      ovsdb,
+      intent,
+      roleProvider,
+      observeHandler: metrics?.observeHandler,
+    },
     apps,
     log,
   );
@@ -424,6 +463,7 @@ export async function startController(argv: readonly string[]): Promise<RunningC
   } catch (e) {
     await ovsdb?.stop();
     await intent.close();
+    await roleProvider?.stop();
     throw e;
   }
   let api: ApiServer | undefined;
@@ -529,6 +569,26 @@ async function controlSocket(
 
 function versionLine(): string {
   return `ofctl-ts controller ${VERSION} (OpenFlow 1.3)`;
+}
+
+/** With --cluster: joins it (waits up to 5 s for etcd) and returns the role provider. */
+async function joinCluster(
+  args: ControllerArgs,
+  settings: ControllerSettings,
+  log: Logger,
+): Promise<EtcdCluster | undefined> {
+  if (args.cluster === undefined) return undefined;
+  if (settings.workers > 1) {
+    throw new ConfigError('--cluster', 'a cluster member runs in one process: drop --workers');
+  }
+  const port = /:(\d+)$/.exec(settings.listen[0] ?? '')?.[1];
+  const nodeId = args.nodeId ?? defaultNodeId(port && port !== '0' ? Number(port) : undefined);
+  const c = new EtcdCluster(
+    { endpoints: args.cluster, nodeId, info: { listen: settings.listen } },
+    log,
+  );
+  await c.start();
+  return c;
 }
 
 /** The OVSDB hub of --ovsdb and --ovsdb-listen, or undefined when neither is given. */

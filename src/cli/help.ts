@@ -17,18 +17,41 @@ export const GLOBAL_OPTIONS: readonly (readonly [string, string])[] = [
   ['-V, --version', 'print the version'],
 ];
 
+/** Help lines are at most this wide; a long synopsis puts its description on the next line. */
+export const HELP_WIDTH = 100;
+const DESC_COLUMN = 36;
+
+/** "  SYNOPSIS  description", or the description on a line of its own under a long synopsis. */
+function entry(synopsis: string, description: string): string {
+  const head = `  ${synopsis}`;
+  const indent = ' '.repeat(DESC_COLUMN);
+  // The description, wrapped at spaces to fit beside the description column.
+  const rows: string[] = [];
+  let row = '';
+  for (const word of description.split(' ')) {
+    if (row && DESC_COLUMN + row.length + 1 + word.length > HELP_WIDTH) {
+      rows.push(row);
+      row = word;
+    } else row = row ? `${row} ${word}` : word;
+  }
+  rows.push(row);
+  const body = rows.join(`\n${indent}`);
+  if (head.length + 2 <= DESC_COLUMN) return `${head.padEnd(DESC_COLUMN)}${body}`;
+  return `${head}\n${indent}${body}`;
+}
+
 export function usageText(commands: readonly Command[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length + c.usage.length + 1));
-  const lines = commands.map((c) => `  ${`${c.name} ${c.usage}`.padEnd(width)}  ${c.summary}`);
-  const opts = GLOBAL_OPTIONS.map(([o, d]) => `  ${o.padEnd(32)} ${d}`);
+  const lines = commands.map((c) => entry(`${c.name} ${c.usage}`, c.summary));
+  const opts = GLOBAL_OPTIONS.map(([o, d]) => entry(o, d));
   return (
     'ofctl-ts: an ovs-ofctl compatible OpenFlow 1.3 switch management utility\n' +
     'usage: ofctl-ts [OPTIONS] COMMAND [ARG...]\n\n' +
     'SWITCH is a bridge name (its socket $OVS_RUNDIR/BRIDGE.mgmt, OVS_RUNDIR defaults to\n' +
     '/var/run/openvswitch), unix:PATH, or tcp:HOST[:PORT] for a switch listening with ptcp:.\n\n' +
     `Commands:\n${lines.join('\n')}\n` +
-    "  help [COMMAND]                     this text, or one command's help\n" +
-    '  completion bash                    print a bash completion script\n\n' +
+    `${entry('controller [OPTIONS]', 'run the OpenFlow 1.3 controller and its apps')}\n` +
+    `${entry('help [COMMAND]', "this text, or one command's help (help controller)")}\n` +
+    `${entry('completion bash', 'print a bash completion script')}\n\n` +
     `Options:\n${opts.join('\n')}\n`
   );
 }
@@ -41,7 +64,7 @@ export function commandHelp(c: Command): string {
 export function bashCompletion(commands: readonly Command[]): string {
   const names = commands
     .map((c) => c.name)
-    .concat(['help', 'completion'])
+    .concat(['controller', 'help', 'completion'])
     .join(' ');
   const switchCmds = commands
     .filter((c) => c.switchArg)

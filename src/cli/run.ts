@@ -9,6 +9,7 @@ import { GROUP_METER_COMMANDS } from './cmd-groups-meters.js';
 import { PACKET_COMMANDS } from './cmd-packet.js';
 import { SWITCH_COMMANDS } from './cmd-switch.js';
 import { TRACE_COMMANDS } from './cmd-trace.js';
+import { VNET_COMMANDS } from './cmd-vnet.js';
 import { type Command, type Context, defaultOptions, type GlobalOptions } from './context.js';
 import { FLOW_SYNC_COMMANDS } from './flow-sync.js';
 import { bashCompletion, commandHelp, usageText } from './help.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   ...GROUP_METER_COMMANDS,
   ...PACKET_COMMANDS,
   ...TRACE_COMMANDS,
+  ...VNET_COMMANDS,
 ];
 
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name, c]));
@@ -146,6 +148,11 @@ async function dispatch(io: Io, argv: readonly string[]): Promise<number> {
     const target = name === 'help' ? args[0] : undefined;
     if (target === undefined) {
       io.out(usageText(COMMANDS));
+      return 0;
+    }
+    if (target === 'controller') {
+      const mod = (await import('./controller.js')) as { CONTROLLER_USAGE: string };
+      io.out(mod.CONTROLLER_USAGE);
       return 0;
     }
     const c = BY_NAME.get(target);

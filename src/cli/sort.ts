@@ -5,7 +5,7 @@
  */
 import type { FlowStats } from '../codec/index.js';
 import { fieldValue, prereqOk, textField } from '../text/fields.js';
-import { fromOxm, type OvsMatch } from '../text/ovs-match.js';
+import { fromOxm, OvsMatch } from '../text/ovs-match.js';
 import type { SortKey } from './context.js';
 import { CliError } from './io.js';
 
@@ -34,7 +34,11 @@ function compareOne(k: SortKey, a: FlowStats, am: OvsMatch, b: FlowStats, bm: Ov
 export function sortFlows(flows: readonly FlowStats[], keys: readonly SortKey[]): FlowStats[] {
   if (keys.length === 0) return [...flows];
   checkSortKeys(keys);
-  const decorated = flows.map((f, i) => ({ f, m: fromOxm(f.match), i }));
+  // The match in OVS's form only when a field is compared: --sort/--rsort by priority
+  // alone needs none (computed once per flow, not per comparison).
+  const byField = keys.some((k) => k.field !== undefined);
+  const none = new OvsMatch();
+  const decorated = flows.map((f, i) => ({ f, m: byField ? fromOxm(f.match) : none, i }));
   decorated.sort((x, y) => {
     for (const k of keys) {
       const c = compareOne(k, x.f, x.m, y.f, y.m);

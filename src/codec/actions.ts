@@ -1,32 +1,22 @@
 /**
  * Actions (OpenFlow 1.3.5 section 7.2.5): every standard action plus experimenter
  * actions, which are kept as raw bytes so Open vSwitch's Nicira extensions round-trip.
+ *
+ * The wire faces of every kind stand together in ACTION_CODECS, one entry per kind
+ * (as in Open vSwitch's lib/ofp-actions.c): its OFPAT_* code, its fixed length, and the
+ * decode and encode of its body. The table's type is a mapped type over ActionKind, so a
+ * kind without an entry does not compile. The text (src/text/actions-format.ts,
+ * src/text/ofpact-actions.ts) and engine (src/engine/action-ops.ts) faces are tables
+ * keyed by the same union; see docs/actions.md, "Adding an action".
  */
-import { badActionLen, fail, failOnf } from './errors.js';
+import { assertNever } from './assert.js';
+import { badActionLen, fail, OFPERR } from './errors.js';
 import { type OxmEntry, readOxm, writeOxm } from './match.js';
 import { OXM_BY_CODE, OXM_CLASS_OPENFLOW_BASIC } from './oxm-fields.js';
 import type { Reader } from './reader.js';
 import { putU16, putU32, type Writer } from './writer.js';
 
-export const ActionType = {
-  OUTPUT: 0,
-  COPY_TTL_OUT: 11,
-  COPY_TTL_IN: 12,
-  SET_MPLS_TTL: 15,
-  DEC_MPLS_TTL: 16,
-  PUSH_VLAN: 17,
-  POP_VLAN: 18,
-  PUSH_MPLS: 19,
-  POP_MPLS: 20,
-  SET_QUEUE: 21,
-  GROUP: 22,
-  SET_NW_TTL: 23,
-  DEC_NW_TTL: 24,
-  SET_FIELD: 25,
-  PUSH_PBB: 26,
-  POP_PBB: 27,
-  EXPERIMENTER: 0xffff,
-} as const;
+export { assertNever };
 
 /** Reserved port numbers (section 7.2.1). */
 export const OFPP = {
@@ -62,21 +52,60 @@ export type Action =
   | { readonly type: 'experimenter'; readonly experimenter: number; readonly data: Uint8Array };
 
 export type ActionKind = Action['type'];
+/** The action of one kind, e.g. `ActionOf<'output'>`. */
+export type ActionOf<K extends ActionKind> = Extract<Action, { readonly type: K }>;
 
-const BARE: Readonly<Record<number, ActionKind>> = {
-  11: 'copy_ttl_out',
-  12: 'copy_ttl_in',
-  16: 'dec_mpls_ttl',
-  18: 'pop_vlan',
-  24: 'dec_nw_ttl',
-  27: 'pop_pbb',
-};
-const ETHERTYPE: Readonly<Record<number, 'push_vlan' | 'push_mpls' | 'pop_mpls' | 'push_pbb'>> = {
-  17: 'push_vlan',
-  19: 'push_mpls',
-  20: 'pop_mpls',
-  26: 'push_pbb',
-};
+/** The wire face of one action kind. */
+export interface ActionCodec<K extends ActionKind> {
+  /** OFPAT_* type code (OFPAT_EXPERIMENTER, 0xffff, for experimenter actions). */
+  readonly code: number;
+  /** The action's whole length when it is fixed (checked before decode runs). */
+  readonly len: number | undefined;
+  /** Reads the body: `r` stands after the 4-byte header and may read up to `end`. */
+  decode(r: Reader, end: number): ActionOf<K>;
+  /** Writes the body after the header; `start` is the action's first byte. */
+  encode(w: Writer, a: ActionOf<K>, start: number): void;
+}
+
+export type ActionCodecs = { readonly [K in ActionKind]: ActionCodec<K> };
+
+type BareKind = {
+  [K in ActionKind]: Exclude<keyof ActionOf<K>, 'type'> extends never ? K : never;
+}[ActionKind];
+type EthertypeKind = 'push_vlan' | 'push_mpls' | 'pop_mpls' | 'push_pbb';
+type TtlKind = 'set_mpls_ttl' | 'set_nw_ttl';
+
+/** An action that is only its header and 4 bytes of padding. */
+function bare<K extends BareKind>(type: K, code: number): ActionCodec<K> {
+  const a = Object.freeze({ type }) as ActionOf<K>;
+  return { code, len: 8, decode: () => a, encode: (w) => w.zeros(4) };
+}
+
+/** An action with an ethertype and 2 bytes of padding. */
+function ethertype<K extends EthertypeKind>(type: K, code: number): ActionCodec<K> {
+  return {
+    code,
+    len: 8,
+    decode: (r) => ({ type, ethertype: r.u16() }) as ActionOf<K>,
+    encode: (w, a: { readonly ethertype: number }) => {
+      w.u16(a.ethertype);
+      w.zeros(2);
+    },
+  };
+}
+
+/** An action with a TTL and 3 bytes of padding. */
+function ttl<K extends TtlKind>(type: K, code: number): ActionCodec<K> {
+  return {
+    code,
+    len: 8,
+    decode: (r) => ({ type, ttl: r.u8() }) as ActionOf<K>,
+    encode: (w, a: { readonly ttl: number }) => {
+      w.u8(a.ttl);
+      w.zeros(3);
+    },
+  };
+}
 
 /**
  * The OXM TLV of a set_field (section 7.2.5). Its faults are action errors, not match
@@ -91,27 +120,108 @@ function readSetField(a: Reader): OxmEntry {
   const oxmLen = header & 0xff;
   if (oxmClass === OXM_CLASS_OPENFLOW_BASIC) {
     const info = OXM_BY_CODE[oxmField];
-    if (!info) fail(2, 13, `set_field of unknown OXM field ${oxmField}`);
-    if (header & 0x100) failOnf('OFPBAC_BAD_SET_MASK', `set_field of ${info.name} has a mask`);
+    if (!info) fail(OFPERR.OFPBAC_BAD_SET_TYPE, `set_field of unknown OXM field ${oxmField}`);
+    if (header & 0x100) fail(OFPERR.OFPBAC_BAD_SET_MASK, `set_field of ${info.name} has a mask`);
     if (oxmLen !== info.bytes) {
-      fail(2, 14, `set_field of ${info.name} has length ${oxmLen}, expected ${info.bytes}`);
+      fail(
+        OFPERR.OFPBAC_BAD_SET_LEN,
+        `set_field of ${info.name} has length ${oxmLen}, expected ${info.bytes}`,
+      );
     }
   } else if (header & 0x100) {
-    failOnf('OFPBAC_BAD_SET_MASK', `set_field of OXM class 0x${oxmClass.toString(16)} has a mask`);
+    fail(
+      OFPERR.OFPBAC_BAD_SET_MASK,
+      `set_field of OXM class 0x${oxmClass.toString(16)} has a mask`,
+    );
   }
-  if (4 + oxmLen > a.remaining) fail(2, 14, `set_field OXM length ${oxmLen} runs past the action`);
+  if (4 + oxmLen > a.remaining) {
+    fail(OFPERR.OFPBAC_BAD_SET_LEN, `set_field OXM length ${oxmLen} runs past the action`);
+  }
   const field = readOxm(a);
   if (a.remaining > 7) badActionLen(`set_field has ${a.remaining} bytes of padding`);
   for (let i = a.pos; i < a.end; i++) {
-    if (a.buf[i] !== 0) fail(2, 15, 'set_field padding is not zero');
+    if (a.buf[i] !== 0) fail(OFPERR.OFPBAC_BAD_SET_ARGUMENT, 'set_field padding is not zero');
   }
   return field;
 }
 
-/** Fails with BAD_LEN unless a fixed-size action has its size. */
-function expectLen(type: number, len: number, n: number): void {
-  if (len !== n) badActionLen(`action type ${type} has length ${len}, expected ${n}`);
+/** Every action kind's wire face, by kind. */
+export const ACTION_CODECS: ActionCodecs = {
+  output: {
+    code: 0,
+    len: 16,
+    decode: (r) => ({ type: 'output', port: r.u32(), maxLen: r.u16() }),
+    encode: (w, a) => {
+      w.u32(a.port);
+      w.u16(a.maxLen);
+      w.zeros(6);
+    },
+  },
+  copy_ttl_out: bare('copy_ttl_out', 11),
+  copy_ttl_in: bare('copy_ttl_in', 12),
+  set_mpls_ttl: ttl('set_mpls_ttl', 15),
+  dec_mpls_ttl: bare('dec_mpls_ttl', 16),
+  push_vlan: ethertype('push_vlan', 17),
+  pop_vlan: bare('pop_vlan', 18),
+  push_mpls: ethertype('push_mpls', 19),
+  pop_mpls: ethertype('pop_mpls', 20),
+  set_queue: {
+    code: 21,
+    len: 8,
+    decode: (r) => ({ type: 'set_queue', queueId: r.u32() }),
+    encode: (w, a) => w.u32(a.queueId),
+  },
+  group: {
+    code: 22,
+    len: 8,
+    decode: (r) => ({ type: 'group', groupId: r.u32() }),
+    encode: (w, a) => w.u32(a.groupId),
+  },
+  set_nw_ttl: ttl('set_nw_ttl', 23),
+  dec_nw_ttl: bare('dec_nw_ttl', 24),
+  set_field: {
+    code: 25,
+    len: undefined,
+    decode: (r, end) => ({
+      type: 'set_field',
+      field: readSetField(r.sub(end - r.pos, 'set_field', badActionLen)),
+    }),
+    encode: (w, a, start) => {
+      writeOxm(w, a.field);
+      w.padTo(start, 8);
+    },
+  },
+  push_pbb: ethertype('push_pbb', 26),
+  pop_pbb: bare('pop_pbb', 27),
+  experimenter: {
+    code: 0xffff,
+    len: undefined,
+    decode: (r, end) => {
+      const experimenter = r.u32();
+      return { type: 'experimenter', experimenter, data: r.bytes(end - r.pos) };
+    },
+    encode: (w, a, start) => {
+      w.u32(a.experimenter);
+      w.bytes(a.data);
+      w.padTo(start, 8);
+    },
+  },
+};
+
+/** The codec of `kind`. */
+export function actionCodec<K extends ActionKind>(kind: K): ActionCodec<K> {
+  return ACTION_CODECS[kind];
 }
+
+/** Codecs by OFPAT_* code, built from the table (a dense array: one load per action). */
+const BY_CODE: (ActionCodec<ActionKind> | undefined)[] = (() => {
+  const out: (ActionCodec<ActionKind> | undefined)[] = new Array(28).fill(undefined);
+  for (const c of Object.values(ACTION_CODECS) as ActionCodec<ActionKind>[]) {
+    if (c.code < out.length) out[c.code] = c;
+  }
+  return out;
+})();
+const EXPERIMENTER_CODEC = ACTION_CODECS.experimenter as ActionCodec<ActionKind>;
 
 function readAction(r: Reader): Action {
   r.need(4, 'action header');
@@ -121,49 +231,13 @@ function readAction(r: Reader): Action {
   if (len - 4 > r.remaining) badActionLen(`action type ${type} of ${len} bytes runs past the list`);
   // Every read below stays inside the action: fixed-size ones are checked first.
   const end = r.pos + len - 4;
-  let a: Action;
-  const bare = BARE[type];
-  const eth = ETHERTYPE[type];
-  if (bare) {
-    expectLen(type, len, 8);
-    a = { type: bare } as Action;
-  } else if (eth) {
-    expectLen(type, len, 8);
-    a = { type: eth, ethertype: r.u16() };
-  } else {
-    switch (type) {
-      case ActionType.OUTPUT:
-        expectLen(type, len, 16);
-        a = { type: 'output', port: r.u32(), maxLen: r.u16() };
-        break;
-      case ActionType.SET_MPLS_TTL:
-        expectLen(type, len, 8);
-        a = { type: 'set_mpls_ttl', ttl: r.u8() };
-        break;
-      case ActionType.SET_NW_TTL:
-        expectLen(type, len, 8);
-        a = { type: 'set_nw_ttl', ttl: r.u8() };
-        break;
-      case ActionType.SET_QUEUE:
-        expectLen(type, len, 8);
-        a = { type: 'set_queue', queueId: r.u32() };
-        break;
-      case ActionType.GROUP:
-        expectLen(type, len, 8);
-        a = { type: 'group', groupId: r.u32() };
-        break;
-      case ActionType.SET_FIELD:
-        a = { type: 'set_field', field: readSetField(r.sub(len - 4, 'set_field', badActionLen)) };
-        break;
-      case ActionType.EXPERIMENTER: {
-        const experimenter = r.u32();
-        a = { type: 'experimenter', experimenter, data: r.bytes(end - r.pos) };
-        break;
-      }
-      default:
-        return fail(2, 0, `unknown action type ${type}`);
-    }
+  const c =
+    type < BY_CODE.length ? BY_CODE[type] : type === 0xffff ? EXPERIMENTER_CODEC : undefined;
+  if (!c) return fail(OFPERR.OFPBAC_BAD_TYPE, `unknown action type ${type}`);
+  if (c.len !== undefined && len !== c.len) {
+    badActionLen(`action type ${type} has length ${len}, expected ${c.len}`);
   }
+  const a = c.decode(r, end);
   r.pos = end;
   return a;
 }
@@ -172,30 +246,6 @@ export function readActions(r: Reader): Action[] {
   const out: Action[] = [];
   while (r.remaining > 0) out.push(readAction(r));
   return out;
-}
-
-const CODE: Readonly<Record<ActionKind, number>> = {
-  output: 0,
-  copy_ttl_out: 11,
-  copy_ttl_in: 12,
-  set_mpls_ttl: 15,
-  dec_mpls_ttl: 16,
-  push_vlan: 17,
-  pop_vlan: 18,
-  push_mpls: 19,
-  pop_mpls: 20,
-  set_queue: 21,
-  group: 22,
-  set_nw_ttl: 23,
-  dec_nw_ttl: 24,
-  set_field: 25,
-  push_pbb: 26,
-  pop_pbb: 27,
-  experimenter: 0xffff,
-};
-
-export function actionCode(kind: ActionKind): number {
-  return CODE[kind];
 }
 
 export function writeAction(w: Writer, a: Action): void {
@@ -214,55 +264,14 @@ export function writeAction(w: Writer, a: Action): void {
     w.pos = p + 16;
     return;
   }
+  const c = actionCodec(a.type);
   const start = w.pos;
-  w.u16(CODE[a.type]);
+  w.u16(c.code);
   w.u16(0);
-  switch (a.type) {
-    case 'copy_ttl_out':
-    case 'copy_ttl_in':
-    case 'dec_mpls_ttl':
-    case 'pop_vlan':
-    case 'dec_nw_ttl':
-    case 'pop_pbb':
-      w.zeros(4);
-      break;
-    case 'set_mpls_ttl':
-    case 'set_nw_ttl':
-      w.u8(a.ttl);
-      w.zeros(3);
-      break;
-    case 'push_vlan':
-    case 'push_mpls':
-    case 'pop_mpls':
-    case 'push_pbb':
-      w.u16(a.ethertype);
-      w.zeros(2);
-      break;
-    case 'set_queue':
-      w.u32(a.queueId);
-      break;
-    case 'group':
-      w.u32(a.groupId);
-      break;
-    case 'set_field':
-      writeOxm(w, a.field);
-      w.padTo(start, 8);
-      break;
-    case 'experimenter':
-      w.u32(a.experimenter);
-      w.bytes(a.data);
-      w.padTo(start, 8);
-      break;
-    default:
-      assertNever(a);
-  }
+  c.encode(w, a, start);
   w.patchU16(start + 2, w.pos - start);
 }
 
 export function writeActions(w: Writer, actions: readonly Action[]): void {
   for (let i = 0; i < actions.length; i++) writeAction(w, actions[i]!);
-}
-
-export function assertNever(x: never): never {
-  throw new TypeError(`unexpected value ${JSON.stringify(x)}`);
 }

@@ -22,7 +22,7 @@ export const ErrorType = {
 } as const;
 
 /** Code names per error type, indexed by code number, as the spec lists them. */
-const CODES: Readonly<Record<number, { prefix: string; names: readonly string[] }>> = {
+const CODES = {
   0: { prefix: 'OFPHFC', names: ['INCOMPATIBLE', 'EPERM'] },
   1: {
     prefix: 'OFPBRC',
@@ -157,7 +157,13 @@ const CODES: Readonly<Record<number, { prefix: string; names: readonly string[] 
     prefix: 'OFPTFFC',
     names: ['BAD_TABLE', 'BAD_METADATA', 'BAD_TYPE', 'BAD_LEN', 'BAD_ARGUMENT', 'EPERM'],
   },
-};
+} as const;
+
+type Codes = typeof CODES;
+/** Every standard error's spec name, e.g. `OFPBRC_BAD_LEN`. */
+export type StdErrorName = {
+  [T in keyof Codes]: `${Codes[T]['prefix']}_${Codes[T]['names'][number]}`;
+}[keyof Codes];
 
 const TYPE_NAMES: Readonly<Record<number, string>> = {
   0: 'OFPET_HELLO_FAILED',
@@ -184,7 +190,7 @@ export function errorTypeName(type: number): string | undefined {
 
 /** Spec name of an error code, e.g. `OFPBMC_BAD_FIELD`, or undefined when unknown. */
 export function errorCodeName(type: number, code: number): string | undefined {
-  const t = CODES[type];
+  const t = (CODES as Readonly<Record<number, { prefix: string; names: readonly string[] }>>)[type];
   const n = t?.names[code];
   return t && n ? `${t.prefix}_${n}` : undefined;
 }
@@ -193,7 +199,7 @@ export function errorCodeName(type: number, code: number): string | undefined {
 export function allErrorCodes(): { type: number; code: number; name: string }[] {
   const out: { type: number; code: number; name: string }[] = [];
   for (const [type, t] of Object.entries(CODES)) {
-    t.names.forEach((n, code) => {
+    t.names.forEach((n: string, code: number) => {
       out.push({ type: Number(type), code, name: `${t.prefix}_${n}` });
     });
   }
@@ -208,10 +214,11 @@ export const ONF_EXPERIMENTER_ID = 0x4f4e4600;
  * sends them as OFPET_EXPERIMENTER with experimenter ONF_EXPERIMENTER_ID and this
  * exp_code (later versions gave them standard codes; Open vSwitch uses the same numbers).
  */
-const ONF_CODES: Readonly<Record<number, string>> = {
+const ONF_CODES = {
   2600: 'OFPBIC_DUP_INST',
   4250: 'OFPBAC_BAD_SET_MASK',
-};
+} as const;
+export type OnfErrorName = (typeof ONF_CODES)[keyof typeof ONF_CODES];
 
 /** An error's identity: for OFPET_EXPERIMENTER, `code` is the exp_code. */
 export interface ErrorId {
@@ -224,7 +231,8 @@ export interface ErrorId {
 /** Spec name of any error, standard or ONF experimenter, or undefined when unknown. */
 export function errorName(e: ErrorId): string | undefined {
   if (e.type === ErrorType.EXPERIMENTER) {
-    return e.experimenter === ONF_EXPERIMENTER_ID ? ONF_CODES[e.code] : undefined;
+    if (e.experimenter !== ONF_EXPERIMENTER_ID) return undefined;
+    return (ONF_CODES as Readonly<Record<number, string>>)[e.code];
   }
   return errorCodeName(e.type, e.code);
 }
@@ -254,7 +262,7 @@ export function errorByName(name: string): ErrorId | undefined {
   if (alias) return errorByName(alias);
   for (const [type, t] of Object.entries(CODES)) {
     if (!name.startsWith(`${t.prefix}_`)) continue;
-    const code = t.names.indexOf(name.slice(t.prefix.length + 1));
+    const code = (t.names as readonly string[]).indexOf(name.slice(t.prefix.length + 1));
     if (code >= 0) return { type: Number(type), code };
   }
   for (const [code, n] of Object.entries(ONF_CODES)) {
@@ -298,28 +306,48 @@ export class OfpDecodeError extends Error {
   }
 }
 
-export function fail(type: number, code: number, message: string): never {
-  throw new OfpDecodeError(type, code, message);
+/** Every OpenFlow 1.3 error by its spec name, ONF experimenter ones included. */
+export type ErrorName = StdErrorName | OnfErrorName;
+
+function buildOfperr(): Readonly<Record<ErrorName, ErrorId>> {
+  const out: Record<string, ErrorId> = {};
+  for (const e of allErrorCodes()) out[e.name] = { type: e.type, code: e.code };
+  for (const [code, name] of Object.entries(ONF_CODES)) {
+    out[name] = {
+      type: ErrorType.EXPERIMENTER,
+      code: Number(code),
+      experimenter: ONF_EXPERIMENTER_ID,
+    };
+  }
+  return Object.freeze(out) as Record<ErrorName, ErrorId>;
 }
 
-export type OnfErrorName = 'OFPBIC_DUP_INST' | 'OFPBAC_BAD_SET_MASK';
+/**
+ * The one place errors are named: `OFPERR.OFPBRC_BAD_LEN` is `{ type: 1, code: 6 }`. Code
+ * raises and answers errors through these names only, never through bare numbers.
+ */
+export const OFPERR = buildOfperr();
 
-/** One of the ONF experimenter errors above, as a value. */
-export function onfError(name: OnfErrorName, message: string): OfpError {
-  return { ...errorByName(name)!, message };
+/** An error value to answer with. */
+export function ofpError(id: ErrorId, message: string): OfpError {
+  return id.experimenter === undefined
+    ? { type: id.type, code: id.code, message }
+    : { type: id.type, code: id.code, experimenter: id.experimenter, message };
 }
 
-/** Raises one of the ONF experimenter errors above (an OpenFlow 1.3 switch's only way to say it). */
-export function failOnf(name: OnfErrorName, message: string): never {
-  const e = onfError(name, message);
-  throw new OfpDecodeError(e.type, e.code, message, e.experimenter);
+/** Raises `id` inside the codec; decode() turns it into an error value. */
+export function fail(id: ErrorId, message: string): never {
+  throw new OfpDecodeError(id.type, id.code, message, id.experimenter);
 }
 
 // Frequently raised errors, named for readability at the call site.
-export const badRequestLen = (what: string): never => fail(1, 6, `bad length: ${what}`);
-export const badMatchLen = (what: string): never => fail(4, 1, `bad match length: ${what}`);
-export const badActionLen = (what: string): never => fail(2, 1, `bad action length: ${what}`);
+export const badRequestLen = (what: string): never =>
+  fail(OFPERR.OFPBRC_BAD_LEN, `bad length: ${what}`);
+export const badMatchLen = (what: string): never =>
+  fail(OFPERR.OFPBMC_BAD_LEN, `bad match length: ${what}`);
+export const badActionLen = (what: string): never =>
+  fail(OFPERR.OFPBAC_BAD_LEN, `bad action length: ${what}`);
 export const badInstructionLen = (what: string): never =>
-  fail(3, 7, `bad instruction length: ${what}`);
+  fail(OFPERR.OFPBIC_BAD_LEN, `bad instruction length: ${what}`);
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: OfpError };

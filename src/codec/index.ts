@@ -1,6 +1,8 @@
 /** The OpenFlow 1.3 wire codec: typed messages in, bytes out, and back. */
+
 export * from './actions.js';
 export * from './addresses.js';
+export * from './constants.js';
 export * from './errors.js';
 export * from './framer.js';
 export * from './instruction-check.js';

@@ -5,7 +5,7 @@
  * instruction the caller does not implement. Order does not matter: since 1.1 the
  * instruction set is executed in the spec's fixed order whatever the wire order.
  */
-import { type OfpError, onfError } from './errors.js';
+import { OFPERR, type OfpError, ofpError } from './errors.js';
 import type { Instruction } from './instructions.js';
 
 export interface InstructionCheckOptions {
@@ -23,22 +23,20 @@ export function checkInstructions(
   const seen = new Set<Instruction['type']>();
   for (const ins of list) {
     if (seen.has(ins.type)) {
-      return onfError('OFPBIC_DUP_INST', `the instruction set holds ${ins.type} twice`);
+      return ofpError(OFPERR.OFPBIC_DUP_INST, `the instruction set holds ${ins.type} twice`);
     }
     seen.add(ins.type);
     if (ins.type === 'goto_table' && ins.tableId <= opts.tableId) {
-      return {
-        type: 3,
-        code: 2,
-        message: `goto_table ${ins.tableId} from table ${opts.tableId} does not go forward`,
-      };
+      return ofpError(
+        OFPERR.OFPBIC_BAD_TABLE_ID,
+        `goto_table ${ins.tableId} from table ${opts.tableId} does not go forward`,
+      );
     }
     if (ins.type === 'experimenter' && !opts.experimenters?.includes(ins.experimenter)) {
-      return {
-        type: 3,
-        code: 5,
-        message: `experimenter instruction 0x${ins.experimenter.toString(16)} is not supported`,
-      };
+      return ofpError(
+        OFPERR.OFPBIC_BAD_EXPERIMENTER,
+        `experimenter instruction 0x${ins.experimenter.toString(16)} is not supported`,
+      );
     }
   }
   return undefined;

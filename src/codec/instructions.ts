@@ -1,18 +1,14 @@
-/** Instructions (OpenFlow 1.3.5 section 7.2.4). */
-import { type Action, assertNever, readActions, writeActions } from './actions.js';
-import { badInstructionLen, fail } from './errors.js';
+/**
+ * Instructions (OpenFlow 1.3.5 section 7.2.4). As for actions, the wire faces of every
+ * kind stand together in INSTRUCTION_CODECS, a mapped type over InstructionKind (a kind
+ * without an entry does not compile); the text and engine faces are tables keyed by the
+ * same union (src/text/actions-format.ts, src/text/ofpact-instructions.ts,
+ * src/engine/instruction-ops.ts); see docs/actions.md.
+ */
+import { type Action, readActions, writeActions } from './actions.js';
+import { badInstructionLen, fail, OFPERR } from './errors.js';
 import type { Reader } from './reader.js';
 import type { Writer } from './writer.js';
-
-export const InstructionType = {
-  GOTO_TABLE: 1,
-  WRITE_METADATA: 2,
-  WRITE_ACTIONS: 3,
-  APPLY_ACTIONS: 4,
-  CLEAR_ACTIONS: 5,
-  METER: 6,
-  EXPERIMENTER: 0xffff,
-} as const;
 
 export type Instruction =
   | { readonly type: 'goto_table'; readonly tableId: number }
@@ -24,25 +20,104 @@ export type Instruction =
   | { readonly type: 'experimenter'; readonly experimenter: number; readonly data: Uint8Array };
 
 export type InstructionKind = Instruction['type'];
+export type InstructionOf<K extends InstructionKind> = Extract<Instruction, { readonly type: K }>;
 
-const CODE: Readonly<Record<InstructionKind, number>> = {
-  goto_table: 1,
-  write_metadata: 2,
-  write_actions: 3,
-  apply_actions: 4,
-  clear_actions: 5,
-  meter: 6,
-  experimenter: 0xffff,
+/** The wire face of one instruction kind. */
+export interface InstructionCodec<K extends InstructionKind> {
+  /** OFPIT_* type code. */
+  readonly code: number;
+  /** The instruction's whole length when it is fixed (checked before decode runs). */
+  readonly len: number | undefined;
+  /** Reads the body: `r` stands after the 4-byte header and may read up to `end`. */
+  decode(r: Reader, end: number): InstructionOf<K>;
+  /** Writes the body after the header; `start` is the instruction's first byte. */
+  encode(w: Writer, ins: InstructionOf<K>, start: number): void;
+}
+
+export type InstructionCodecs = { readonly [K in InstructionKind]: InstructionCodec<K> };
+
+function actionList<K extends 'write_actions' | 'apply_actions'>(
+  type: K,
+  code: number,
+): InstructionCodec<K> {
+  return {
+    code,
+    len: undefined,
+    decode: (r, end) => {
+      r.skip(4);
+      const actions = readActions(r.sub(end - r.pos, 'instruction actions', badInstructionLen));
+      return { type, actions } as InstructionOf<K>;
+    },
+    encode: (w, ins: { readonly actions: readonly Action[] }) => {
+      w.zeros(4);
+      writeActions(w, ins.actions);
+    },
+  };
+}
+
+/** Every instruction kind's wire face, by kind. */
+export const INSTRUCTION_CODECS: InstructionCodecs = {
+  goto_table: {
+    code: 1,
+    len: 8,
+    decode: (r) => ({ type: 'goto_table', tableId: r.u8() }),
+    encode: (w, ins) => {
+      w.u8(ins.tableId);
+      w.zeros(3);
+    },
+  },
+  write_metadata: {
+    code: 2,
+    len: 24,
+    decode: (r) => {
+      r.skip(4);
+      return { type: 'write_metadata', metadata: r.u64(), mask: r.u64() };
+    },
+    encode: (w, ins) => {
+      w.zeros(4);
+      w.u64(ins.metadata);
+      w.u64(ins.mask);
+    },
+  },
+  write_actions: actionList('write_actions', 3),
+  apply_actions: actionList('apply_actions', 4),
+  clear_actions: {
+    code: 5,
+    len: 8,
+    decode: () => ({ type: 'clear_actions' }),
+    encode: (w) => w.zeros(4),
+  },
+  meter: {
+    code: 6,
+    len: 8,
+    decode: (r) => ({ type: 'meter', meterId: r.u32() }),
+    encode: (w, ins) => w.u32(ins.meterId),
+  },
+  experimenter: {
+    code: 0xffff,
+    len: undefined,
+    decode: (r, end) => {
+      const experimenter = r.u32();
+      return { type: 'experimenter', experimenter, data: r.bytes(end - r.pos) };
+    },
+    encode: (w, ins, start) => {
+      w.u32(ins.experimenter);
+      w.bytes(ins.data);
+      w.padTo(start, 8);
+    },
+  },
 };
 
-export function instructionCode(kind: InstructionKind): number {
-  return CODE[kind];
+export function instructionCodec<K extends InstructionKind>(kind: K): InstructionCodec<K> {
+  return INSTRUCTION_CODECS[kind];
 }
 
-/** Fails with BAD_LEN unless a fixed-size instruction has its size. */
-function expectLen(type: number, len: number, n: number): void {
-  if (len !== n) badInstructionLen(`instruction type ${type} has length ${len}, expected ${n}`);
-}
+const BY_CODE: ReadonlyMap<number, InstructionCodec<InstructionKind>> = new Map(
+  (Object.values(INSTRUCTION_CODECS) as InstructionCodec<InstructionKind>[]).map((c) => [
+    c.code,
+    c,
+  ]),
+);
 
 function readInstruction(r: Reader): Instruction {
   r.need(4, 'instruction header');
@@ -54,43 +129,12 @@ function readInstruction(r: Reader): Instruction {
   }
   // Every read below stays inside the instruction: fixed-size ones are checked first.
   const end = r.pos + len - 4;
-  let ins: Instruction;
-  switch (type) {
-    case InstructionType.GOTO_TABLE:
-      expectLen(type, len, 8);
-      ins = { type: 'goto_table', tableId: r.u8() };
-      break;
-    case InstructionType.WRITE_METADATA:
-      expectLen(type, len, 24);
-      r.skip(4);
-      ins = { type: 'write_metadata', metadata: r.u64(), mask: r.u64() };
-      break;
-    case InstructionType.WRITE_ACTIONS:
-    case InstructionType.APPLY_ACTIONS: {
-      r.skip(4);
-      const actions = readActions(r.sub(len - 8, 'instruction actions', badInstructionLen));
-      ins =
-        type === InstructionType.WRITE_ACTIONS
-          ? { type: 'write_actions', actions }
-          : { type: 'apply_actions', actions };
-      break;
-    }
-    case InstructionType.CLEAR_ACTIONS:
-      expectLen(type, len, 8);
-      ins = { type: 'clear_actions' };
-      break;
-    case InstructionType.METER:
-      expectLen(type, len, 8);
-      ins = { type: 'meter', meterId: r.u32() };
-      break;
-    case InstructionType.EXPERIMENTER: {
-      const experimenter = r.u32();
-      ins = { type: 'experimenter', experimenter, data: r.bytes(end - r.pos) };
-      break;
-    }
-    default:
-      return fail(3, 0, `unknown instruction type ${type}`);
+  const c = BY_CODE.get(type);
+  if (!c) return fail(OFPERR.OFPBIC_UNKNOWN_INST, `unknown instruction type ${type}`);
+  if (c.len !== undefined && len !== c.len) {
+    badInstructionLen(`instruction type ${type} has length ${len}, expected ${c.len}`);
   }
+  const ins = c.decode(r, end);
   r.pos = end;
   return ins;
 }
@@ -102,38 +146,11 @@ export function readInstructions(r: Reader): Instruction[] {
 }
 
 export function writeInstruction(w: Writer, ins: Instruction): void {
+  const c = instructionCodec(ins.type);
   const start = w.pos;
-  w.u16(CODE[ins.type]);
+  w.u16(c.code);
   w.u16(0);
-  switch (ins.type) {
-    case 'goto_table':
-      w.u8(ins.tableId);
-      w.zeros(3);
-      break;
-    case 'write_metadata':
-      w.zeros(4);
-      w.u64(ins.metadata);
-      w.u64(ins.mask);
-      break;
-    case 'write_actions':
-    case 'apply_actions':
-      w.zeros(4);
-      writeActions(w, ins.actions);
-      break;
-    case 'clear_actions':
-      w.zeros(4);
-      break;
-    case 'meter':
-      w.u32(ins.meterId);
-      break;
-    case 'experimenter':
-      w.u32(ins.experimenter);
-      w.bytes(ins.data);
-      w.padTo(start, 8);
-      break;
-    default:
-      assertNever(ins);
-  }
+  c.encode(w, ins, start);
   w.patchU16(start + 2, w.pos - start);
 }
 

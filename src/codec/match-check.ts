@@ -3,9 +3,12 @@
  * section 7.2.3.6 and 7.2.3.7): prerequisites, and value bits outside the mask.
  * Decoding does not apply them; callers (the engine, apps) ask for them.
  */
-import type { OfpError } from './errors.js';
+import { OFPERR, type OfpError, ofpError } from './errors.js';
 import { type Match, matchGet, type OxmBasic } from './match.js';
-import { fullMask, OFPVID_PRESENT, OXM_BY_NAME } from './oxm-fields.js';
+import { fullMask, OFPVID_PRESENT, OXM_BY_NAME, OXM_FIELDS } from './oxm-fields.js';
+
+/** The largest valid value of each non-big field, by code: 2^bits - 1. */
+const VALID_MAX: readonly number[] = OXM_FIELDS.map((f) => (f.big ? 0 : 2 ** f.bits - 1));
 
 function exactValue(e: OxmBasic | undefined): number | undefined {
   if (!e) return undefined;
@@ -18,9 +21,11 @@ export function checkMatch(m: Match): OfpError | undefined {
   for (const e of m) {
     if (e.field === 'raw') continue;
     const info = OXM_BY_NAME.get(e.field)!;
-    const max = fullMask(info);
+    // The field's bits, not its bytes: ip_dscp=64 or vlan_vid=0x2000 is OFPBMC_BAD_VALUE,
+    // as Open vSwitch answers (a value the key would silently truncate).
+    const max = info.big ? fullMask(info) : VALID_MAX[info.code]!;
     if (typeof e.value === 'bigint' ? e.value > BigInt(max) : e.value > Number(max)) {
-      return { type: 4, code: 7, message: `value of ${e.field} does not fit its field` };
+      return ofpError(OFPERR.OFPBMC_BAD_VALUE, `value of ${e.field} does not fit its field`);
     }
     if (e.mask !== undefined) {
       const bad =
@@ -28,7 +33,10 @@ export function checkMatch(m: Match): OfpError | undefined {
           ? (e.value & ~BigInt(e.mask)) !== 0n
           : Number(BigInt(e.value) & ~BigInt(e.mask)) !== 0;
       if (bad) {
-        return { type: 4, code: 5, message: `${e.field} has value bits set outside its mask` };
+        return ofpError(
+          OFPERR.OFPBMC_BAD_WILDCARDS,
+          `${e.field} has value bits set outside its mask`,
+        );
       }
     }
     for (const p of info.prereqs) {
@@ -38,18 +46,21 @@ export function checkMatch(m: Match): OfpError | undefined {
         const v = exactValue(dep);
         const present = dep?.mask !== undefined ? (Number(dep.value) & OFPVID_PRESENT) !== 0 : v;
         if (!dep || !present) {
-          return { type: 4, code: 9, message: `${e.field} requires a VLAN tag (vlan_vid present)` };
+          return ofpError(
+            OFPERR.OFPBMC_BAD_PREREQ,
+            `${e.field} requires a VLAN tag (vlan_vid present)`,
+          );
         }
         continue;
       }
       if (!dep) {
-        return { type: 4, code: 9, message: `${e.field} requires ${p.field} to be matched` };
+        return ofpError(OFPERR.OFPBMC_BAD_PREREQ, `${e.field} requires ${p.field} to be matched`);
       }
       if (p.values.length === 0) continue;
       const v = exactValue(dep);
       if (v === undefined || !p.values.includes(v)) {
         const want = p.values.map((x) => `0x${x.toString(16)}`).join(' or ');
-        return { type: 4, code: 9, message: `${e.field} requires ${p.field}=${want}` };
+        return ofpError(OFPERR.OFPBMC_BAD_PREREQ, `${e.field} requires ${p.field}=${want}`);
       }
     }
   }

@@ -4,7 +4,7 @@
  * experimenter 0xffff) and unknown basic fields are kept as raw TLVs that re-encode
  * byte for byte.
  */
-import { fail } from './errors.js';
+import { fail, OFPERR } from './errors.js';
 import {
   OXM_BY_CODE,
   OXM_BY_NAME,
@@ -36,7 +36,8 @@ export type OxmEntry = OxmBasic | OxmRaw;
 export type Match = readonly OxmEntry[];
 
 const OFPMT_OXM = 1;
-const badMatchLen = (what: string): never => fail(4, 1, `bad match length: ${what}`);
+const badMatchLen = (what: string): never =>
+  fail(OFPERR.OFPBMC_BAD_LEN, `bad match length: ${what}`);
 
 function readValue(r: Reader, info: OxmFieldInfo): OxmValue {
   switch (info.bytes) {
@@ -115,7 +116,7 @@ function readOxmBefore(r: Reader, end: number): OxmEntry {
     return { field: 'raw', oxmClass, oxmField, hasMask, payload: r.bytes(len) };
   }
   if (hasMask && !info.maskable && !OVS_MASKABLE.has(info.name)) {
-    fail(4, 8, `field ${info.name} cannot be masked`);
+    fail(OFPERR.OFPBMC_BAD_MASK, `field ${info.name} cannot be masked`);
   }
   if (len !== info.bytes * (hasMask ? 2 : 1)) {
     badMatchLen(`field ${info.name} has length ${len}, expected ${info.bytes * (hasMask ? 2 : 1)}`);
@@ -166,7 +167,7 @@ export function readMatch(r: Reader): Match {
   r.need(4, 'ofp_match header');
   const type = r.u16();
   const length = r.u16();
-  if (type !== OFPMT_OXM) fail(4, 0, `match type ${type} is not OFPMT_OXM`);
+  if (type !== OFPMT_OXM) fail(OFPERR.OFPBMC_BAD_TYPE, `match type ${type} is not OFPMT_OXM`);
   if (length < 4) badMatchLen(`ofp_match length ${length} < 4`);
   if (length - 4 > r.remaining) badMatchLen(`ofp_match length ${length} runs past the message`);
   const end = r.pos + length - 4;
@@ -183,7 +184,7 @@ export function readMatch(r: Reader): Match {
       const code = b[p + 2]! >>> 1;
       const bit = 1 << (code & 31);
       const seen = code < 32 ? seenLo : seenHi;
-      if (seen & bit) fail(4, 10, `field ${e.field} appears twice`);
+      if (seen & bit) fail(OFPERR.OFPBMC_DUP_FIELD, `field ${e.field} appears twice`);
       if (code < 32) seenLo |= bit;
       else seenHi |= bit;
     }

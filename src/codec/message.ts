@@ -4,7 +4,7 @@
  * body's decode and encode. A generic length check answers OFPBRC_BAD_LEN before any
  * per-message decoder runs (the same scheme as Open vSwitch's ofp-msgs).
  */
-import { fail, OfpDecodeError, type Result } from './errors.js';
+import { fail, OFPERR, OfpDecodeError, ofpError, type Result } from './errors.js';
 import * as async from './messages/async.js';
 import * as basic from './messages/basic.js';
 import * as cmd from './messages/commands.js';
@@ -349,30 +349,34 @@ export function decodeMessage(buf: Buffer, start = 0, end = buf.length): Result<
     // A RangeError from Buffer or any other surprise is still malformed input.
     return {
       ok: false,
-      error: { type: 1, code: 6, message: `malformed message: ${(e as Error).message}` },
+      error: ofpError(OFPERR.OFPBRC_BAD_LEN, `malformed message: ${(e as Error).message}`),
     };
   }
 }
 
 function decodeOrThrow(buf: Buffer, start: number, end: number): Message {
   if (end - start < OFP_HEADER_LEN)
-    fail(1, 6, `message of ${end - start} bytes is shorter than the header`);
+    fail(OFPERR.OFPBRC_BAD_LEN, `message of ${end - start} bytes is shorter than the header`);
   const version = buf[start]!;
   const code = buf[start + 1]!;
   const length = buf.readUInt16BE(start + 2);
   const xid = buf.readUInt32BE(start + 4);
-  if (length !== end - start) fail(1, 6, `header says ${length} bytes, message has ${end - start}`);
+  if (length !== end - start)
+    fail(OFPERR.OFPBRC_BAD_LEN, `header says ${length} bytes, message has ${end - start}`);
   const e = BY_CODE[code];
   if (code !== 0 && version !== OFP_VERSION) {
-    fail(1, 0, `version 0x${version.toString(16)} is not OpenFlow 1.3 (0x04)`);
+    fail(OFPERR.OFPBRC_BAD_VERSION, `version 0x${version.toString(16)} is not OpenFlow 1.3 (0x04)`);
   }
-  if (!e) return fail(1, 1, `unknown message type ${code}`);
+  if (!e) return fail(OFPERR.OFPBRC_BAD_TYPE, `unknown message type ${code}`);
   if (length < e.min || (e.exact && length !== e.min)) {
-    fail(1, 6, `${e.name} of ${length} bytes, expected ${e.exact ? '' : 'at least '}${e.min}`);
+    fail(
+      OFPERR.OFPBRC_BAD_LEN,
+      `${e.name} of ${length} bytes, expected ${e.exact ? '' : 'at least '}${e.min}`,
+    );
   }
   const r = new Reader(buf, start + OFP_HEADER_LEN, end);
   const m = e.decode(r, xid, version);
-  if (r.remaining !== 0) fail(1, 6, `${e.name} has ${r.remaining} trailing bytes`);
+  if (r.remaining !== 0) fail(OFPERR.OFPBRC_BAD_LEN, `${e.name} has ${r.remaining} trailing bytes`);
   return m;
 }
 

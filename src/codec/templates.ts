@@ -22,6 +22,22 @@ import type { FlowMod, PacketOut } from './messages/commands.js';
 import { OXM_CLASS_OPENFLOW_BASIC } from './oxm-fields.js';
 import { putU16, putU32, putUint, type Writer } from './writer.js';
 
+/**
+ * Where a FLOW_MOD template's slots sit in its bytes, for a reader that wants the values
+ * without a message object (the controller's flow model: see engine/slot-add.ts).
+ * `fieldAt[i]` is the byte offset of match entry i's value, or -1 when entry i is not a
+ * slot (it keeps the source's value); `outputAt[k]` that of the k-th output action's port.
+ */
+export interface FlowModTemplateLayout {
+  /** The message as first encoded (decoded once); slots hold their values as encoded then. */
+  readonly source: FlowMod;
+  /** The template's current bytes (live: setField and setOutput write here). */
+  readonly bytes: Buffer;
+  readonly fieldAt: readonly number[];
+  readonly fieldWidth: readonly number[];
+  readonly outputAt: readonly number[];
+}
+
 /** What the runtime needs of a template to send it. */
 export interface MessageTemplate {
   readonly type: 'flow_mod' | 'packet_out';
@@ -133,6 +149,19 @@ export class FlowModTemplate extends Template implements MessageTemplate {
   writeTo(w: Writer, xid: number): void {
     this.copyTo(w, xid, 0);
   }
+
+  /** Where the slots are (see FlowModTemplateLayout); the same object on every call. */
+  get layout(): FlowModTemplateLayout {
+    this.layoutCache ??= Object.freeze({
+      source: this.source,
+      bytes: this.bytes,
+      fieldAt: Object.freeze([...this.fieldAt]),
+      fieldWidth: Object.freeze([...this.fieldWidth]),
+      outputAt: Object.freeze([...this.outputAt]),
+    });
+    return this.layoutCache;
+  }
+  private layoutCache: FlowModTemplateLayout | undefined;
 
   /**
    * The FLOW_MOD the current bytes encode, with `xid`: the decoded source with the slots'

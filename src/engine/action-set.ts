@@ -7,27 +7,10 @@
  * is present). Group buckets are applied as action sets too.
  */
 import type { Action } from '../codec/index.js';
+import { actionOps } from './action-ops.js';
 
-/** Rank of each action kind in the execution order; set_field ties keep write order. */
-const RANK: Readonly<Record<Action['type'], number>> = {
-  copy_ttl_in: 0,
-  pop_vlan: 1,
-  pop_mpls: 2,
-  pop_pbb: 3,
-  push_mpls: 4,
-  push_pbb: 5,
-  push_vlan: 6,
-  copy_ttl_out: 7,
-  dec_mpls_ttl: 8,
-  dec_nw_ttl: 9,
-  set_mpls_ttl: 10,
-  set_nw_ttl: 11,
-  set_field: 12,
-  set_queue: 13,
-  group: 14,
-  output: 15,
-  experimenter: 16,
-};
+/** Rank of an action in the execution order (its `setRank`); set_field ties keep write order. */
+const rank = (a: Action): number => actionOps(a.type).setRank;
 
 /** The slot an action occupies in the set: its kind, or its field for set_field. */
 function slotOf(a: Action): string {
@@ -65,7 +48,7 @@ export class ActionSet {
     return list
       .map((a, i) => ({ a, i }))
       .filter(({ a }) => !(hasGroup && a.type === 'output'))
-      .sort((x, y) => RANK[x.a.type] - RANK[y.a.type] || x.i - y.i)
+      .sort((x, y) => rank(x.a) - rank(y.a) || x.i - y.i)
       .map(({ a }) => a);
   }
 }

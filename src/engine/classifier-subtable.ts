@@ -20,6 +20,16 @@ export class ClsRule<T> {
   /** The subtable holding the rule; undefined while it is not in a classifier. */
   subtable: Subtable<T> | undefined = undefined;
   node = -1;
+  /**
+   * The rule's match beyond its subtable's mask, as (word, mask, value) triples: set
+   * when the rule sits in a subtable of a relaxed mask (classifier-relax.ts), undefined
+   * when its mask is the subtable's.
+   */
+  rest: Int32Array | undefined = undefined;
+  /** rest's first triple, kept inline: most rules a chain walk rejects fail on it. */
+  restWord = 0;
+  restMask = 0;
+  restValue = 0;
 
   constructor(
     readonly priority: number,
@@ -67,7 +77,27 @@ export function maskHash(mask: Uint32Array, words?: Int32Array, n = KEY_WORDS): 
   return finalMix(h);
 }
 
-/** The rules sharing one mask. */
+/** Gives `rule` its rest (see ClsRule.rest). */
+export function setRest<T>(rule: ClsRule<T>, rest: Int32Array | undefined): void {
+  rule.rest = rest;
+  if (rest === undefined) return;
+  rule.restWord = rest[0]!;
+  rule.restMask = rest[1]!;
+  rule.restValue = rest[2]!;
+}
+
+/** Does `key` satisfy every (word, mask, value) triple of `rest`? */
+function restMatches(rest: Int32Array, key: Uint32Array): boolean {
+  for (let i = 0; i < rest.length; i += 3) {
+    if ((key[rest[i]!]! & rest[i + 1]!) !== rest[i + 2]) return false;
+  }
+  return true;
+}
+
+/**
+ * The rules whose masks contain one mask (the subtable's): those of exactly that mask,
+ * and rules of longer masks relaxed to it, which carry the rest of their match.
+ */
 export class Subtable<T> {
   readonly mask: Uint32Array;
   /** Key word indices this mask covers, and the mask's value at each. */
@@ -94,6 +124,8 @@ export class Subtable<T> {
   private readonly masked: Int32Array;
   /** Distinct masked keys (occupied slots). */
   nodeCount = 0;
+  /** Rules carrying a `rest` (relaxed into this subtable). */
+  restCount = 0;
   /** Word-filter pairs this subtable registered, and the position j of each pair's word. */
   readonly filterIds: Int32Array;
   private readonly filterJ: Int32Array;
@@ -121,8 +153,12 @@ export class Subtable<T> {
     this.heads = new Array(16).fill(undefined);
   }
 
-  /** The best rule whose masked key equals `key`'s, or undefined. The hot path. */
-  find(key: Uint32Array): ClsRule<T> | undefined {
+  /**
+   * The best rule of this subtable matching `key` that beats (`bestPri`, `bestSeq`):
+   * higher priority, or equal priority and older. Undefined when there is none. The
+   * hot path.
+   */
+  find(key: Uint32Array, bestPri: number, bestSeq: number): ClsRule<T> | undefined {
     const words = this.words;
     const wmask = this.wmask;
     const masked = this.masked;
@@ -145,7 +181,19 @@ export class Subtable<T> {
       if (sh === h) {
         let j = 0;
         while (j < n && recs[at + 1 + j] === masked[j]) j++;
-        if (j === n) return this.heads[s];
+        if (j === n) {
+          // The chain is sorted best first: the first rule whose rest matches wins,
+          // and the walk stops at the first that cannot beat the best so far.
+          for (let r = this.heads[s]; r !== undefined; r = r.next) {
+            const p = r.priority;
+            if (p < bestPri || (p === bestPri && r.seq > bestSeq)) return undefined;
+            const rest = r.rest;
+            if (rest === undefined) return r;
+            if ((key[r.restWord]! & r.restMask) !== r.restValue) continue;
+            if (rest.length === 3 || restMatches(rest, key)) return r;
+          }
+          return undefined;
+        }
       }
       s = (s + 1) & capMask;
     }
@@ -154,11 +202,13 @@ export class Subtable<T> {
   /** Hash of a masked full-width value (its words at this subtable's mask words). */
   private valueHash(value: Uint32Array): number {
     let h = 0;
-    for (let j = 0; j < this.n; j++) h = (h + Math.imul(value[this.words[j]!]! | 0, MULT[j]!)) | 0;
+    for (let j = 0; j < this.n; j++) {
+      h = (h + Math.imul(value[this.words[j]!]! & this.wmask[j]!, MULT[j]!)) | 0;
+    }
     return finalMix(h) | USED;
   }
 
-  /** The slot holding masked value `value`, or -1. */
+  /** The slot holding `value` (masked by this subtable's mask), or -1. */
   findNode(value: Uint32Array): number {
     const s = this.probe(value, this.valueHash(value));
     return s < 0 ? -1 : s;
@@ -184,12 +234,15 @@ export class Subtable<T> {
 
   private sameKey(at: number, value: Uint32Array): boolean {
     for (let j = 0; j < this.n; j++) {
-      if (this.recs[at + 1 + j] !== (value[this.words[j]!]! | 0)) return false;
+      if (this.recs[at + 1 + j] !== (value[this.words[j]!]! & this.wmask[j]!)) return false;
     }
     return true;
   }
 
-  /** Adds `rule` with masked value `value` to its node's chain (a new node if needed). */
+  /**
+   * Adds `rule` with value `value` (any bits beyond this subtable's mask are the rule's
+   * `rest`, already set by the caller) to its node's chain (a new node if needed).
+   */
   add(rule: ClsRule<T>, value: Uint32Array): void {
     const h = this.valueHash(value);
     // Grow first (one node early when the value is already there), then one probe
@@ -202,17 +255,26 @@ export class Subtable<T> {
       node = -1 - node;
       const at = node * this.stride;
       this.recs[at] = h;
-      for (let j = 0; j < this.n; j++) this.recs[at + 1 + j] = value[this.words[j]!]! | 0;
+      for (let j = 0; j < this.n; j++)
+        this.recs[at + 1 + j] = value[this.words[j]!]! & this.wmask[j]!;
       this.heads[node] = rule;
       this.nodeCount++;
       for (let k = 0; k < this.filterIds.length; k++) {
-        this.filter.add(this.filterIds[k]!, value[this.words[this.filterJ[k]!]!]!);
+        const j = this.filterJ[k]!;
+        this.filter.add(this.filterIds[k]!, value[this.words[j]!]! & this.wmask[j]!);
       }
     } else this.link(node, rule);
     rule.subtable = this;
     rule.node = node;
+    if (rule.rest !== undefined) this.restCount++;
     this.count++;
     this.countPriority(rule.priority);
+  }
+
+  /** The best rule of the node of `value` (masked by this subtable's mask), or undefined. */
+  chainOf(value: Uint32Array): ClsRule<T> | undefined {
+    const node = this.findNode(value);
+    return node < 0 ? undefined : this.heads[node];
   }
 
   /**
@@ -225,6 +287,8 @@ export class Subtable<T> {
     this.unlink(node, old);
     old.subtable = undefined;
     old.node = -1;
+    setRest(rule, old.rest);
+    old.rest = undefined;
     this.link(node, rule);
     rule.subtable = this;
     rule.node = node;
@@ -267,6 +331,10 @@ export class Subtable<T> {
     if (this.heads[node] === undefined) this.freeSlot(node);
     rule.subtable = undefined;
     rule.node = -1;
+    if (rule.rest !== undefined) {
+      this.restCount--;
+      rule.rest = undefined;
+    }
     this.count--;
     return this.uncountPriority(rule.priority);
   }
@@ -283,6 +351,24 @@ export class Subtable<T> {
   /** Does slot `s` hold a node? */
   live(s: number): boolean {
     return this.recs[s * this.stride] !== 0;
+  }
+
+  /**
+   * Writes live `rule`'s whole match (its node's words, then its rest) into `value` and
+   * `mask`, which must be all zero.
+   */
+  ruleMatchInto(rule: ClsRule<T>, value: Uint32Array, mask: Uint32Array): void {
+    for (let j = 0; j < this.n; j++) {
+      const w = this.words[j]!;
+      value[w] = this.nodeWord(rule.node, j);
+      mask[w] = this.mask[w]!;
+    }
+    const rest = rule.rest;
+    if (rest === undefined) return;
+    for (let i = 0; i < rest.length; i += 3) {
+      mask[rest[i]!] = rest[i + 1]!;
+      value[rest[i]!] = rest[i + 2]!;
+    }
   }
 
   /** Masked key word j (at key word words[j]) of the node in slot `node`. */

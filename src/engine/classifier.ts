@@ -1,7 +1,9 @@
 /**
  * The classifier: finds the highest-priority rule whose masked match equals a packet's
- * flow key. Tuple space search, as in Open vSwitch's lib/classifier.c, plus a subtable
- * filter in the spirit of its prefix tries.
+ * flow key. Tuple space search, as in Open vSwitch's lib/classifier.c, with tuple
+ * merging (classifier-relax.ts, after TupleMerge, Daly and Torng 2017) that keeps the
+ * best rules of each merged node, plus a subtable filter in the spirit of OVS's prefix
+ * tries.
  *
  * WHAT IT HOLDS. Rules (value, mask, priority, data) over the flow key of flow-key.ts:
  * KEY_WORDS 32-bit words. A key K matches a rule when, for every word i,
@@ -34,6 +36,38 @@
  * values present: a subtable whose pair does not contain the packet's value cannot
  * match and is skipped for the price of one small-set probe shared by every subtable
  * with that pair.
+ *
+ * TUPLE MERGING. A rule may sit in the subtable of a *relaxed* mask (IPv4 address
+ * prefixes cut to /16 or dropped below it, the transport port word dropped), hashed on
+ * those bits and checked on the rest (ClsRule.rest, its first triple kept inline). Each
+ * node of such a shared subtable keeps the best chainCap (16) relaxed rules offered to
+ * it, highest priority first, whatever the insertion order: a better newcomer evicts the
+ * worst to the subtable of its own mask. So the highest-priority rules gather in a few
+ * shared subtables, and the early stop below cuts the lookup short once one of them
+ * matches. Rules whose own mask is not relaxable (exact L2 matches) are unaffected.
+ *
+ * WHY THIS STRUCTURE (measured 2026-12-04 on the bench rule sets, seed 1, rules
+ * inserted in a shuffled order, process CPU time, medians of 5, machine loaded 14-22 on
+ * 2 cores, so ratios matter more than absolutes). "acl" is the bench set; "acl-nowild"
+ * its 6 400 rules with both addresses masked, an adversarial shape where answers are
+ * rarely among the top rules. Relaxation written prefixes/dropped word/chainCap:
+ *     structure                   acl subtables  acl M/s  acl-nowild M/s  acl ins k/s
+ *     plain tuple space (OVS's)        75         1.0-1.24     1.10-1.15     355-457
+ *     merge /8 /16, ports, cap 8       30-34      1.35-1.9     2.5-3.0       140-340
+ *     merge /16, ports, cap 8          50         2.8          1.25          200
+ *     merge /16, ports, cap 16 (WON)   45-48      2.8-3.4      1.5-1.8       180-540
+ *     merge all addresses, cap 32      75         5.3-8.7      0.55-0.78     240-320
+ *     same, first version (a node kept the *first* cap rules, not the best):
+ *     merge /8 /16 ports cap 8, inserted in priority order 1.46, shuffled 1.16-1.51.
+ *   The first version's gains were an artefact of the bench inserting rules in priority
+ *   order; keeping the best rules per node made them independent of the order. Merging
+ *   every address away is fastest on acl (its answers are among the top 20 rules for
+ *   half the packets, top 77 for 90%) but halves acl-nowild: long chains of rules that
+ *   never match. /16 with cap 16 is 2.8x plain tuple space on acl and 1.5x on
+ *   acl-nowild, the best worst case, hence the default. PartitionSort and decision trees
+ *   were not built: their updates (a wildcard rule touches many leaves) do not fit the
+ *   500 k inserts/s target, and time ran out. Same-run figures against OVS itself: see
+ *   the bench and the report of issue 15.
  *
  * LOOKUP. Visit subtables in decreasing maxPriority; stop as soon as the next one's
  * maxPriority is below the best priority found (OVS's early stop); skip those the filter
@@ -70,18 +104,32 @@
  *   matching (non-strict selection): O(t * KEY_WORDS) to pick the subtables at least as
  *           specific as the filter, then O(w) for one whose mask equals the filter's
  *           (a hash probe) and a scan of every node for the others.
- *   memory: per rule one small object (none beyond the caller's for a ClsRule subclass);
- *           per distinct masked key 1 + w int32 of records (at load >= 0.4) and one
- *           pointer; 110-180 bytes per rule on the benchmark.
+ *   memory: per rule one small object (none beyond the caller's for a ClsRule subclass),
+ *           plus a small Int32Array for a relaxed rule's rest; per distinct masked key
+ *           1 + w int32 of records (at load >= 0.4) and one pointer; 110-250 bytes per
+ *           rule on the benchmark.
+ *   A relaxed subtable's lookup also walks its node's chain (at most chainCap relaxed
+ *   rules plus rules of exactly its mask), stopping at the first that matches or cannot
+ *   beat the best so far. Deleting a rule does not pull an evicted one back: correct,
+ *   only a little slower until the node fills again.
  */
 import { FILTER_WORDS, WordFilter } from './classifier-filter.js';
-import { ClsRule, maskHash, Subtable } from './classifier-subtable.js';
+import { DEFAULT_RELAXATION, type Relaxation, Relaxer } from './classifier-relax.js';
+import { ClsRule, maskHash, Subtable, setRest } from './classifier-subtable.js';
 import { type FlowMatch, KEY_WORDS } from './flow-key.js';
 import { MatchKey } from './match-key.js';
 
+export { DEFAULT_RELAXATION, type Relaxation } from './classifier-relax.js';
 export { ClsRule, Subtable } from './classifier-subtable.js';
 
-/** Tuple space search over rules carrying `T`. */
+export interface ClassifierOptions {
+  /** How masks merge into shared subtables; false for plain tuple space search. */
+  readonly relax?: Relaxation | false;
+  /** Key words to keep subtable-skipping sets for (see classifier-filter). */
+  readonly filterWords?: readonly number[];
+}
+
+/** Tuple space search with tuple merging over rules carrying `T`. */
 export class Classifier<T> {
   /** Subtables by decreasing maxPriority. */
   private sorted: Subtable<T>[] = [];
@@ -92,8 +140,19 @@ export class Classifier<T> {
   /** The subtable subtableFor found last (FLOW_MODs come in runs of one shape). */
   private last: Subtable<T> | undefined = undefined;
 
-  /** `filterWords`: key words to keep subtable-skipping sets for (see classifier-filter). */
-  constructor(private readonly filterWords: readonly number[] = FILTER_WORDS) {}
+  private readonly filterWords: readonly number[];
+  private readonly relaxer: Relaxer | undefined;
+  private readonly chainCap: number;
+  /** Scratch arrays for rebuilding a rule's match on the slow paths. */
+  private readonly scratchValue = new Uint32Array(KEY_WORDS);
+  private readonly scratchMask = new Uint32Array(KEY_WORDS);
+
+  constructor(options: ClassifierOptions = {}) {
+    this.filterWords = options.filterWords ?? FILTER_WORDS;
+    const relax = options.relax ?? DEFAULT_RELAXATION;
+    this.relaxer = relax === false ? undefined : new Relaxer(relax);
+    this.chainCap = relax === false ? 0 : relax.chainCap;
+  }
 
   get size(): number {
     return this.rules;
@@ -113,21 +172,71 @@ export class Classifier<T> {
     if (rule.subtable !== undefined) throw new Error('classifier: rule is already inserted');
     checkMasked(match);
     rule.seq = ++this.seq;
-    let st = this.subtableFor(match);
-    if (!st) {
-      const h = matchMaskHash(match);
-      st = new Subtable<T>(match.mask, h, this.filter, this.filterWords);
-      const list = this.byMask.get(h);
-      if (list) list.push(st);
-      else this.byMask.set(h, [st]);
-      this.sorted.push(st);
-      this.last = st;
+    this.rules++;
+    const rx = this.relaxer;
+    if (rx?.relax(match) && this.addShared(rule, match, rx.out)) return rule;
+    this.addTo(this.subtableFor(match) ?? this.createSubtable(match), rule, match);
+    return rule;
+  }
+
+  /**
+   * Puts `rule` in the subtable of its relaxed mask `relaxed` when its node there has
+   * room for one more relaxed rule, or holds a worse one, which then moves to its own
+   * mask's subtable: each node of a shared subtable keeps the best chainCap relaxed
+   * rules offered to it, whatever the order they came in (rules whose own mask is the
+   * subtable's have no other place and do not count). Returns false when `rule` is the
+   * worse one.
+   */
+  private addShared(rule: ClsRule<T>, match: FlowMatch, relaxed: FlowMatch): boolean {
+    const shared = this.subtableFor(relaxed) ?? this.createSubtable(relaxed);
+    let worst: ClsRule<T> | undefined;
+    let length = 0;
+    for (let r = shared.chainOf(match.value); r !== undefined; r = r.next) {
+      if (r.rest === undefined) continue;
+      worst = r;
+      length++;
     }
+    if (length >= this.chainCap) {
+      // The chain is sorted best first, and `rule` is the newest: it beats `worst` only
+      // with a higher priority.
+      if (worst!.priority >= rule.priority) return false;
+      const value = this.scratchValue;
+      const mask = this.scratchMask;
+      value.fill(0);
+      mask.fill(0);
+      shared.ruleMatchInto(worst!, value, mask);
+      const before = shared.maxPriority;
+      shared.delete(worst!);
+      this.reposition(shared, before);
+      const own = { value, mask };
+      this.addTo(this.subtableFor(own) ?? this.createSubtable(own), worst!, own);
+    }
+    setRest(rule, restOf(match, shared));
+    this.addTo(shared, rule, match);
+    return true;
+  }
+
+  private addTo(st: Subtable<T>, rule: ClsRule<T>, match: FlowMatch): void {
     const before = st.maxPriority;
     st.add(rule, match.value);
-    if (st.maxPriority !== before) this.bubbleUp(st);
-    this.rules++;
-    return rule;
+    this.reposition(st, before);
+  }
+
+  /** Moves `st` to its place in the order after its maxPriority changed from `before`. */
+  private reposition(st: Subtable<T>, before: number): void {
+    if (st.maxPriority > before) this.bubbleUp(st);
+    else if (st.maxPriority < before) this.bubbleDown(st);
+  }
+
+  private createSubtable(match: FlowMatch): Subtable<T> {
+    const h = matchMaskHash(match);
+    const st = new Subtable<T>(match.mask, h, this.filter, this.filterWords);
+    const list = this.byMask.get(h);
+    if (list) list.push(st);
+    else this.byMask.set(h, [st]);
+    this.sorted.push(st);
+    this.last = st;
+    return st;
   }
 
   /**
@@ -175,18 +284,17 @@ export class Classifier<T> {
     const stamp = filter.begin();
     let best: ClsRule<T> | undefined;
     let bestPri = -1;
+    let bestSeq = 0;
     next: for (let i = 0; i < n; i++) {
       const st = subs[i]!;
       if (st.maxPriority < bestPri) break;
       const ids = st.filterIds;
       for (let k = 0; k < ids.length; k++) if (!filter.test(ids[k]!, key, stamp)) continue next;
-      const r = st.find(key);
-      if (
-        r !== undefined &&
-        (r.priority > bestPri || (r.priority === bestPri && r.seq < best!.seq))
-      ) {
+      const r = st.find(key, bestPri, bestSeq);
+      if (r !== undefined) {
         best = r;
         bestPri = r.priority;
+        bestSeq = r.seq;
       }
     }
     return best;
@@ -194,13 +302,16 @@ export class Classifier<T> {
 
   /** The rule with exactly this match and priority (the oldest, if several). */
   findExact(match: FlowMatch, priority: number): ClsRule<T> | undefined {
-    const st = this.subtableFor(match);
-    if (!st?.hasPriority(priority)) return undefined;
-    const node = st.findNode(match.value);
-    for (let r = node < 0 ? undefined : st.heads[node]; r; r = r.next) {
-      if (r.priority === priority) return r;
+    // A rule sits in its own mask's subtable or in its relaxed mask's.
+    const own = this.subtableFor(match);
+    let found = own === undefined ? undefined : exactIn(own, match, priority);
+    const rx = this.relaxer;
+    if (rx?.relax(match)) {
+      const shared = this.subtableFor(rx.out);
+      const r = shared === undefined ? undefined : exactIn(shared, match, priority);
+      if (r !== undefined && (found === undefined || r.seq < found.seq)) found = r;
     }
-    return undefined;
+    return found;
   }
 
   /** Calls `fn` for every rule (any order). `fn` must not insert or remove. */
@@ -223,7 +334,11 @@ export class Classifier<T> {
       for (let i = 0; i < KEY_WORDS && covers; i++) {
         if ((filter.mask[i]! & ~st.mask[i]!) !== 0) covers = false;
       }
-      if (!covers) continue;
+      if (!covers) {
+        // Rules relaxed into this subtable may still cover the filter with their rest.
+        if (st.restCount > 0) this.matchingByRule(st, filter, out);
+        continue;
+      }
       if (hasMaskOf(st, filter)) {
         // The filter's mask is the subtable's: one node at most, found by hashing.
         const node = st.findNode(filter.value);
@@ -250,6 +365,11 @@ export class Classifier<T> {
   findOverlap(match: FlowMatch, priority: number): ClsRule<T> | undefined {
     for (const st of this.sorted) {
       if (!st.hasPriority(priority)) continue;
+      if (st.restCount > 0) {
+        const r = this.overlapByRule(st, match, priority);
+        if (r !== undefined) return r;
+        continue;
+      }
       for (let node = 0, slots = st.slots; node < slots; node++) {
         if (!st.live(node)) continue;
         let disjoint = false;
@@ -274,8 +394,55 @@ export class Classifier<T> {
     const st = rule.subtable;
     if (!st) throw new Error('classifier: rule was removed');
     const value = new Uint32Array(KEY_WORDS);
-    for (let j = 0; j < st.n; j++) value[st.words[j]!] = st.nodeWord(rule.node, j);
-    return { value, mask: st.mask.slice() };
+    const mask = new Uint32Array(KEY_WORDS);
+    st.ruleMatchInto(rule, value, mask);
+    return { value, mask };
+  }
+
+  /** matching() over the rules of one subtable, each by its whole match. */
+  private matchingByRule(st: Subtable<T>, filter: FlowMatch, out: ClsRule<T>[]): void {
+    const value = this.scratchValue;
+    const mask = this.scratchMask;
+    for (let node = 0, slots = st.slots; node < slots; node++) {
+      if (!st.live(node)) continue;
+      for (let r = st.heads[node]; r; r = r.next) {
+        if (r.rest === undefined) continue;
+        value.fill(0);
+        mask.fill(0);
+        st.ruleMatchInto(r, value, mask);
+        let ok = true;
+        for (let w = 0; w < KEY_WORDS && ok; w++) {
+          const f = filter.mask[w]!;
+          if ((f & ~mask[w]!) !== 0 || (value[w]! & f) >>> 0 !== filter.value[w]) ok = false;
+        }
+        if (ok) out.push(r);
+      }
+    }
+  }
+
+  /** findOverlap() in one subtable, each rule by its whole match. */
+  private overlapByRule(
+    st: Subtable<T>,
+    match: FlowMatch,
+    priority: number,
+  ): ClsRule<T> | undefined {
+    const value = this.scratchValue;
+    const mask = this.scratchMask;
+    for (let node = 0, slots = st.slots; node < slots; node++) {
+      if (!st.live(node)) continue;
+      for (let r = st.heads[node]; r; r = r.next) {
+        if (r.priority !== priority) continue;
+        value.fill(0);
+        mask.fill(0);
+        st.ruleMatchInto(r, value, mask);
+        let disjoint = false;
+        for (let w = 0; w < KEY_WORDS && !disjoint; w++) {
+          if (((value[w]! ^ match.value[w]!) & mask[w]! & match.mask[w]!) !== 0) disjoint = true;
+        }
+        if (!disjoint) return r;
+      }
+    }
+    return undefined;
   }
 
   /** The subtable of rules with `match`'s mask; the last one found is tried before hashing. */
@@ -336,6 +503,78 @@ function matchMaskHash(match: FlowMatch): number {
   return match instanceof MatchKey
     ? maskHash(match.mask, match.words, match.n)
     : maskHash(match.mask);
+}
+
+/**
+ * `match` beyond `st`'s mask (which its own mask contains): (word, mask, value) triples,
+ * the word with the most mask bits first (it rejects most non-matching keys).
+ */
+function restOf<T>(match: FlowMatch, st: Subtable<T>): Int32Array | undefined {
+  const { value, mask } = match;
+  const sparse = match instanceof MatchKey;
+  const n = sparse ? match.n : KEY_WORDS;
+  let beyond = 0;
+  for (let j = 0; j < n; j++) {
+    const w = sparse ? match.words[j]! : j;
+    if (mask[w] !== 0 && mask[w] !== st.mask[w]) beyond++;
+  }
+  if (beyond === 0) return undefined;
+  const out = new Int32Array(beyond * 3);
+  let best = 0;
+  for (let j = 0, k = 0; j < n; j++) {
+    const w = sparse ? match.words[j]! : j;
+    if (mask[w] === 0 || mask[w] === st.mask[w]) continue;
+    out[k] = w;
+    out[k + 1] = mask[w]!;
+    out[k + 2] = value[w]!;
+    if (popcount(mask[w]!) > popcount(out[best + 1]!)) best = k;
+    k += 3;
+  }
+  if (best !== 0) {
+    for (let i = 0; i < 3; i++) {
+      const t = out[i]!;
+      out[i] = out[best + i]!;
+      out[best + i] = t;
+    }
+  }
+  return out;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/** The oldest rule of `st` with exactly `match` and `priority`. */
+function exactIn<T>(st: Subtable<T>, match: FlowMatch, priority: number): ClsRule<T> | undefined {
+  if (!st.hasPriority(priority)) return undefined;
+  const node = st.findNode(match.value);
+  if (node < 0) return undefined;
+  const own = hasMaskOf(st, match);
+  for (let r = st.heads[node]; r; r = r.next) {
+    if (r.priority !== priority) continue;
+    if (r.rest === undefined ? own : !own && sameRest(r.rest, match, st)) return r;
+  }
+  return undefined;
+}
+
+/** Is `rest` exactly `match` beyond `st`'s mask? */
+function sameRest<T>(rest: Int32Array, match: FlowMatch, st: Subtable<T>): boolean {
+  const { value, mask } = match;
+  for (let i = 0; i < rest.length; i += 3) {
+    const w = rest[i]!;
+    if ((mask[w]! | 0) !== rest[i + 1] || (value[w]! | 0) !== rest[i + 2]) return false;
+  }
+  // And no other word of the match goes beyond the subtable's mask.
+  const sparse = match instanceof MatchKey;
+  const n = sparse ? match.n : KEY_WORDS;
+  let beyond = 0;
+  for (let j = 0; j < n; j++) {
+    const w = sparse ? match.words[j]! : j;
+    if (mask[w] !== 0 && mask[w] !== st.mask[w]) beyond++;
+  }
+  return beyond * 3 === rest.length;
 }
 
 /** Is `match`'s mask the subtable's? */

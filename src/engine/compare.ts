@@ -6,10 +6,18 @@
  * mask ignored); then cookie, timeouts, flags and instructions (in execution order, the
  * order switches report them in) are compared.
  */
-import type { Action, FlowStats, Instruction, Match, OxmEntry } from '../codec/index.js';
-import { fullMask, OXM_BY_NAME } from '../codec/index.js';
-import { executionOrder } from './action-check.js';
+import {
+  type Action,
+  assertNever,
+  type FlowStats,
+  fullMask,
+  type Instruction,
+  type Match,
+  OXM_BY_NAME,
+  type OxmEntry,
+} from '../codec/index.js';
 import { STATE_FLAGS } from './flow-entry.js';
+import { executionOrder } from './instruction-check.js';
 
 export type ComparedField = 'cookie' | 'timeouts' | 'flags' | 'instructions';
 
@@ -98,7 +106,7 @@ export function normalInstructions(list: readonly Instruction[]): string {
         case 'experimenter':
           return `experimenter(${i.experimenter}:${hex(i.data)})`;
         default:
-          return '';
+          return assertNever(i, 'instruction');
       }
     })
     .join(' ');

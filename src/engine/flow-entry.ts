@@ -48,14 +48,14 @@ export interface FlowEntryInit {
  */
 export class FlowEntry extends ClsRule<FlowEntry> {
   readonly tableId: number;
-  readonly match: Match;
+  private readonly ownMatch: Match;
   instructions: readonly Instruction[];
   readonly cookie: bigint;
   readonly flags: number;
   readonly idleTimeout: number;
   readonly hardTimeout: number;
   /** Time of the ADD that created it (duration counts from here). */
-  readonly installedAt: number;
+  installedAt: number;
   /** Time of the last packet matched, or of installation. */
   lastUsed: number;
   packetCount = 0;
@@ -64,7 +64,7 @@ export class FlowEntry extends ClsRule<FlowEntry> {
   constructor(init: FlowEntryInit) {
     super(init.priority);
     this.tableId = init.tableId;
-    this.match = init.match;
+    this.ownMatch = init.match;
     this.instructions = init.instructions;
     this.cookie = init.cookie;
     this.flags = init.flags & STATE_FLAGS;
@@ -77,6 +77,28 @@ export class FlowEntry extends ClsRule<FlowEntry> {
   override get data(): FlowEntry {
     return this;
   }
+
+  /** The OXM match (a subclass may build it on demand: see slot-add.ts). */
+  get match(): Match {
+    return this.ownMatch;
+  }
+
+  /**
+   * What an ADD identical to this entry (same match, priority, cookie, flags, timeouts and
+   * instructions) does to it: duration and idle time restart, counters stay unless
+   * `resetCounts`. The entry keeps its place among equal-priority entries.
+   */
+  reinstall(now: number, resetCounts: boolean): void {
+    this.installedAt = now;
+    this.lastUsed = now;
+    if (resetCounts) {
+      this.packetCount = 0;
+      this.byteCount = 0;
+    }
+  }
+
+  /** Called once when the entry leaves its table (removed or replaced); a hook for subclasses. */
+  detached(): void {}
 
   /** The classifier rule while installed (the entry itself), else undefined. */
   get rule(): ClsRule<FlowEntry> | undefined {

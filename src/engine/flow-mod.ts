@@ -19,18 +19,20 @@ import {
   type FlowMod,
   FlowModCommand,
   FlowModFlags,
+  OFPERR,
+  OFPG_ANY,
   OFPP,
+  OFPTT_ALL,
   type OfpError,
+  ofpError,
 } from '../codec/index.js';
-import { type CheckContext, checkInstructions, OFPG_ANY } from './action-check.js';
+import type { CheckContext } from './action-facts.js';
 import { FlowEntry } from './flow-entry.js';
 import type { FlowTable } from './flow-table.js';
+import { checkInstructions } from './instruction-check.js';
 import { MatchKey } from './match-key.js';
 
-export const OFPTT_ALL = 0xff;
 const ALL_FLAGS = 0x1f;
-
-const err = (type: number, code: number, message: string): OfpError => ({ type, code, message });
 
 export interface FlowModOutcome {
   readonly error?: OfpError;
@@ -57,12 +59,18 @@ export function applyFlowMod(
   const isDelete =
     fm.command === FlowModCommand.DELETE || fm.command === FlowModCommand.DELETE_STRICT;
   if (fm.command > FlowModCommand.DELETE_STRICT) {
-    return fail(err(5, 6, `flow_mod command ${fm.command}`));
+    return fail(ofpError(OFPERR.OFPFMFC_BAD_COMMAND, `flow_mod command ${fm.command}`));
   }
   if (fm.tableId >= tables.length && !(isDelete && fm.tableId === OFPTT_ALL)) {
-    return fail(err(5, 2, `table ${fm.tableId} does not exist (tables 0..${tables.length - 1})`));
+    return fail(
+      ofpError(
+        OFPERR.OFPFMFC_BAD_TABLE_ID,
+        `table ${fm.tableId} does not exist (tables 0..${tables.length - 1})`,
+      ),
+    );
   }
-  if ((fm.flags & ~ALL_FLAGS) !== 0) return fail(err(5, 7, `flags 0x${fm.flags.toString(16)}`));
+  if ((fm.flags & ~ALL_FLAGS) !== 0)
+    return fail(ofpError(OFPERR.OFPFMFC_BAD_FLAGS, `flags 0x${fm.flags.toString(16)}`));
   const bad = checkMatch(fm.match) ?? key.set(fm.match);
   if (bad) return fail(bad);
 
@@ -97,9 +105,10 @@ export function applyFlowMod(
     const old = table.findStrict(key, fm.priority);
     // An identical entry overlaps too (as in Open vSwitch): CHECK_OVERLAP never replaces.
     if (fm.flags & FlowModFlags.CHECK_OVERLAP && table.findOverlap(key, fm.priority)) {
-      return fail(err(5, 3, `overlaps an entry of priority ${fm.priority}`));
+      return fail(ofpError(OFPERR.OFPFMFC_OVERLAP, `overlaps an entry of priority ${fm.priority}`));
     }
-    if (!old && table.full) return fail(err(5, 1, `table ${fm.tableId} is full`));
+    if (!old && table.full)
+      return fail(ofpError(OFPERR.OFPFMFC_TABLE_FULL, `table ${fm.tableId} is full`));
     const entry = new FlowEntry({
       tableId: fm.tableId,
       priority: fm.priority,

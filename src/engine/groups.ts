@@ -5,22 +5,26 @@
  * fast-failover bucket watching nothing, bad bucket actions, and loops through chained
  * groups. Executing buckets is execute.ts's job; this file holds state and counters.
  */
-import type {
-  Bucket,
-  GroupDesc,
-  GroupFeatures,
-  GroupMod,
-  GroupStats,
-  OfpError,
+import {
+  type Bucket,
+  type GroupDesc,
+  type GroupFeatures,
+  type GroupMod,
+  type GroupStats,
+  OFPERR,
+  OFPG_ALL,
+  OFPG_ANY,
+  OFPG_MAX,
+  OFPP,
+  type OfpError,
+  ofpError,
 } from '../codec/index.js';
-import { type CheckContext, checkActions, OFPG_ALL, OFPG_ANY, OFPG_MAX } from './action-check.js';
+import { checkActions } from './action-check.js';
+import type { CheckContext } from './action-facts.js';
 import { OFPP_MAX } from './ports.js';
 
 export const GroupType = { ALL: 0, SELECT: 1, INDIRECT: 2, FF: 3 } as const;
 export const GroupModCommand = { ADD: 0, MODIFY: 1, DELETE: 2 } as const;
-const OFPP_ANY = 0xffffffff;
-
-const err = (code: number, message: string): OfpError => ({ type: 6, code, message });
 
 export class GroupEntry {
   packetCount = 0;
@@ -74,20 +78,38 @@ export class GroupTable {
     const none: readonly number[] = [];
     if (gm.command === GroupModCommand.DELETE) return { deleted: this.delete(gm.groupId) };
     if (gm.command !== GroupModCommand.ADD && gm.command !== GroupModCommand.MODIFY) {
-      return { error: err(11, `group_mod command ${gm.command}`), deleted: none };
+      return {
+        error: ofpError(OFPERR.OFPGMFC_BAD_COMMAND, `group_mod command ${gm.command}`),
+        deleted: none,
+      };
     }
     if (gm.groupId > OFPG_MAX) {
-      return { error: err(1, `group id 0x${gm.groupId.toString(16)} is reserved`), deleted: none };
+      return {
+        error: ofpError(
+          OFPERR.OFPGMFC_INVALID_GROUP,
+          `group id 0x${gm.groupId.toString(16)} is reserved`,
+        ),
+        deleted: none,
+      };
     }
     const exists = this.groups.has(gm.groupId);
     if (gm.command === GroupModCommand.ADD && exists) {
-      return { error: err(0, `group ${gm.groupId} exists`), deleted: none };
+      return {
+        error: ofpError(OFPERR.OFPGMFC_GROUP_EXISTS, `group ${gm.groupId} exists`),
+        deleted: none,
+      };
     }
     if (gm.command === GroupModCommand.MODIFY && !exists) {
-      return { error: err(8, `group ${gm.groupId} does not exist`), deleted: none };
+      return {
+        error: ofpError(OFPERR.OFPGMFC_UNKNOWN_GROUP, `group ${gm.groupId} does not exist`),
+        deleted: none,
+      };
     }
     if (gm.command === GroupModCommand.ADD && this.groups.size >= this.maxGroups) {
-      return { error: err(3, 'group table is full'), deleted: none };
+      return {
+        error: ofpError(OFPERR.OFPGMFC_OUT_OF_GROUPS, 'group table is full'),
+        deleted: none,
+      };
     }
     const e = this.check(gm, ctx);
     if (e) return { error: e, deleted: none };
@@ -102,23 +124,30 @@ export class GroupTable {
   }
 
   private check(gm: GroupMod, ctx: CheckContext): OfpError | undefined {
-    if (gm.groupType > GroupType.FF) return err(10, `group type ${gm.groupType}`);
+    if (gm.groupType > GroupType.FF)
+      return ofpError(OFPERR.OFPGMFC_BAD_TYPE, `group type ${gm.groupType}`);
     if (gm.groupType === GroupType.INDIRECT && gm.buckets.length !== 1) {
-      return err(1, `indirect group with ${gm.buckets.length} buckets`);
+      return ofpError(
+        OFPERR.OFPGMFC_INVALID_GROUP,
+        `indirect group with ${gm.buckets.length} buckets`,
+      );
     }
     for (const b of gm.buckets) {
       if (b.weight !== 0 && gm.groupType !== GroupType.SELECT) {
-        return err(1, 'bucket weight outside a select group');
+        return ofpError(OFPERR.OFPGMFC_INVALID_GROUP, 'bucket weight outside a select group');
       }
       if (gm.groupType === GroupType.FF) {
-        if (b.watchPort === OFPP_ANY && b.watchGroup === OFPG_ANY) {
-          return err(13, 'fast-failover bucket watches neither a port nor a group');
+        if (b.watchPort === OFPP.ANY && b.watchGroup === OFPG_ANY) {
+          return ofpError(
+            OFPERR.OFPGMFC_BAD_WATCH,
+            'fast-failover bucket watches neither a port nor a group',
+          );
         }
-        if (b.watchPort !== OFPP_ANY && !(b.watchPort >= 1 && b.watchPort <= OFPP_MAX)) {
-          return err(13, `watch port 0x${b.watchPort.toString(16)}`);
+        if (b.watchPort !== OFPP.ANY && !(b.watchPort >= 1 && b.watchPort <= OFPP_MAX)) {
+          return ofpError(OFPERR.OFPGMFC_BAD_WATCH, `watch port 0x${b.watchPort.toString(16)}`);
         }
         if (b.watchGroup !== OFPG_ANY && !this.groups.has(b.watchGroup)) {
-          return err(13, `watch group ${b.watchGroup} does not exist`);
+          return ofpError(OFPERR.OFPGMFC_BAD_WATCH, `watch group ${b.watchGroup} does not exist`);
         }
       }
       const e = checkActions(b.actions, ctx, { facts: undefined });
@@ -127,7 +156,8 @@ export class GroupTable {
     const next = gm.buckets.flatMap((b) =>
       b.actions.flatMap((a) => (a.type === 'group' ? [a.groupId] : [])),
     );
-    if (this.reaches(next, gm.groupId)) return err(7, `group ${gm.groupId} would chain to itself`);
+    if (this.reaches(next, gm.groupId))
+      return ofpError(OFPERR.OFPGMFC_LOOP, `group ${gm.groupId} would chain to itself`);
     return undefined;
   }
 

@@ -35,6 +35,8 @@
  * missRunsActionSet).
  */
 export * from './action-check.js';
+export * from './action-facts.js';
+export * from './action-ops.js';
 export * from './action-set.js';
 export * from './classifier.js';
 export * from './classifier-linear.js';
@@ -45,6 +47,8 @@ export * from './flow-key.js';
 export * from './flow-mod.js';
 export * from './flow-table.js';
 export * from './groups.js';
+export * from './instruction-check.js';
+export * from './instruction-ops.js';
 export * from './meters.js';
 export * from './packet.js';
 export * from './packet-build.js';
@@ -53,7 +57,9 @@ export * from './packet-set-field.js';
 export * from './packet-tags.js';
 export * from './pipeline.js';
 export * from './ports.js';
+export * from './slot-add.js';
 export * from './stats.js';
 export * from './switch-model.js';
 export * from './trace.js';
 export * from './trace-format.js';
+export * from './trace-values.js';

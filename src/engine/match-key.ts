@@ -8,7 +8,14 @@
  * (a bigint given for a small field, say) takes the general BigInt path, which yields
  * the same words; so do the 64- and 128-bit fields.
  */
-import { type Match, type OfpError, OXM_BY_NAME, type OxmBasic } from '../codec/index.js';
+import {
+  type Match,
+  OFPERR,
+  type OfpError,
+  OXM_BY_NAME,
+  type OxmBasic,
+  ofpError,
+} from '../codec/index.js';
 import { KEY_FIELDS, KEY_WORDS, type KeyPart } from './key-layout.js';
 
 /** A match in key form: `value` is already masked, so key K matches when K & mask == value. */
@@ -26,7 +33,7 @@ const TWO32 = 4294967296;
 const low = (bits: number) => (bits === 32 ? 0xffffffff : (1 << bits) - 1);
 
 /** How a field is written: its key parts and its all-ones mask (2^(8 * bytes) - 1). */
-interface FieldWriter {
+export interface FieldWriter {
   readonly parts: readonly KeyPart[];
   /** Part masks, `low(bits)`, in part order. */
   readonly lows: Int32Array;
@@ -51,17 +58,19 @@ const WRITERS: ReadonlyMap<string, FieldWriter> = new Map(
   }),
 );
 
-const badField = (e: { oxmClass: number; oxmField: number }): OfpError => ({
-  type: 4,
-  code: 6,
-  message: `OXM class 0x${e.oxmClass.toString(16)} field ${e.oxmField} is not supported`,
-});
+const badField = (e: { oxmClass: number; oxmField: number }): OfpError =>
+  ofpError(
+    OFPERR.OFPBMC_BAD_FIELD,
+    `OXM class 0x${e.oxmClass.toString(16)} field ${e.oxmField} is not supported`,
+  );
 
-const conflict = (field: string): OfpError => ({
-  type: 4,
-  code: 9,
-  message: `${field} conflicts with another field of the match`,
-});
+const conflict = (field: string): OfpError =>
+  ofpError(OFPERR.OFPBMC_BAD_PREREQ, `${field} conflicts with another field of the match`);
+
+/** The writer of OXM basic field `name` (for MatchKey.putExact). */
+export function fieldWriter(name: string): FieldWriter | undefined {
+  return WRITERS.get(name);
+}
 
 /** A number the fast path can split: an integer in [0, 2^53). */
 const plain = (x: unknown): x is number =>
@@ -96,6 +105,26 @@ export class MatchKey implements FlowMatch {
       if (!ok) return conflict(e.field);
     }
     return undefined;
+  }
+
+  /** Makes this key a copy of `other`. */
+  copyFrom(other: MatchKey): void {
+    this.clear();
+    for (let j = 0; j < other.n; j++) {
+      const w = other.words[j]!;
+      this.value[w] = other.value[w]!;
+      this.mask[w] = other.mask[w]!;
+      this.words[j] = w;
+    }
+    this.n = other.n;
+  }
+
+  /**
+   * Adds the field `w` writes, matched exactly on `value` (an integer in [0, 2^48), not a
+   * 64- or 128-bit field); false when its bits are already taken.
+   */
+  putExact(w: FieldWriter, value: number): boolean {
+    return this.putNumber(w, value, w.full);
   }
 
   /** Empties the key (every word zero). */

@@ -6,23 +6,23 @@
  * some bands' buckets short triggers the exceeded band with the highest rate (drop:
  * the packet goes no further; dscp_remark and experimenter bands let it pass, counted).
  */
-import type {
-  MeterBand,
-  MeterConfig,
-  MeterFeatures,
-  MeterMod,
-  MeterStats,
-  OfpError,
+import {
+  type MeterBand,
+  type MeterConfig,
+  type MeterFeatures,
+  type MeterMod,
+  type MeterStats,
+  OFPERR,
+  OFPM_ALL,
+  OFPM_CONTROLLER,
+  OFPM_MAX,
+  OFPM_SLOWPATH,
+  type OfpError,
+  ofpError,
 } from '../codec/index.js';
-import { OFPM_MAX } from './action-check.js';
 
 export const MeterModCommand = { ADD: 0, MODIFY: 1, DELETE: 2 } as const;
 export const MeterFlags = { KBPS: 1, PKTPS: 2, BURST: 4, STATS: 8 } as const;
-export const OFPM_ALL = 0xffffffff;
-const OFPM_SLOWPATH = 0xfffffffd;
-const OFPM_CONTROLLER = 0xfffffffe;
-
-const err = (code: number, message: string): OfpError => ({ type: 12, code, message });
 
 export class MeterEntry {
   packetCount = 0;
@@ -108,34 +108,39 @@ export class MeterTable {
       return { deleted: this.meters.delete(mm.meterId) ? [mm.meterId] : none };
     }
     if (mm.command !== MeterModCommand.ADD && mm.command !== MeterModCommand.MODIFY) {
-      return fail(err(4, `meter_mod command ${mm.command}`));
+      return fail(ofpError(OFPERR.OFPMMFC_BAD_COMMAND, `meter_mod command ${mm.command}`));
     }
     if (
       mm.meterId === 0 ||
       (mm.meterId > OFPM_MAX && mm.meterId !== OFPM_SLOWPATH && mm.meterId !== OFPM_CONTROLLER)
     ) {
-      return fail(err(2, `meter id 0x${mm.meterId.toString(16)} is invalid`));
+      return fail(
+        ofpError(OFPERR.OFPMMFC_INVALID_METER, `meter id 0x${mm.meterId.toString(16)} is invalid`),
+      );
     }
-    if (mm.meterId > OFPM_MAX) return fail(err(2, 'virtual meters are not configurable here'));
+    if (mm.meterId > OFPM_MAX)
+      return fail(
+        ofpError(OFPERR.OFPMMFC_INVALID_METER, 'virtual meters are not configurable here'),
+      );
     const exists = this.meters.has(mm.meterId);
     if (mm.command === MeterModCommand.ADD && exists)
-      return fail(err(1, `meter ${mm.meterId} exists`));
+      return fail(ofpError(OFPERR.OFPMMFC_METER_EXISTS, `meter ${mm.meterId} exists`));
     if (mm.command === MeterModCommand.MODIFY && !exists) {
-      return fail(err(3, `meter ${mm.meterId} does not exist`));
+      return fail(ofpError(OFPERR.OFPMMFC_UNKNOWN_METER, `meter ${mm.meterId} does not exist`));
     }
     if (mm.command === MeterModCommand.ADD && this.meters.size >= this.maxMeters) {
-      return fail(err(10, 'meter table is full'));
+      return fail(ofpError(OFPERR.OFPMMFC_OUT_OF_METERS, 'meter table is full'));
     }
     if ((mm.flags & (MeterFlags.KBPS | MeterFlags.PKTPS)) === 0) {
-      return fail(err(5, 'meter flags name neither KBPS nor PKTPS'));
+      return fail(ofpError(OFPERR.OFPMMFC_BAD_FLAGS, 'meter flags name neither KBPS nor PKTPS'));
     }
     for (const b of mm.bands) {
-      if (b.rate === 0) return fail(err(6, 'meter band rate 0'));
+      if (b.rate === 0) return fail(ofpError(OFPERR.OFPMMFC_BAD_RATE, 'meter band rate 0'));
       if (b.burstSize !== 0 && (mm.flags & MeterFlags.BURST) === 0) {
-        return fail(err(7, 'burst size without the BURST flag'));
+        return fail(ofpError(OFPERR.OFPMMFC_BAD_BURST, 'burst size without the BURST flag'));
       }
       if (b.type === 'dscp_remark' && b.precLevel === 0) {
-        return fail(err(9, 'dscp_remark band with prec_level 0'));
+        return fail(ofpError(OFPERR.OFPMMFC_BAD_BAND_VALUE, 'dscp_remark band with prec_level 0'));
       }
     }
     this.meters.set(mm.meterId, new MeterEntry(mm.meterId, mm.flags, mm.bands, now));

@@ -8,7 +8,6 @@
  * switch, where, with which headers.
  */
 import type { Action, OxmBasic, PacketOut } from '../codec/index.js';
-import { executionOrder } from './action-check.js';
 import { ActionSet } from './action-set.js';
 import {
   type ExecEnv,
@@ -22,6 +21,8 @@ import type { FlowEntry } from './flow-entry.js';
 import { keyFields } from './flow-key.js';
 import type { FlowTable } from './flow-table.js';
 import type { GroupTable } from './groups.js';
+import { executionOrder } from './instruction-check.js';
+import { type InstructionRun, instructionOps } from './instruction-ops.js';
 import type { MeterTable } from './meters.js';
 import { Packet } from './packet.js';
 import type { PortSet } from './ports.js';
@@ -112,36 +113,21 @@ function walk(parts: PipelineParts, pkt: Packet, now: number, run: Run, env: Exe
     run.st.tableId = tableId;
     run.st.cookie = entry.cookie;
     run.st.tableMiss = entry.isTableMiss;
-    let next: number | undefined;
-    for (const ins of executionOrder(entry.instructions)) {
-      switch (ins.type) {
-        case 'meter': {
-          const m = parts.meters.get(ins.meterId);
-          if (m && !m.admit(len, now)) {
-            run.st.notes.push(`meter ${ins.meterId}: rate exceeded, dropped`);
-            return;
-          }
-          break;
-        }
-        case 'apply_actions':
-          if (!runActions(pkt, ins.actions, env, run.st)) return;
-          break;
-        case 'clear_actions':
-          set.clear();
-          break;
-        case 'write_actions':
-          set.write(ins.actions);
-          break;
-        case 'write_metadata':
-          pkt.metadata = (pkt.metadata & ~ins.mask) | (ins.metadata & ins.mask);
-          break;
-        case 'goto_table':
-          next = ins.tableId;
-          break;
-        case 'experimenter':
-          break;
-      }
+    const r: InstructionRun = {
+      pkt,
+      set,
+      env,
+      st: run.st,
+      meters: parts.meters,
+      now,
+      next: undefined,
+    };
+    const list = executionOrder(entry.instructions);
+    for (let i = 0; i < list.length; i++) {
+      const ins = list[i]!;
+      if (!instructionOps(ins.type).run(ins, r)) return;
     }
+    const next = r.next;
     tableId = next;
   }
   run.actionSet = set.ordered();

@@ -3,12 +3,12 @@
  * state bits, liveness (for fast-failover groups), and the expansion of the reserved
  * ports FLOOD and ALL into physical ports.
  */
-import { OFPP } from '../codec/index.js';
+import { OFPP, OFPPC, OFPPS } from '../codec/index.js';
 
 /** OFPPC_* port config bits. */
-export const PortConfig = { PORT_DOWN: 1, NO_RECV: 4, NO_FWD: 32, NO_PACKET_IN: 64 } as const;
+export const PortConfig = OFPPC;
 /** OFPPS_* port state bits. */
-export const PortState = { LINK_DOWN: 1, BLOCKED: 2, LIVE: 4 } as const;
+export const PortState = OFPPS;
 
 /** Largest standard port number (OFPP_MAX). */
 export const OFPP_MAX = OFPP.MAX;

@@ -7,15 +7,18 @@ import {
   checkMatch,
   type FlowStats,
   type FlowStatsFilter,
+  OFPERR,
+  OFPG_ANY,
   OFPP,
+  OFPTT_ALL,
   type OfpError,
+  ofpError,
   type Result,
   type TableStats,
 } from '../codec/index.js';
-import { OFPG_ANY } from './action-check.js';
 import { COUNTER_UNAVAILABLE, type FlowEntry } from './flow-entry.js';
 import { isFlowMatch, toFlowMatch } from './flow-key.js';
-import { entryPassesFilter, OFPTT_ALL } from './flow-mod.js';
+import { entryPassesFilter } from './flow-mod.js';
 import type { FlowTable } from './flow-table.js';
 
 export interface AggregateStats {
@@ -34,7 +37,10 @@ export function selectEntries(
   f: FlowStatsFilter,
 ): Result<FlowEntry[]> {
   if (f.tableId >= tables.length && f.tableId !== OFPTT_ALL) {
-    const error: OfpError = { type: 1, code: 9, message: `table ${f.tableId} does not exist` };
+    const error: OfpError = ofpError(
+      OFPERR.OFPBRC_BAD_TABLE_ID,
+      `table ${f.tableId} does not exist`,
+    );
     return { ok: false, error };
   }
   const bad = checkMatch(f.match);

@@ -5,31 +5,38 @@
  * keeps one per datapath to answer "where does this packet go" and to compare with the
  * flows a real switch reports (compare.ts).
  */
-import type {
-  FlowMod,
-  FlowRemoved,
-  FlowStats,
-  FlowStatsFilter,
-  GroupDesc,
-  GroupMod,
-  GroupStats,
-  MeterConfig,
-  MeterMod,
-  MeterStats,
-  OfpError,
-  PacketOut,
-  PortMod,
-  Result,
-  TableStats,
+import {
+  type FlowMod,
+  FlowModCommand,
+  FlowModFlags,
+  type FlowModTemplateLayout,
+  type FlowRemoved,
+  type FlowStats,
+  type FlowStatsFilter,
+  type GroupDesc,
+  type GroupMod,
+  type GroupStats,
+  type MeterConfig,
+  type MeterMod,
+  type MeterStats,
+  OFPERR,
+  OFPG_ALL,
+  OFPM_ALL,
+  type OfpError,
+  ofpError,
+  type PacketOut,
+  type PortMod,
+  type Result,
+  type TableStats,
 } from '../codec/index.js';
-import { FlowModCommand, FlowModFlags } from '../codec/index.js';
-import { type CheckContext, checkActions, OFPG_ALL } from './action-check.js';
+import { checkActions } from './action-check.js';
+import type { CheckContext } from './action-facts.js';
 import { type FlowEntry, FlowRemovedReason } from './flow-entry.js';
 import { applyFlowMod } from './flow-mod.js';
 import { FlowTable } from './flow-table.js';
 import { GroupTable } from './groups.js';
 import { MatchKey } from './match-key.js';
-import { MeterTable, OFPM_ALL } from './meters.js';
+import { MeterTable } from './meters.js';
 import {
   type PipelineParts,
   type PipelineResult,
@@ -37,6 +44,7 @@ import {
   processPacketOut,
 } from './pipeline.js';
 import { PortSet, type PortSpec } from './ports.js';
+import { SlotShape } from './slot-add.js';
 import { type AggregateStats, ALL_FLOWS, aggregateStats, flowStats, tableStats } from './stats.js';
 
 export interface FlowRemovedEvent {
@@ -89,6 +97,8 @@ export class SwitchModel {
   private readonly ctx: CheckContext;
   /** Scratch for FLOW_MOD matches in key form (one FLOW_MOD at a time). */
   private readonly key = new MatchKey();
+  /** FLOW_MOD templates compiled for this model (null: not eligible for the fast path). */
+  private readonly shapes = new Map<FlowModTemplateLayout, SlotShape | null>();
 
   constructor(opts: SwitchModelOptions = {}) {
     const n = opts.nTables ?? 255;
@@ -168,6 +178,21 @@ export class SwitchModel {
     return undefined;
   }
 
+  /**
+   * Applies the ADD a FLOW_MOD template's current bytes encode, read from its slots (see
+   * slot-add.ts); false when it must go through applyFlowMod instead (the message the
+   * template encodes), which the caller then does. Nothing is reported to listeners: an
+   * ADD removes nothing.
+   */
+  applyTemplate(layout: FlowModTemplateLayout): boolean {
+    let shape = this.shapes.get(layout);
+    if (shape === undefined) {
+      shape = SlotShape.compile(layout, this.tables, this.ctx) ?? null;
+      this.shapes.set(layout, shape);
+    }
+    return shape?.apply(this.clock(), this.key) === true;
+  }
+
   /** Applies a GROUP_MOD; deleting a group removes the flows that output to it. */
   applyGroupMod(gm: GroupMod): OfpError | undefined {
     const now = this.clock();
@@ -201,7 +226,7 @@ export class SwitchModel {
   /** Applies a PORT_MOD (config bits under mask); OFPPMFC_BAD_PORT for an unknown port. */
   applyPortMod(pm: PortMod): OfpError | undefined {
     const p = this.ports.get(pm.portNo);
-    if (!p) return { type: 7, code: 0, message: `port ${pm.portNo} does not exist` };
+    if (!p) return ofpError(OFPERR.OFPPMFC_BAD_PORT, `port ${pm.portNo} does not exist`);
     p.config = (p.config & ~pm.mask) | (pm.config & pm.mask);
     return undefined;
   }

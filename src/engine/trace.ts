@@ -6,7 +6,7 @@
  * and actions is injectable (TraceFormatter) so the CLI can use the real ovs-ofctl one.
  */
 import type { OxmBasic } from '../codec/index.js';
-import { executionOrder } from './action-check.js';
+import { executionOrder } from './instruction-check.js';
 import type { PipelineResult } from './pipeline.js';
 import { defaultTraceFormatter, type TraceFormatter } from './trace-format.js';
 

@@ -17,6 +17,7 @@ import { DatapathHandle } from './datapath.js';
 import type { OpenFlowError } from './errors.js';
 import type { IntentStore } from './intent-store.js';
 import type { Logger } from './log.js';
+import type { ControllerRole } from './role.js';
 import { WarnLimiter } from './warn-limit.js';
 
 /** An app to run: its definition and its validated configuration. */
@@ -116,17 +117,22 @@ export class AppHost {
   }
 
   /**
-   * A switch finished its handshake: per app, in order, reconcile (when the app has a
-   * cookie and a reconcile handler), then switchUp, each awaited. Never rejects.
+   * A switch finished its handshake (or, in a cluster, this controller became its
+   * master: `role` says which): per app, in order, reconcile (when the app has a cookie
+   * and a reconcile handler), then switchUp, each awaited. Stops early when the switch
+   * goes down or stops being ours meanwhile. Never rejects.
    */
-  async switchUp(c: Connection): Promise<void> {
+  async switchUp(c: Connection, role: ControllerRole = 'equal'): Promise<void> {
     const port = new ConnectionPort(c);
-    const handles = this.apps.map(
-      (a) => new DatapathHandle(port, a.index, a.def.name, a.def.cookie),
-    );
+    const handles = this.apps.map((a) => {
+      const h = new DatapathHandle(port, a.index, a.def.name, a.def.cookie);
+      h.role = role;
+      return h;
+    });
     this.handlesByConnection.set(c, handles);
+    const current = () => c.state === 'ready' && this.handlesByConnection.get(c) === handles;
     for (const app of this.apps) {
-      if (c.state !== 'ready') return;
+      if (!current()) return;
       const h = handles[app.index]!;
       app.datapaths.set(c.dpid!, h);
       const { reconcile } = app.handlers;
@@ -134,13 +140,13 @@ export class AppHost {
         try {
           const { value, mask } = app.def.cookie;
           const flows = await h.flowStats({ cookie: value, cookieMask: mask });
-          if (c.state !== 'ready') return;
+          if (!current()) return;
           await reconcile.call(app.handlers, h, flows);
         } catch (e) {
           this.failed(app, h, 'reconcile', e);
         }
       }
-      if (c.state !== 'ready') return;
+      if (!current()) return;
       h.active = true;
       try {
         await app.handlers.switchUp?.(h);
@@ -150,13 +156,17 @@ export class AppHost {
     }
   }
 
-  /** The switch is gone: switchDown to every app that saw switchUp, in order. */
+  /**
+   * The switch is gone, or this controller stopped being its master: its handles stop
+   * writing, and switchDown goes to every app that saw switchUp, in order.
+   */
   switchDown(c: Connection, reason: string): void {
     const handles = this.handles(c);
     this.handlesByConnection.delete(c);
     for (const app of this.apps) {
       const h = handles[app.index];
       if (!h) continue;
+      h.writable = false;
       if (app.datapaths.get(c.dpid!) === h) app.datapaths.delete(c.dpid!);
       if (!h.active) continue;
       h.active = false;

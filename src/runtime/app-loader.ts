@@ -32,6 +32,14 @@ export async function loadApp(spec: string, opts: AppLoadOptions): Promise<AppDe
     mod = await importApp(spec, opts);
   } catch (e) {
     if (e instanceof AppNotFound) throw e;
+    if (isCommonJsFailure(e)) {
+      throw new Error(
+        `cannot load ${where}: Node.js loaded it as CommonJS, but an app is an ES module ` +
+          `(\`import { defineApp } from 'ofctl-ts'\`): name the file .mjs, or add ` +
+          '"type": "module" to the package.json beside it',
+        { cause: e },
+      );
+    }
     throw new Error(`cannot load ${where}: ${(e as Error).message}`, { cause: e });
   }
   const m = mod as { default?: unknown; app?: unknown };
@@ -45,6 +53,15 @@ export async function loadApp(spec: string, opts: AppLoadOptions): Promise<AppDe
 }
 
 class AppNotFound extends Error {}
+
+/** An ES module app in a CommonJS package (`npm init -y`), or require() of ofctl-ts. */
+function isCommonJsFailure(e: unknown): boolean {
+  const err = e as NodeJS.ErrnoException;
+  return (
+    err?.code === 'ERR_REQUIRE_ESM' ||
+    (err instanceof SyntaxError && /Cannot use import statement outside a module/.test(err.message))
+  );
+}
 
 async function importApp(spec: string, opts: AppLoadOptions): Promise<unknown> {
   if (looksLikePath(spec)) {

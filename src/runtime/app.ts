@@ -11,6 +11,8 @@
  * work synchronously). A handler that throws or rejects is logged with the app, the
  * event and the dpid; the connection and the other apps carry on.
  */
+
+import type { TSchema } from 'typebox';
 import type {
   Action,
   FeaturesReply,
@@ -32,6 +34,7 @@ import type { FlowComparison, FlowModel } from './flow-model.js';
 import type { IntentStore } from './intent-store.js';
 import type { Logger } from './log.js';
 import type { ReplyOf, RequestType } from './pending.js';
+import type { ControllerRole } from './role.js';
 
 /** Any message with the xid left out (the runtime assigns one) or given. */
 export type Outgoing<M extends Message = Message> = M extends Message
@@ -103,6 +106,17 @@ export interface Datapath {
   readonly log: Logger;
   /** The controller's model of this switch's flow tables, when one is configured. */
   readonly model: FlowModel | undefined;
+  /**
+   * This controller's role for the switch (role.ts): 'equal' when no cluster decides
+   * roles, 'master' in a cluster, 'slave' once mastership moved to another controller.
+   */
+  readonly role: ControllerRole;
+  /**
+   * Whether writes (FLOW_MOD, PACKET_OUT, GROUP_MOD, ...) through this handle reach the
+   * switch: only the master's (or an EQUAL controller's) do; others are dropped and
+   * logged once. Work that repairs the switch (audits) checks this first.
+   */
+  readonly mayWrite: boolean;
   /** Sends any message; returns its xid. OFPT_ERRORs for it go to the app's error handler. */
   send(msg: Outgoing): number;
   /** Sends a request and resolves with its reply (multipart parts merged into one). */
@@ -197,9 +211,15 @@ export interface AppDefinition<C = unknown> {
   /**
    * Checks the app's section of the config file (`raw` is undefined when there is none)
    * and returns the typed configuration with defaults filled in. Throw ConfigError
-   * (see config.ts) naming `where` plus the key on bad input.
+   * (see config.ts; checkConfig in config-schema.ts does) naming `where` plus the key.
    */
   readonly validateConfig?: (raw: unknown, where: string) => C;
+  /**
+   * The JSON Schema (TypeBox) of the app's section, for tools and the HTTP API (request
+   * bodies, OpenAPI); validateConfig checks with it (checkConfig) and adds what a schema
+   * cannot say (references between keys, duplicates).
+   */
+  readonly configSchema?: TSchema;
   /** Runs once at controller start. (A method, so any AppDefinition<C> is an AppDefinition<unknown>.) */
   create(ctx: AppContext<C>): AppHandlers;
 }

@@ -30,7 +30,10 @@ import {
   Framer,
   FramingError,
   type Message,
+  OFPERR,
+  OFPPR_DELETE,
   type OfpError,
+  ofpError,
   type PacketIn,
   type PacketOutTemplate,
   type Port,
@@ -68,8 +71,6 @@ export interface ConnectionEvents {
   echoRtt?(c: Connection, ms: number): void;
 }
 
-/** OFPPR_DELETE: the port is gone. */
-const OFPPR_DELETE = 1;
 /** A graceful close waits this long for the peer before destroying the socket. */
 const LINGER_MS = 1000;
 /** OFPT_PACKET_IN's type number: the one message the hot path reads in place. */
@@ -102,6 +103,7 @@ export class Connection {
     droppedBeforeReady: 0,
     malformed: 0,
     errors: 0,
+    flowsRemoved: 0,
   };
 
   private readonly framer = new Framer();
@@ -272,7 +274,7 @@ export class Connection {
       if (!(e instanceof FramingError)) throw e;
       this.stats.malformed++;
       this.log.warn({ header: e.header.toString('hex') }, `framing error, closing: ${e.message}`);
-      const err: OfpError = { type: 1, code: 6, message: e.message };
+      const err: OfpError = ofpError(OFPERR.OFPBRC_BAD_LEN, e.message);
       this.close(`framing error: ${e.message}`, errorReply(e.header, 0, e.header.length, err));
     } finally {
       this.outbox.end();
@@ -324,6 +326,7 @@ export class Connection {
         return this.onPortStatus(m);
       case 'flow_removed':
         if (this.state !== 'ready') return;
+        this.stats.flowsRemoved++;
         this.model?.applyFlowRemoved(m);
         return this.events.flowRemoved(this, m);
       case 'error':
@@ -363,7 +366,7 @@ export class Connection {
           `${m.type} from switch`,
           `switch sent ${m.type}; answered OFPBRC_BAD_TYPE`,
         );
-        return this.send(errorReply(buf, start, end, { type: 1, code: 1, message }));
+        return this.send(errorReply(buf, start, end, ofpError(OFPERR.OFPBRC_BAD_TYPE, message)));
       }
       default:
         return assertNever(m);

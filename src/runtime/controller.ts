@@ -11,6 +11,12 @@
  * fork runs process.argv[1] again. Each app runs once per worker and sees that worker's
  * switches only: fine for apps that keep their state per switch, as the built-in ones
  * do, not for one that correlates several switches.
+ *
+ * With a `roleProvider` (a cluster: role.ts, src/cluster) the apps run on a switch only
+ * while this controller is its master: each switch that comes up is handed to the
+ * provider as a SwitchRole, which sends the role requests and starts or stops the apps.
+ * A switch answering a write with OFPBRC_IS_SLAVE (another controller took over) stops
+ * them at once.
  */
 import type net from 'node:net';
 import type { FlowRemoved, PortStatus } from '../codec/index.js';
@@ -36,6 +42,8 @@ import {
 import type { Logger } from './log.js';
 import { portView, portViews } from './port-view.js';
 import { DatapathRegistry } from './registry.js';
+import type { ControllerRole, RoleProvider } from './role.js';
+import { SwitchRole } from './switch-role.js';
 import type { TlsCredentials } from './tls.js';
 
 export interface ControllerOptions extends ConnectionOptions {
@@ -48,6 +56,8 @@ export interface ControllerOptions extends ConnectionOptions {
   readonly tls?: TlsCredentials | undefined;
   /** Processes serving switches: 1 (default) is this one; more are forked (see above). */
   readonly workers?: number | undefined;
+  /** Decides this controller's role per switch (a cluster); none: EQUAL, apps always run. */
+  readonly roleProvider?: RoleProvider | undefined;
   /** The OVSDB databases apps may read (AppContext.ovsdb); started and stopped by the caller. */
   readonly ovsdb?: OvsdbView | undefined;
   /** Where apps read and watch the orchestrator's intent (see intent-store.ts). */
@@ -55,6 +65,9 @@ export interface ControllerOptions extends ConnectionOptions {
   /** Told how long each app handler ran (see AppHostOptions.observe). */
   readonly observeHandler?: ((app: string, event: string, seconds: number) => void) | undefined;
 }
+
+/** OFPET_BAD_REQUEST / OFPBRC_IS_SLAVE: a write from a controller that is not master. */
+const OFPBRC_IS_SLAVE = { type: 1, code: 10 };
 
 const PORT_REASONS: readonly PortStatusReason[] = ['add', 'delete', 'modify'];
 const REMOVED_REASONS: readonly FlowRemovedReason[] = [
@@ -117,8 +130,19 @@ export class Controller {
         host.flowRemoved(c, m);
         if (bus.size > 0) bus.emit(flowRemovedEvent(c, m));
       },
-      switchError: (c, err, owner) =>
-        owner === API_OWNER ? this.flowWrites.error(c, err) : host.switchError(c, err, owner),
+      switchError: (c, err, owner) => {
+        if (owner === API_OWNER) return this.flowWrites.error(c, err);
+        const role = this.roles.get(c);
+        if (role && err.errType === OFPBRC_IS_SLAVE.type && err.code === OFPBRC_IS_SLAVE.code) {
+          // Another controller became master: stop writing now, then let the provider look.
+          if (role.role === 'master') {
+            role.demote('the switch refused a write with OFPBRC_IS_SLAVE');
+            this.opts.roleProvider?.refused?.(role);
+          }
+          return;
+        }
+        host.switchError(c, err, owner);
+      },
       message: (c, m) => host.message(c, m),
       echoRtt: (c, ms) => {
         if (bus.size > 0) {
@@ -140,6 +164,16 @@ export class Controller {
 
   get appNames(): readonly string[] {
     return this.host.names;
+  }
+
+  /**
+   * This controller's role for the switch `dpid` (undefined: not connected): 'equal'
+   * without a role provider, else 'master' or 'slave'.
+   */
+  roleOf(dpid: bigint): ControllerRole | undefined {
+    const c = this.registry.get(dpid);
+    if (!c) return undefined;
+    return this.roles.get(c)?.role ?? 'equal';
   }
 
   /** The apps' handles for connection `c`, in app order (none before it is up). */
@@ -164,6 +198,11 @@ export class Controller {
   /** Binds every listen address; on any failure closes the ones already bound and throws. */
   async start(): Promise<readonly ListenAddress[]> {
     const workers = this.opts.workers ?? 1;
+    if (workers > 1 && this.opts.roleProvider) {
+      throw new Error(
+        'a cluster member runs in one process: --workers cannot be used with --cluster',
+      );
+    }
     if (workers > 1 && workerNumber() === undefined) {
       this.primary = new ClusterPrimary(workers, this.log);
       this.workerAddresses = await this.primary.start();
@@ -204,6 +243,10 @@ export class Controller {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       for (const d of this.dialers) d.stop();
+      // In a cluster: stop writing, then give every mastership up at once (the others
+      // take over without waiting for our lease to expire), then close.
+      for (const role of this.roles.values()) role.demote('controller shutting down');
+      await this.opts.roleProvider?.stop();
       const closing = this.listeners.map((l) => closeServer(l.server));
       for (const c of [...this.connections]) c.close('controller shutting down');
       await Promise.all(closing);
@@ -215,6 +258,9 @@ export class Controller {
     })();
     return this.stopping;
   }
+
+  /** Per switch connection, with a role provider: its role. */
+  private readonly roles = new Map<Connection, SwitchRole>();
 
   /** Per connection with a flow model: the timer that expires its timed-out flows. */
   private readonly expiryTimers = new Map<Connection, NodeJS.Timeout>();
@@ -250,7 +296,17 @@ export class Controller {
       ports: portViews(c.ports),
       nTables: f.nTables,
     });
-    void this.host.switchUp(c);
+    const provider = this.opts.roleProvider;
+    if (!provider) {
+      void this.host.switchUp(c);
+      return;
+    }
+    const role = new SwitchRole(c, {
+      start: (conn) => void this.host.switchUp(conn, 'master'),
+      stop: (conn, reason) => this.host.switchDown(conn, reason),
+    });
+    this.roles.set(c, role);
+    provider.switchUp(role);
   }
 
   private onClosed(c: Connection, reason: string, wasReady: boolean): void {
@@ -264,6 +320,11 @@ export class Controller {
     this.registry.remove(c);
     c.log.info({ reason, ...c.stats, writes: c.writes }, 'switch down');
     this.host.switchDown(c, reason);
+    const role = this.roles.get(c);
+    if (role) {
+      this.roles.delete(c);
+      this.opts.roleProvider?.switchDown(role);
+    }
     this.bus.emit({ type: 'switch_down', at: Date.now(), dpid: c.dpidHex, reason });
   }
 

@@ -16,7 +16,9 @@ import {
   type FlowStats,
   type Message,
   OFP_NO_BUFFER,
+  OFPG_ANY,
   OFPP,
+  OFPTT_ALL,
   type PacketOutTemplate,
   type Port,
 } from '../codec/index.js';
@@ -35,19 +37,38 @@ import type { DatapathPort } from './datapath-port.js';
 import { compareFlows, type FlowComparison, type FlowModel } from './flow-model.js';
 import type { Logger } from './log.js';
 import type { ReplyOf, RequestType } from './pending.js';
+import type { ControllerRole } from './role.js';
 
-/** OFPG_ANY: no group filter. */
-export const OFPG_ANY = 0xffffffff;
-/** OFPTT_ALL: every table (deletes and stats). */
-export const OFPTT_ALL = 0xff;
 /** OFP_DEFAULT_PRIORITY. */
 export const DEFAULT_PRIORITY = 0x8000;
 
 const NO_COOKIE: AppCookie = { value: 0n, mask: 0n };
 
+/**
+ * Messages only a MASTER (or EQUAL) controller may send (OpenFlow 1.3.5 section 6.3.7:
+ * a SLAVE's are refused with OFPBRC_IS_SLAVE).
+ */
+const WRITES: ReadonlySet<string> = new Set([
+  'flow_mod',
+  'group_mod',
+  'port_mod',
+  'table_mod',
+  'meter_mod',
+  'packet_out',
+]);
+
 export class DatapathHandle implements Datapath {
   /** Set by the app host: events are delivered only while true. */
   active = false;
+  /**
+   * Set by the app host: false once this controller stopped being the switch's master
+   * (or the switch went down). Writes through the handle are then dropped (logged once).
+   */
+  writable = true;
+  /** The role this handle was given: 'equal' without roles, 'master' in a cluster. */
+  private givenRole: ControllerRole = 'equal';
+  /** Writes dropped because the handle may not write. */
+  droppedWrites = 0;
   readonly log: Logger;
   private readonly cookie: AppCookie;
 
@@ -80,9 +101,30 @@ export class DatapathHandle implements Datapath {
   get model(): FlowModel | undefined {
     return this.port.model;
   }
+  get role(): ControllerRole {
+    return this.writable ? this.givenRole : 'slave';
+  }
+  set role(r: ControllerRole) {
+    this.givenRole = r;
+  }
+  get mayWrite(): boolean {
+    return this.writable;
+  }
+
+  /** Drops a write the handle may not make (logged once per handle); returns the xid. */
+  private refuse(type: string, xid: number): number {
+    if (this.droppedWrites++ === 0) {
+      this.log.warn(
+        { type },
+        `${type} dropped: this controller is not master of the switch (only the master's apps write)`,
+      );
+    }
+    return xid;
+  }
 
   send(msg: Outgoing): number {
     const xid = msg.xid ?? this.port.nextXid();
+    if (!this.writable && WRITES.has(msg.type)) return this.refuse(msg.type, xid);
     this.port.send({ ...msg, xid } as Message, this.appIndex);
     return xid;
   }
@@ -101,6 +143,7 @@ export class DatapathHandle implements Datapath {
 
   flowMod(s: FlowModSpec): number {
     const xid = this.port.nextXid();
+    if (!this.writable) return this.refuse('flow_mod', xid);
     this.port.send(fillFlowMod(s, this.cookie.value, xid), this.appIndex);
     return xid;
   }
@@ -117,6 +160,7 @@ export class DatapathHandle implements Datapath {
 
   packetOut(s: PacketOutSpec): number {
     const xid = this.port.nextXid();
+    if (!this.writable) return this.refuse('packet_out', xid);
     this.port.send(
       {
         type: 'packet_out',
@@ -134,6 +178,7 @@ export class DatapathHandle implements Datapath {
   /** Sends a template's current bytes (a data-less PACKET_OUT takes `data`); returns the xid. */
   sendTemplate(t: FlowModTemplate | PacketOutTemplate, data?: Uint8Array): number {
     const xid = this.port.nextXid();
+    if (!this.writable) return this.refuse(t.type, xid);
     this.port.sendTemplate(t, xid, this.appIndex, data);
     return xid;
   }

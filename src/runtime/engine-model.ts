@@ -11,19 +11,21 @@
 import {
   type FlowMod,
   FlowModCommand,
+  type FlowModTemplate,
   type FlowRemoved,
   type FlowStats,
   OFP_NO_BUFFER,
+  OFPG_ANY,
   OFPP,
+  OFPPR_DELETE,
   type OfpError,
   type Port,
   type PortStatus,
 } from '../codec/index.js';
 import { OFPP_MAX, type PortSpec, SwitchModel } from '../engine/index.js';
-import { OFPG_ANY } from './datapath.js';
+import { eventTime } from './event-time.js';
 import type { FlowModel, FlowModelFactory, FlowModelInfo } from './flow-model.js';
 
-const OFPPR_DELETE = 1;
 const ALL_ONES = 0xffff_ffff_ffff_ffffn;
 
 export class EngineFlowModel implements FlowModel {
@@ -39,7 +41,14 @@ export class EngineFlowModel implements FlowModel {
       ports: [...info.ports.values()].filter(isStandard).map(portSpec),
       // Open vSwitch floods to its bridge's LOCAL port too.
       floodToLocal: true,
+      // The socket read's time: one clock read per read, not one per FLOW_MOD.
+      clock: eventTime,
     });
+  }
+
+  /** Straight from the template's slots (engine slot-add.ts); the message only when needed. */
+  applyTemplate(t: FlowModTemplate, xid: number): void {
+    if (!this.model.applyTemplate(t.layout)) this.applyFlowMod(t.toMessage(xid));
   }
 
   applyFlowMod(fm: FlowMod): void {

@@ -6,13 +6,26 @@
  * with the switch's real flow stats. Without a factory there is no model and nothing
  * is tracked. engine-model.ts puts the engine's SwitchModel behind this seam.
  */
-import type { FlowMod, FlowRemoved, FlowStats, Match, Port, PortStatus } from '../codec/index.js';
+import type {
+  FlowMod,
+  FlowModTemplate,
+  FlowRemoved,
+  FlowStats,
+  Match,
+  Port,
+  PortStatus,
+} from '../codec/index.js';
 import { normalInstructions, normalMatch } from '../engine/index.js';
 
 /** What the runtime needs from a model of one switch's flow tables. */
 export interface FlowModel {
   /** Applies a FLOW_MOD the controller sent to the switch. */
   applyFlowMod(fm: FlowMod): void;
+  /**
+   * Applies the FLOW_MOD a template's current bytes encode (sent with `xid`), read from
+   * its slots without a message object. Without it the runtime applies `t.toMessage(xid)`.
+   */
+  applyTemplate?(t: FlowModTemplate, xid: number): void;
   /** Applies a FLOW_REMOVED the switch reported. */
   applyFlowRemoved(fr: FlowRemoved): void;
   /** Applies a PORT_STATUS the switch reported (ports matter for FLOOD and ALL). */

@@ -5,6 +5,8 @@
  * limits, config errors). The runtime's internals (connections, the controller, the app
  * host, listeners, settings) are in internal.ts, for the command line and tests only.
  */
+
+export { OFPG_ANY, OFPTT_ALL } from '../codec/index.js';
 export type {
   AppContext,
   AppCookie,
@@ -30,8 +32,10 @@ export type {
   MetricSample,
 } from './app-api.js';
 export { RequestError, RouteReply } from './app-api.js';
-export * from './config.js';
-export { DEFAULT_PRIORITY, fillFlowMod, OFPG_ANY, OFPTT_ALL } from './datapath.js';
+export { ConfigError, describe, itemPath, keyPath, osErrorText } from './config.js';
+export { isYamlFile, parseConfigText, readConfigFile, readConfigText } from './config-file.js';
+export { checkConfig, configError } from './config-schema.js';
+export { DEFAULT_PRIORITY, fillFlowMod } from './datapath.js';
 export {
   ConnectionClosedError,
   OpenFlowError,

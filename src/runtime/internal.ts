@@ -8,6 +8,8 @@ export * from './app-api.js';
 export * from './app-host.js';
 export * from './app-loader.js';
 export * from './config.js';
+export * from './config-file.js';
+export * from './config-schema.js';
 export * from './connection.js';
 export * from './connection-port.js';
 export * from './controller.js';

@@ -7,7 +7,7 @@
  */
 import { assertNever, type MultipartReplyBody } from '../codec/index.js';
 
-export const OFPMPF_REPLY_MORE = 1;
+export { OFPMPF_REPLY_MORE } from '../codec/index.js';
 
 /** Merges the parts of one multipart reply, in arrival order. `parts` is not empty. */
 export function mergeMultipart(parts: readonly MultipartReplyBody[]): MultipartReplyBody {

@@ -50,7 +50,39 @@ export function parseDpid(s: string): bigint | undefined {
   return BigInt(`0x${hex}`);
 }
 
+/** How long a paging snapshot of a model's flows is reused while nothing was sent. */
+const SNAPSHOT_MS = 5000;
+
+interface Snapshot {
+  readonly flows: readonly { toFlowStats(now: number): FlowStats }[] | readonly FlowStats[];
+  readonly lazy: boolean;
+  readonly flowMods: number;
+  readonly removed: number;
+  readonly at: number;
+}
+
+/** The engine model's entries, when the model is the engine's (they convert one by one). */
+interface EntriesModel {
+  readonly model: {
+    allEntries(): { toFlowStats(now: number): FlowStats }[];
+    /** The model's time (private in the engine: flowmodel's read view will replace this). */
+    clock(): number;
+  };
+}
+
+function hasEntries(m: object): m is EntriesModel {
+  const inner = (m as { model?: { allEntries?: unknown } }).model;
+  return typeof inner?.allEntries === 'function';
+}
+
 export class RuntimeView {
+  /**
+   * Per connection, the flows of its model as of the last page asked for: paging through
+   * 100 000 flows reads the model once, not once per page, and pages stay consistent
+   * while the controller sends nothing to that switch.
+   */
+  private readonly snapshots = new WeakMap<Connection, Snapshot>();
+
   constructor(private readonly controller: Controller) {}
 
   get switchCount(): number {
@@ -93,8 +125,38 @@ export class RuntimeView {
   modelFlows(c: Connection, offset: number, limit: number): FlowPage | undefined {
     const model = c.model;
     if (!model) return undefined;
-    const all = model.flows();
-    return { total: all.length, offset, flows: all.slice(offset, offset + limit) };
+    const now = Date.now();
+    let snap = this.snapshots.get(c);
+    if (
+      !snap ||
+      snap.flowMods !== c.sent.flowMods ||
+      snap.removed !== c.stats.flowsRemoved ||
+      now - snap.at > SNAPSHOT_MS ||
+      offset === 0
+    ) {
+      snap = hasEntries(model)
+        ? {
+            flows: model.model.allEntries(),
+            lazy: true,
+            flowMods: c.sent.flowMods,
+            removed: c.stats.flowsRemoved,
+            at: now,
+          }
+        : {
+            flows: model.flows(),
+            lazy: false,
+            flowMods: c.sent.flowMods,
+            removed: c.stats.flowsRemoved,
+            at: now,
+          };
+      this.snapshots.set(c, snap);
+    }
+    const page = snap.flows.slice(offset, offset + limit);
+    const t = snap.lazy ? (model as unknown as EntriesModel).model.clock() : 0;
+    const flows = snap.lazy
+      ? (page as { toFlowStats(now: number): FlowStats }[]).map((e) => e.toFlowStats(t))
+      : (page as FlowStats[]);
+    return { total: snap.flows.length, offset, flows };
   }
 
   /** A page of the switch's own flows (a flow-stats request). */

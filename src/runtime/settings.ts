@@ -1,32 +1,26 @@
 /**
- * The controller's settings: defaults, the JSON config file (validated once, errors name
- * the file and the key), and the conversion to the runtime's options. Command-line
+ * The controller's settings: defaults, the config file (JSON or YAML, checked once
+ * against ControllerConfigSchema; errors name the file and the key), and the conversion
+ * to the runtime's options. Command-line
  * flags override the file; the file overrides the defaults.
  *
- * Config file keys: listen (string or list), connect (switches to dial, string or list), apps (list of names or paths, paths
+ * Config file keys: listen (string or list), apps (list of names or paths, paths
  * relative to the file), appConfig ({ appName: {...} }), logLevel, pretty, missSendLen,
  * echoInterval, echoTimeout, requestTimeout (seconds), outputLimit (bytes), flowModel
- * (keep the engine's model of every switch's flows, default false), workers (processes
+ * (keep the engine's model of every switch's flows, default true), workers (processes
  * serving switches, default 1; see controller.ts), and cert, key, ca (PEM files for
  * ssl: listen addresses, relative to the file), ovsdb (Open_vSwitch databases to dial,
  * `unix:PATH` or `tcp:HOST:PORT`, string or list) and ovsdbListen (`tcp:HOST:PORT` where
  * servers that run `ovs-vsctl set-manager` connect; default off).
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { type Static, Type } from 'typebox';
 import { OFPCML_NO_BUFFER } from '../codec/index.js';
 import { parseOvsdbAddress } from '../ovsdb/index.js';
 import { looksLikePath } from './app-loader.js';
-import {
-  asObject,
-  ConfigError,
-  checkKeys,
-  keyPath,
-  readBool,
-  readInt,
-  readNumber,
-  readString,
-  readStrings,
-} from './config.js';
+import { ConfigError, keyPath } from './config.js';
+import { parseConfigText } from './config-file.js';
+import { checkConfig } from './config-schema.js';
 import type { ControllerOptions } from './controller.js';
 import { parseDialAddress } from './dialer.js';
 import { engineFlowModel } from './engine-model.js';
@@ -77,9 +71,9 @@ export const DEFAULT_SETTINGS: ControllerSettings = Object.freeze({
   echoTimeout: 10,
   requestTimeout: 10,
   outputLimit: 8 * 1024 * 1024,
-  // Off by default: applying every flow-mod to the model costs most of the flow-setup
-  // rate (about 8x fewer flow setups per second in bench/flow-setup).
-  flowModel: false,
+  // On by default: template flow-mods reach the model from their slots (engine
+  // slot-add.ts), so it costs a small share of the flow-setup rate (bench/flow-setup).
+  flowModel: true,
   // One process: with two cores, the load generator or the switches need the other.
   workers: 1,
   ovsdb: [],
@@ -94,6 +88,12 @@ export const LIMITS = {
   workers: { min: 1, max: 64 },
 } as const;
 
+/** LIMITS as JSON Schema bounds. */
+const bounds = (r: { readonly min: number; readonly max: number }) => ({
+  minimum: r.min,
+  maximum: r.max,
+});
+
 /** OFPCML_MAX: the largest miss_send_len other than NO_BUFFER. */
 const OFPCML_MAX = 0xffe5;
 
@@ -105,82 +105,83 @@ export function checkMissSendLen(n: number, where: string): number {
   return n;
 }
 
-const FILE_KEYS = [
-  'listen',
-  'connect',
-  'apps',
-  'appConfig',
-  'logLevel',
-  'pretty',
-  'missSendLen',
-  'echoInterval',
-  'echoTimeout',
-  'requestTimeout',
-  'outputLimit',
-  'flowModel',
-  'workers',
-  'cert',
-  'key',
-  'ca',
-  'ovsdb',
-  'ovsdbListen',
-];
+const NonEmpty = Type.String({ minLength: 1 });
+/** One string or a list of them (a single string is a list of one). */
+const OneOrMore = Type.Union([NonEmpty, Type.Array(NonEmpty)], {
+  expected: 'a string or a list of strings',
+});
+const Seconds = Type.Number({ ...bounds(LIMITS.seconds), description: 'seconds' });
 
-/** Parses and validates a config file's text; returns only the keys it sets. */
+/**
+ * The controller's config file (JSON or YAML), as a TypeBox schema: JSON Schema, so the
+ * HTTP API can check request bodies and describe them in OpenAPI with the same schema.
+ * Every key is optional; the defaults are DEFAULT_SETTINGS.
+ */
+export const ControllerConfigSchema = Type.Object(
+  {
+    listen: Type.Optional(OneOrMore),
+    connect: Type.Optional(OneOrMore),
+    apps: Type.Optional(OneOrMore),
+    appConfig: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    logLevel: Type.Optional(Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)))),
+    pretty: Type.Optional(Type.Boolean()),
+    missSendLen: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffff })),
+    echoInterval: Type.Optional(Seconds),
+    echoTimeout: Type.Optional(Seconds),
+    requestTimeout: Type.Optional(Seconds),
+    outputLimit: Type.Optional(Type.Integer(bounds(LIMITS.outputLimit))),
+    flowModel: Type.Optional(Type.Boolean()),
+    workers: Type.Optional(Type.Integer(bounds(LIMITS.workers))),
+    cert: Type.Optional(NonEmpty),
+    key: Type.Optional(NonEmpty),
+    ca: Type.Optional(NonEmpty),
+    ovsdb: Type.Optional(OneOrMore),
+    ovsdbListen: Type.Optional(NonEmpty),
+  },
+  { additionalProperties: false },
+);
+
+export type ControllerConfig = Static<typeof ControllerConfigSchema>;
+
+const list = (v: string | readonly string[]): readonly string[] =>
+  typeof v === 'string' ? [v] : v;
+
+/** Parses and validates a config file's text (JSON, or YAML by extension); returns only the keys it sets. */
 export function parseConfigFile(text: string, file: string): Partial<ControllerSettings> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(file, `not valid JSON: ${(e as Error).message}`);
-  }
   const where = `${file}:`;
-  const obj = asObject(raw, file);
-  checkKeys(obj, FILE_KEYS, where);
+  const c = checkConfig(ControllerConfigSchema, parseConfigText(text, file), where);
+  const base = dirname(resolve(file));
   const out: { -readonly [K in keyof ControllerSettings]?: ControllerSettings[K] } = {};
-  const listen = readStrings(obj, 'listen', where);
-  if (listen) {
-    for (const a of listen) checkListen(a, keyPath(where, 'listen'));
-    out.listen = listen;
+  if (c.listen !== undefined) {
+    out.listen = list(c.listen);
+    for (const a of out.listen) checkListen(a, keyPath(where, 'listen'));
   }
-  const connect = readStrings(obj, 'connect', where);
-  if (connect) {
-    for (const a of connect) checkConnect(a, keyPath(where, 'connect'));
-    out.connect = connect;
+  if (c.connect !== undefined) {
+    out.connect = list(c.connect).map((a) => checkConnect(a, keyPath(where, 'connect')));
   }
-  const apps = readStrings(obj, 'apps', where);
-  if (apps) {
-    const base = dirname(resolve(file));
-    out.apps = apps.map((a) => (looksLikePath(a) && !isAbsolute(a) ? resolve(base, a) : a));
+  if (c.apps !== undefined) {
+    out.apps = list(c.apps).map((a) => (looksLikePath(a) && !isAbsolute(a) ? resolve(base, a) : a));
   }
-  if (obj.appConfig !== undefined)
-    out.appConfig = asObject(obj.appConfig, keyPath(where, 'appConfig'));
-  if (obj.logLevel !== undefined) {
-    const level = readString(obj, 'logLevel', where, 'info');
-    out.logLevel = checkLogLevel(level, keyPath(where, 'logLevel'));
-  }
-  if (obj.pretty !== undefined) out.pretty = readBool(obj, 'pretty', where, false);
-  if (obj.flowModel !== undefined) out.flowModel = readBool(obj, 'flowModel', where, true);
-  if (obj.missSendLen !== undefined) {
-    const n = readInt(obj, 'missSendLen', where, LIMITS.missSendLen, 0);
-    out.missSendLen = checkMissSendLen(n, keyPath(where, 'missSendLen'));
+  if (c.appConfig !== undefined) out.appConfig = c.appConfig;
+  if (c.logLevel !== undefined) out.logLevel = c.logLevel;
+  if (c.pretty !== undefined) out.pretty = c.pretty;
+  if (c.flowModel !== undefined) out.flowModel = c.flowModel;
+  if (c.missSendLen !== undefined) {
+    out.missSendLen = checkMissSendLen(c.missSendLen, keyPath(where, 'missSendLen'));
   }
   for (const k of ['echoInterval', 'echoTimeout', 'requestTimeout'] as const) {
-    if (obj[k] !== undefined) out[k] = readNumber(obj, k, where, LIMITS.seconds, 0);
+    if (c[k] !== undefined) out[k] = c[k];
   }
-  if (obj.outputLimit !== undefined) {
-    out.outputLimit = readInt(obj, 'outputLimit', where, LIMITS.outputLimit, 0);
+  if (c.outputLimit !== undefined) out.outputLimit = c.outputLimit;
+  if (c.workers !== undefined) out.workers = c.workers;
+  if (c.ovsdb !== undefined) {
+    out.ovsdb = list(c.ovsdb).map((a) => checkOvsdb(a, keyPath(where, 'ovsdb')));
   }
-  if (obj.workers !== undefined) out.workers = readInt(obj, 'workers', where, LIMITS.workers, 1);
-  const ovsdb = readStrings(obj, 'ovsdb', where);
-  if (ovsdb) out.ovsdb = ovsdb.map((a) => checkOvsdb(a, keyPath(where, 'ovsdb')));
-  if (obj.ovsdbListen !== undefined) {
-    const at = keyPath(where, 'ovsdbListen');
-    out.ovsdbListen = checkOvsdb(readString(obj, 'ovsdbListen', where, ''), at, true);
+  if (c.ovsdbListen !== undefined) {
+    out.ovsdbListen = checkOvsdb(c.ovsdbListen, keyPath(where, 'ovsdbListen'), true);
   }
   for (const k of ['cert', 'key', 'ca'] as const) {
-    if (obj[k] !== undefined)
-      out[k] = resolve(dirname(resolve(file)), readString(obj, k, where, ''));
+    if (c[k] !== undefined) out[k] = resolve(base, c[k]);
   }
   return out;
 }

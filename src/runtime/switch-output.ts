@@ -41,8 +41,8 @@ export class SwitchOutput {
 
   /**
    * send() for a template: its current bytes go straight into the outbox with `xid` (and
-   * a PACKET_OUT's `data`). With a flow model, a FLOW_MOD template goes as the message
-   * it encodes, so that the model sees it.
+   * a PACKET_OUT's `data`). A flow model reads a FLOW_MOD template's slots (applyTemplate),
+   * or, if it cannot, is given the message the template encodes.
    */
   sendTemplate(
     t: FlowModTemplate | PacketOutTemplate,
@@ -53,12 +53,16 @@ export class SwitchOutput {
     if (t.type === 'packet_out') {
       this.counts.packetOuts++;
       this.outbox.appendTemplate(t, xid, data);
-    } else if (this.model !== undefined) return this.send(t.toMessage(xid), owner);
-    else {
+    } else {
       const isDelete = this.orderFlowMod(t.command);
       this.counts.flowMods++;
       this.outbox.appendTemplate(t, xid);
       this.lastFlowModDeleted = isDelete;
+      const model = this.model;
+      if (model !== undefined) {
+        if (model.applyTemplate !== undefined) model.applyTemplate(t, xid);
+        else model.applyFlowMod(t.toMessage(xid));
+      }
     }
     this.owners.remember(xid, owner);
   }

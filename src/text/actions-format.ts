@@ -2,9 +2,21 @@
  * Prints OpenFlow 1.3 actions and instructions as ovs-ofctl does (ofpacts_format):
  * apply_actions inline, other instructions by name, set_field as
  * `set_field:VALUE->FIELD` with Open vSwitch's field names and value syntax, reserved
- * ports by name, "drop" for nothing at all.
+ * ports by name, "drop" for nothing at all. The text of each kind is its entry in
+ * ACTION_TEXT or INSTRUCTION_TEXT, mapped types over the codec's kind unions (a kind
+ * without its text does not compile).
  */
-import { type Action, assertNever, type Instruction, OFPP, type OxmEntry } from '../codec/index.js';
+import {
+  type Action,
+  type ActionKind,
+  type ActionOf,
+  assertNever,
+  type Instruction,
+  type InstructionKind,
+  type InstructionOf,
+  OFPP,
+  type OxmEntry,
+} from '../codec/index.js';
 import { fieldForEntry, type TextField } from './fields.js';
 import { formatNxAction, NX_VENDOR_ID } from './nx-actions.js';
 import { formatPort, type PortMap } from './ports.js';
@@ -27,6 +39,8 @@ export function formatFieldValue(f: TextField, v: bigint, ports?: PortMap): stri
       return formatPort(Number(v) >= 0xff00 ? Number(v) + 0xffff0000 : Number(v), ports);
     case 'port_oxm':
       return formatPort(Number(v), ports);
+    default:
+      return assertNever(f.kind, 'field kind');
   }
 }
 
@@ -58,84 +72,84 @@ function formatOutput(port: number, maxLen: number, ports?: PortMap): string {
   return formatPort(port, ports);
 }
 
+/** How one action kind prints. */
+export type ActionFormat<K extends ActionKind> = (a: ActionOf<K>, ports?: PortMap) => string;
+
+const bareName = (a: { readonly type: string }): string => a.type;
+const ethertypeText = (a: { readonly type: string; readonly ethertype: number }): string =>
+  `${a.type}:0x${hexPad(a.ethertype, 4)}`;
+
+/** Every action kind's text, by kind. */
+export const ACTION_TEXT: { readonly [K in ActionKind]: ActionFormat<K> } = {
+  output: (a, ports) => formatOutput(a.port, a.maxLen, ports),
+  copy_ttl_out: bareName,
+  copy_ttl_in: bareName,
+  set_mpls_ttl: (a) => `set_mpls_ttl(${a.ttl})`,
+  dec_mpls_ttl: bareName,
+  push_vlan: (a) => `push_vlan:${hex(a.ethertype)}`,
+  pop_vlan: bareName,
+  push_mpls: ethertypeText,
+  pop_mpls: ethertypeText,
+  set_queue: (a) => `set_queue:${a.queueId}`,
+  group: (a) => `group:${a.groupId}`,
+  set_nw_ttl: (a) => `mod_nw_ttl:${a.ttl}`,
+  dec_nw_ttl: () => 'dec_ttl',
+  set_field: (a, ports) => formatSetField(a.field, ports),
+  push_pbb: ethertypeText,
+  pop_pbb: bareName,
+  experimenter: (a, ports) => {
+    const nx = a.experimenter === NX_VENDOR_ID ? formatNxAction(a.data, ports) : undefined;
+    return (
+      nx ?? `experimenter(0x${hexPad(a.experimenter, 8)},${Buffer.from(a.data).toString('hex')})`
+    );
+  },
+};
+
+function actionText<K extends ActionKind>(kind: K): ActionFormat<K> {
+  return ACTION_TEXT[kind];
+}
+
 /** One action in ovs-ofctl's words. */
 export function formatAction(a: Action, ports?: PortMap): string {
-  switch (a.type) {
-    case 'output':
-      return formatOutput(a.port, a.maxLen, ports);
-    case 'copy_ttl_out':
-    case 'copy_ttl_in':
-    case 'dec_mpls_ttl':
-    case 'pop_vlan':
-    case 'pop_pbb':
-      return a.type;
-    case 'set_mpls_ttl':
-      return `set_mpls_ttl(${a.ttl})`;
-    case 'push_vlan':
-      return `push_vlan:${hex(a.ethertype)}`;
-    case 'push_mpls':
-    case 'pop_mpls':
-    case 'push_pbb':
-      return `${a.type}:0x${hexPad(a.ethertype, 4)}`;
-    case 'set_queue':
-      return `set_queue:${a.queueId}`;
-    case 'group':
-      return `group:${a.groupId}`;
-    case 'set_nw_ttl':
-      return `mod_nw_ttl:${a.ttl}`;
-    case 'dec_nw_ttl':
-      return 'dec_ttl';
-    case 'set_field':
-      return formatSetField(a.field, ports);
-    case 'experimenter': {
-      const nx = a.experimenter === NX_VENDOR_ID ? formatNxAction(a.data, ports) : undefined;
-      return (
-        nx ?? `experimenter(0x${hexPad(a.experimenter, 8)},${Buffer.from(a.data).toString('hex')})`
-      );
-    }
-    default:
-      return assertNever(a);
-  }
+  return actionText(a.type)(a, ports);
 }
 
 export function formatActions(actions: readonly Action[], ports?: PortMap): string {
   return actions.map((a) => formatAction(a, ports)).join(',');
 }
 
+/** How one instruction kind prints; undefined prints nothing (an empty apply_actions). */
+export type InstructionFormat<K extends InstructionKind> = (
+  ins: InstructionOf<K>,
+  ports?: PortMap,
+) => string | undefined;
+
+const ALL_ONES = (1n << 64n) - 1n;
+
+/** Every instruction kind's text, by kind. */
+export const INSTRUCTION_TEXT: { readonly [K in InstructionKind]: InstructionFormat<K> } = {
+  apply_actions: (ins, ports) =>
+    ins.actions.length > 0 ? formatActions(ins.actions, ports) : undefined,
+  meter: (ins) => `meter:${ins.meterId}`,
+  clear_actions: () => 'clear_actions',
+  write_actions: (ins, ports) => `write_actions(${formatActions(ins.actions, ports)})`,
+  write_metadata: (ins) =>
+    `write_metadata:${hex(ins.metadata)}${ins.mask === ALL_ONES ? '' : `/${hex(ins.mask)}`}`,
+  goto_table: (ins) => `goto_table:${ins.tableId}`,
+  experimenter: (ins) =>
+    `experimenter_instruction(0x${hexPad(ins.experimenter, 8)},${Buffer.from(ins.data).toString('hex')})`,
+};
+
+function instructionText<K extends InstructionKind>(kind: K): InstructionFormat<K> {
+  return INSTRUCTION_TEXT[kind];
+}
+
 /** ofpacts_format of a flow's instructions; "drop" when there are none. */
 export function formatInstructions(list: readonly Instruction[], ports?: PortMap): string {
   const parts: string[] = [];
   for (const ins of list) {
-    switch (ins.type) {
-      case 'apply_actions':
-        if (ins.actions.length > 0) parts.push(formatActions(ins.actions, ports));
-        break;
-      case 'meter':
-        parts.push(`meter:${ins.meterId}`);
-        break;
-      case 'clear_actions':
-        parts.push('clear_actions');
-        break;
-      case 'write_actions':
-        parts.push(`write_actions(${formatActions(ins.actions, ports)})`);
-        break;
-      case 'write_metadata': {
-        const all = (1n << 64n) - 1n;
-        const mask = ins.mask === all ? '' : `/${hex(ins.mask)}`;
-        parts.push(`write_metadata:${hex(ins.metadata)}${mask}`);
-        break;
-      }
-      case 'goto_table':
-        parts.push(`goto_table:${ins.tableId}`);
-        break;
-      case 'experimenter':
-        parts.push(
-          `experimenter_instruction(0x${hexPad(ins.experimenter, 8)},${Buffer.from(ins.data).toString('hex')})`,
-        );
-        break;
-      default:
-        assertNever(ins);
-    }
+    const text = instructionText(ins.type)(ins, ports);
+    if (text !== undefined) parts.push(text);
   }
   return parts.length === 0 ? 'drop' : parts.join(',');
 }

@@ -1,195 +1,49 @@
 /**
  * Parses the actions part of an ovs-ofctl flow ("actions=...") into ofpacts: every
- * OpenFlow 1.3 action and instruction under ovs-ofctl's names, port names as bare
+ * OpenFlow 1.3 action and instruction under ovs-ofctl's names (each keyword's parse is
+ * its ofpact's entry in OFPACT_ACTIONS or OFPACT_INSTRUCTIONS), port names as bare
  * outputs, instruction order and duplicate checks, with ovs-ofctl's error wording.
  */
 import { OFPCML_NO_BUFFER, OFPP } from '../codec/index.js';
-import { textField } from './fields.js';
-import { parseFieldValue } from './match-parse.js';
-import { INSTRUCTION_ORDER, type InstructionName, instructionOf, type Ofpact } from './ofpact.js';
-import { type PortMap, parsePortOrUndef } from './ports.js';
+import {
+  type ActionParseContext,
+  INSTRUCTION_ORDER,
+  type InstructionName,
+  instructionOf,
+  type Ofpact,
+  type ParseList,
+} from './ofpact.js';
+import { OFPACT_ACTIONS } from './ofpact-actions.js';
+import { OFPACT_INSTRUCTIONS } from './ofpact-instructions.js';
+import { parsePortOrUndef } from './ports.js';
 import { parseKeyValues } from './tokenize.js';
-import { fail, parseIpv4OrUndef, parseMacOrUndef, parseNumeric, parseSmall } from './values.js';
+import { fail } from './values.js';
 
-export interface ActionParseContext {
-  readonly ports?: PortMap | undefined;
-  readonly warn?: ((w: string) => void) | undefined;
-}
+export { parseTable } from './ofpact-instructions.js';
+export type { ActionParseContext };
 
-/** ofputil_table_from_string: a table number 0-255. */
-export function parseTable(s: string, warn?: (w: string) => void): number {
-  if (/^[0-9]+$/.test(s)) {
-    const n = Number(s);
-    if (n <= 255) return n;
-    warn?.(`table ${s} is outside the supported range 0 through 255`);
+type KeywordParser = (value: string, ctx: ActionParseContext, name: string) => Ofpact;
+
+/** Every ovs-ofctl keyword, from the two tables' `names`. */
+const KEYWORDS: ReadonlyMap<string, KeywordParser> = (() => {
+  const m = new Map<string, KeywordParser>();
+  for (const faces of Object.values(OFPACT_ACTIONS)) {
+    for (const n of faces.names) m.set(n, faces.parse as KeywordParser);
   }
-  return fail(`unknown table "${s}"`);
-}
-
-function port(s: string, ctx: ActionParseContext, message: (s: string) => string): number {
-  const p = parsePortOrUndef(s, ctx.ports);
-  if (!p) fail(message(s));
-  if (p.warning) ctx.warn?.(p.warning);
-  return p.port;
-}
-
-function parseController(arg: string): Ofpact {
-  let maxLen = OFPCML_NO_BUFFER;
-  if (arg === '') return { k: 'output', port: OFPP.CONTROLLER, maxLen };
-  if (/^[0-9]+$/.test(arg)) {
-    return { k: 'output', port: OFPP.CONTROLLER, maxLen: parseSmall(arg, 16, 'max_len') };
+  for (const faces of Object.values(OFPACT_INSTRUCTIONS)) {
+    const parse = faces.parse as (v: string, c: ActionParseContext, l: ParseList) => Ofpact;
+    for (const n of faces.names) m.set(n, (v, c) => parse(v, c, parseActionList));
   }
-  for (const { key, value } of parseKeyValues(arg)) {
-    if (key === 'max_len') maxLen = parseSmall(value, 16, 'max_len');
-    else if (key === 'reason' || key === 'id' || key === 'userdata' || key === 'pause') {
-      fail(
-        `controller action with ${key}: Open vSwitch sends this as a Nicira extension, ` +
-          'which ofctl-ts does not support; use controller or controller:MAX_LEN',
-      );
-    } else fail(`unknown key "${key}" parsing controller action`);
-  }
-  return { k: 'output', port: OFPP.CONTROLLER, maxLen };
-}
-
-function parseSetField(arg: string, ctx: ActionParseContext): Ofpact {
-  const arrow = arg.indexOf('->');
-  if (arrow < 0) fail(`${arg}: missing \`->'`);
-  const valueText = arg.slice(0, arrow);
-  const name = arg.slice(arrow + 2);
-  const f = textField(name);
-  if (!f) fail(`${name} is not a valid OXM field name`);
-  if ('readOnly' in f.set) fail(`${f.name} is read-only`);
-  const { v, m } = parseFieldValue(f, valueText, ctx.ports, ctx.warn);
-  const full =
-    f.kind === 'port' || f.kind === 'port_oxm' ? 0xffffffffn : (1n << BigInt(f.bytes * 8)) - 1n;
-  if (m !== full && !(f.kind === 'mac' && m === 0xffffffffffffn)) {
-    fail(
-      `${arg}: a set_field with a mask is not an OpenFlow 1.3 action (Open vSwitch sends a ` +
-        'Nicira "load" extension for it); set the whole field instead',
-    );
-  }
-  return { k: 'set_field', field: f, value: v };
-}
-
-function ethertype(arg: string, name: string): number {
-  return parseSmall(arg, 16, name);
-}
+  return m;
+})();
 
 /** One action or instruction `key[:=(]value`; undefined for "drop". */
 function parseOne(key: string, value: string, ctx: ActionParseContext): Ofpact | undefined {
   const k = key.toLowerCase();
-  switch (k) {
-    case 'drop':
-      return undefined;
-    case 'output': {
-      const p = port(value, ctx, (s) => `${s}: output to unknown port`);
-      return { k: 'output', port: p, maxLen: p === OFPP.CONTROLLER ? OFPCML_NO_BUFFER : 0 };
-    }
-    case 'controller':
-      return parseController(value);
-    case 'group':
-      return { k: 'group', id: Number(parseNumeric(value, 32)) };
-    case 'set_queue':
-      return { k: 'set_queue', id: Number(parseNumeric(value, 32)) };
-    case 'meter':
-      return { k: 'meter', id: Number(parseNumeric(value, 32)) };
-    case 'mod_vlan_vid':
-    case 'set_vlan_vid': {
-      const vid = parseSmall(value, 16, 'VLAN VID');
-      if (vid > 0xfff) fail(`${value}: not a valid VLAN VID`);
-      return { k: 'set_vlan_vid', vid, push: k === 'mod_vlan_vid' };
-    }
-    case 'mod_vlan_pcp':
-    case 'set_vlan_pcp': {
-      const pcp = parseSmall(value, 8, 'VLAN PCP');
-      if (pcp > 7) fail(`${value}: not a valid VLAN PCP`);
-      return { k: 'set_vlan_pcp', pcp, push: k === 'mod_vlan_pcp' };
-    }
-    case 'strip_vlan':
-    case 'pop_vlan':
-      return { k: 'strip_vlan' };
-    case 'push_vlan': {
-      const t = ethertype(value, 'ethertype');
-      if (t !== 0x8100 && t !== 0x88a8) fail(`${value}: not a valid VLAN ethertype`);
-      return { k: 'push_vlan', ethertype: t };
-    }
-    case 'mod_dl_src':
-    case 'mod_dl_dst': {
-      const mac = parseMacOrUndef(value);
-      if (mac === undefined) fail(`invalid mac address ${value}`);
-      return { k: 'set_eth', dst: k === 'mod_dl_dst', mac };
-    }
-    case 'mod_nw_src':
-    case 'mod_nw_dst': {
-      const ip = parseIpv4OrUndef(value);
-      if (ip === undefined) fail(`${value}: could not convert to IP address`);
-      return { k: 'set_ipv4', dst: k === 'mod_nw_dst', ip };
-    }
-    case 'mod_nw_tos': {
-      const tos = parseSmall(value, 8, 'TOS');
-      if (tos & 3) fail(`${value}: not a valid TOS`);
-      return { k: 'set_dscp', tos };
-    }
-    case 'mod_nw_ecn': {
-      const ecn = parseSmall(value, 8, 'ECN');
-      if (ecn > 3) fail(`${value}: not a valid ECN`);
-      return { k: 'set_ecn', ecn };
-    }
-    case 'mod_nw_ttl':
-    case 'set_nw_ttl':
-      return { k: 'set_nw_ttl', ttl: parseSmall(value, 8, 'TTL') };
-    case 'mod_tp_src':
-    case 'mod_tp_dst': {
-      const dst = k === 'mod_tp_dst';
-      return {
-        k: 'set_l4',
-        dst,
-        port: parseSmall(value, 16, dst ? 'destination port' : 'source port'),
-      };
-    }
-    case 'dec_ttl':
-      if (value !== '') {
-        fail(
-          'dec_ttl with controller ids is an Open vSwitch extension that ofctl-ts does not ' +
-            'support; use plain dec_ttl',
-        );
-      }
-      return { k: 'dec_ttl' };
-    case 'set_mpls_label':
-      return { k: 'set_mpls_label', label: Number(parseNumeric(value, 32)) & 0xfffff };
-    case 'set_mpls_tc':
-      return { k: 'set_mpls_tc', tc: parseSmall(value, 8, 'MPLS TC') & 7 };
-    case 'set_mpls_ttl':
-      return { k: 'set_mpls_ttl', ttl: parseSmall(value, 8, 'MPLS TTL') };
-    case 'dec_mpls_ttl':
-      return { k: 'dec_mpls_ttl' };
-    case 'push_mpls':
-      return { k: 'push_mpls', ethertype: ethertype(value, 'push_mpls') };
-    case 'pop_mpls':
-      return { k: 'pop_mpls', ethertype: ethertype(value, 'pop_mpls') };
-    case 'set_field':
-      return parseSetField(value, ctx);
-    case 'copy_ttl_in':
-    case 'copy_ttl_out':
-    case 'pop_pbb':
-      return { k };
-    case 'push_pbb':
-      return { k: 'push_pbb', ethertype: ethertype(value, 'push_pbb') };
-    case 'clear_actions':
-      return { k: 'clear_actions' };
-    case 'write_actions':
-      return { k: 'write_actions', actions: parseActionList(value, ctx, true) };
-    case 'write_metadata': {
-      const slash = value.indexOf('/');
-      const metadata = parseNumeric(slash < 0 ? value : value.slice(0, slash), 64);
-      const mask = slash < 0 ? (1n << 64n) - 1n : parseNumeric(value.slice(slash + 1), 64);
-      return { k: 'write_metadata', metadata, mask };
-    }
-    case 'goto_table':
-      return { k: 'goto_table', table: parseTable(value, ctx.warn) };
-    case 'apply_actions':
-      return fail('apply_actions is the default instruction');
-  }
+  if (k === 'drop') return undefined;
+  if (k === 'apply_actions') return fail('apply_actions is the default instruction');
+  const parse = KEYWORDS.get(k);
+  if (parse) return parse(value, ctx, k);
   const p = parsePortOrUndef(key, ctx.ports);
   if (p) {
     if (p.warning) ctx.warn?.(p.warning);
@@ -204,6 +58,7 @@ function parseOne(key: string, value: string, ctx: ActionParseContext): Ofpact |
   return fail(`unknown action ${key}`);
 }
 
+/** Open vSwitch's extension keywords, for a helpful error (ofctl-ts does not send them). */
 const NICIRA_ACTIONS = new Set([
   'enqueue',
   'resubmit',

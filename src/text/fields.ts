@@ -4,7 +4,7 @@
  * it takes a mask, where it lives in an OvsMatch, and which OXM (or Nicira NXM) header a
  * set_field on it uses. One table drives match parsing, set_field parsing and printing.
  */
-import type { OxmEntry, OxmName } from '../codec/index.js';
+import { assertNever, type OxmEntry, type OxmName } from '../codec/index.js';
 import {
   allOnes,
   ETH_TYPE,
@@ -214,6 +214,8 @@ export function prereqOk(p: Prereq, om: OvsMatch): boolean {
       if (p === 'nd_advert') return type === ND_NEIGHBOR_ADVERT;
       return type === ND_NEIGHBOR_SOLICIT || type === ND_NEIGHBOR_ADVERT;
     }
+    default:
+      return assertNever(p, 'prerequisite');
   }
 }
 

@@ -10,7 +10,9 @@ import {
   FlowModFlags,
   type FlowStatsFilter,
   OFP_NO_BUFFER,
+  OFPG_ANY,
   OFPP,
+  OFPTT_ALL,
 } from '../codec/index.js';
 import { checkOfpacts, encodeInstructions } from './actions-encode.js';
 import { parseActionList, parseTable } from './actions-parse.js';
@@ -23,9 +25,6 @@ import { OvsMatch } from './ovs-match.js';
 import { type PortMap, parsePortOrUndef } from './ports.js';
 import { extractActions, parseKeyValues } from './tokenize.js';
 import { fail, parseNumeric, parseSmall } from './values.js';
-
-export const OFPG_ANY = 0xffffffff;
-export const OFPTT_ALL = 0xff;
 
 /** The flow-mod command, or 'filter' for dump-flows/dump-aggregate filters. */
 export type FlowCommand = number | 'filter';
@@ -46,6 +45,16 @@ export interface ParsedFlow {
   readonly outPort: number;
   readonly outGroup: number;
   readonly ofpacts: readonly Ofpact[];
+}
+
+/**
+ * A cookie or cookie mask as ovs-ofctl reads it (strtoull): a negative number wraps
+ * around, so `cookie=0/-1` selects the flows whose cookie is exactly 0.
+ */
+function parseCookie(s: string): bigint {
+  if (!s.startsWith('-')) return parseNumeric(s, 64);
+  const n = parseNumeric(s.slice(1), 64);
+  return ((1n << 64n) - n) & ((1n << 64n) - 1n);
 }
 
 export interface FlowParseOptions {
@@ -159,11 +168,11 @@ export function parseFlow(
         const slash = value.indexOf('/');
         if (slash >= 0) {
           if (add) fail('flow additions cannot use a cookie mask');
-          cookie = parseNumeric(value.slice(0, slash), 64);
-          cookieMask = parseNumeric(value.slice(slash + 1), 64);
+          cookie = parseCookie(value.slice(0, slash));
+          cookieMask = parseCookie(value.slice(slash + 1));
         } else {
           if (!actionsAllowed) fail('cannot set cookie');
-          newCookie = parseNumeric(value, 64);
+          newCookie = parseCookie(value);
         }
         continue;
       }

@@ -9,6 +9,9 @@ import {
   type GroupFeatures,
   type GroupMod,
   type GroupStats,
+  OFPG_ALL,
+  OFPG_ANY,
+  OFPG_MAX,
   OFPP,
 } from '../codec/index.js';
 import { encodeActions } from './actions-encode.js';
@@ -18,9 +21,6 @@ import { formatPort, type PortMap, parsePortOrUndef } from './ports.js';
 import { parseKeyValues } from './tokenize.js';
 import { fail, formatDuration, hex, parseNumeric, parseSmall } from './values.js';
 
-export const OFPG_ALL = 0xfffffffc;
-export const OFPG_ANY = 0xffffffff;
-const OFPG_MAX = 0xffffff00;
 export const GroupModCommand = { ADD: 0, MODIFY: 1, DELETE: 2 } as const;
 const TYPES = ['all', 'select', 'indirect', 'ff'];
 const SELECT = 1;

@@ -55,9 +55,10 @@ function shorthand(om: OvsMatch): { name?: string; proto: boolean } {
   return name ? { name, proto: false } : { proto: false };
 }
 
+/** format_be16_masked: decimal when exact, else `0x%x/0x%x` (zero too: `0x0/0xff00`). */
 function be16Masked(name: string, v: bigint, m: bigint): string {
   if (m === 0n) return '';
-  return m === 0xffffn ? `${name}=${v},` : `${name}=${hex(v)}/${hex(m)},`;
+  return m === 0xffffn ? `${name}=${v},` : `${name}=0x${v.toString(16)}/0x${m.toString(16)},`;
 }
 
 function be64Masked(name: string, v: bigint, m: bigint): string {

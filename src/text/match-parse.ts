@@ -5,6 +5,7 @@
  * 2-byte field tcp_dst", "zz: invalid Ethernet address").
  */
 
+import { assertNever } from '../codec/index.js';
 import { type TextField, textField } from './fields.js';
 import { ETH_TYPE, IPPROTO, OvsMatch } from './ovs-match.js';
 import { type PortMap, parsePortOrUndef } from './ports.js';
@@ -115,6 +116,8 @@ export function parseFieldValue(
       r = { v: BigInt(p.port), m: 0xffffffffn };
       break;
     }
+    default:
+      return assertNever(f.kind, 'field kind');
   }
   const full = f.kind === 'mac' ? BigInt(MAC_ALL) : f.kind === 'ipv6' ? IPV6_ALL : undefined;
   const all =

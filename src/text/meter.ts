@@ -3,21 +3,21 @@
  * [,burst_size=B]...` parsed into a METER_MOD (parse_ofp_meter_mod_str), and meter
  * configurations, statistics and features printed as ovs-ofctl prints them.
  */
-import type {
-  MeterBand,
-  MeterConfig,
-  MeterFeatures,
-  MeterMod,
-  MeterStats,
+import {
+  type MeterBand,
+  type MeterConfig,
+  type MeterFeatures,
+  type MeterMod,
+  type MeterStats,
+  OFPM_ALL,
+  OFPM_CONTROLLER,
+  OFPM_MAX,
+  OFPM_SLOWPATH,
 } from '../codec/index.js';
 import { bitNames } from './print/bits.js';
 import { fail, formatDuration, parseNumeric, parseSmall } from './values.js';
 
 export const MeterModCommand = { ADD: 0, MODIFY: 1, DELETE: 2 } as const;
-export const OFPM_MAX = 0xffff0000;
-export const OFPM_SLOWPATH = 0xfffffffd;
-export const OFPM_CONTROLLER = 0xfffffffe;
-export const OFPM_ALL = 0xffffffff;
 const FLAG_WORDS: Readonly<Record<string, number>> = { kbps: 1, pktps: 2, burst: 4, stats: 8 };
 
 /** strtok over the given delimiters. */

@@ -6,7 +6,7 @@
  * OXM from it in its fixed order, so holding the same form here is what makes the text and
  * the bytes come out as ovs-ofctl's.
  */
-import type { Match, OxmEntry, OxmRaw } from '../codec/index.js';
+import { assertNever, type Match, type OxmEntry, type OxmRaw } from '../codec/index.js';
 
 export type Fid =
   | 'in_port'
@@ -137,6 +137,11 @@ function zeroFields(): Record<Fid, bigint> {
 }
 
 export class OvsMatch {
+  /**
+   * The second VLAN tag's TCI (Open vSwitch's flow->vlans[1]): tracked only by the action
+   * consistency check, which follows push_vlan and pop_vlan through two tags as OVS does.
+   */
+  innerVlanTci = 0n;
   readonly v = zeroFields();
   readonly m = zeroFields();
   /** TLVs of classes this model does not hold, kept in order for re-encoding. */
@@ -146,6 +151,7 @@ export class OvsMatch {
 
   clone(): OvsMatch {
     const c = new OvsMatch();
+    c.innerVlanTci = this.innerVlanTci;
     Object.assign(c.v, this.v);
     Object.assign(c.m, this.m);
     c.raw = [...this.raw];
@@ -311,5 +317,7 @@ function applyOxm(om: OvsMatch, e: OxmEntry): void {
       return setm('ipv6_label');
     case 'ipv6_nd_target':
       return setm('nd_target');
+    default:
+      return assertNever(e, 'OXM field');
   }
 }

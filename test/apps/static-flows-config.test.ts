@@ -275,16 +275,19 @@ describe('shape errors', () => {
       '.datapaths.br0.files',
       'unknown key; expected one of: description, file, lines',
     ],
-    [{ default: { lines: [1] } }, '.default.lines', 'expected a list of strings, got a list'],
-    [{ default: { file: '' } }, '.default.file', 'expected a list of strings, got ""'],
+    [{ default: { lines: [1] } }, '.default.lines[0]', 'expected a non-empty string, got 1'],
+    [{ default: { file: '' } }, '.default.file', 'expected a non-empty string, got ""'],
+    [{ default: { file: 3 } }, '.default.file', 'expected a string or a list of strings, got 3'],
     [
       { datapaths: { ' ': { lines: [] } } },
-      '.datapaths. ',
+      '.datapaths." "',
       'expected a datapath ID or a bridge name',
     ],
   ])('%j', (raw, key, problem) => {
     const e = errorOf(raw);
-    expect(e.where).toMatch(new RegExp(`: appConfig\\.static-flows${key.replace(/\./g, '\\.')}$`));
+    expect(e.where).toMatch(
+      new RegExp(`: appConfig\\.static-flows${key.replace(/[.[\]]/g, '\\$&')}$`),
+    );
     expect(e.problem).toBe(problem);
   });
 });

@@ -109,7 +109,7 @@ describe('errors name the file, the key and what was expected', () => {
       (c) => {
         c.networkz = {};
       },
-      `${WHERE}.networkz: unknown key; expected one of "description", "macIdleTimeout", "networks", "datapaths", "ovsdb"`,
+      `${WHERE}.networkz: unknown key; expected one of: description, macIdleTimeout, networks, datapaths, ovsdb`,
     ],
     [
       'VLAN out of range',
@@ -158,7 +158,7 @@ describe('errors name the file, the key and what was expected', () => {
         };
         dp.ports.vm2!.native = 'tenant-b';
       },
-      `${WHERE}.datapaths.host2-br-gre.ports.vm2.native: unknown key; expected one of "description", "mode", "number", "network"`,
+      `${WHERE}.datapaths.host2-br-gre.ports.vm2.native: unknown key; expected one of: description, mode, number, network`,
     ],
     [
       'bad dpid',
@@ -232,7 +232,7 @@ describe('errors name the file, the key and what was expected', () => {
 
   test('a JSON syntax error names the file and the line', () => {
     expect(() => parseConfig('{\n  "networks": {,\n}', 'bad.json')).toThrow(
-      /^bad\.json: not valid JSON \(line 2\): /,
+      /^bad\.json: not valid JSON at line 2, column 16: Expected property name/,
     );
   });
 
@@ -245,7 +245,7 @@ describe('errors name the file, the key and what was expected', () => {
       'host2-br-eth1',
     ]);
     expect(() => loadConfig(join(dir, 'missing.json'))).toThrow(
-      new RegExp(`^${join(dir, 'missing.json')}: cannot read: `),
+      `cannot read vnet config ${join(dir, 'missing.json')}: no such file`,
     );
   });
 

@@ -63,6 +63,8 @@ function fakeDatapath(ports: Port[]) {
     sendTemplate: () => 0,
     flowStats: async () => [],
     compareWithModel: () => Promise.reject(new Error('not used')),
+    role: 'equal' as const,
+    mayWrite: true,
   } satisfies Datapath;
   return { dp, sent, portMap };
 }

@@ -183,6 +183,8 @@ function fakeDatapath(ports: Port[], log: Datapath['log']) {
     packetOut: () => 0,
     flowStats: async () => [],
     compareWithModel: () => Promise.reject(new Error('not used')),
+    role: 'equal' as const,
+    mayWrite: true,
   } satisfies Datapath;
   return { dp, sent, portMap };
 }

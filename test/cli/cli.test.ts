@@ -477,4 +477,19 @@ describe('help', () => {
     expect(comp.out).toContain('complete -F _ofctl_ts ofctl-ts');
     expect(comp.out).toContain('dump-flows');
   });
+
+  test('controller is in the help and the completion; help fits in 100 columns', async () => {
+    const all = await run(['--help']);
+    expect(all.out).toMatch(/^ {2}controller \[OPTIONS\] +run the OpenFlow 1\.3 controller/m);
+    for (const line of all.out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    // A synopsis too long for its column puts the description on the next line.
+    expect(all.out).toMatch(/^ {2}packet-out .*\n {36}send a packet/m);
+    const ctl = await run(['help', 'controller']);
+    expect(ctl.code).toBe(0);
+    expect(ctl.out).toMatch(/^usage: ofctl-ts controller/);
+    for (const opt of ['--listen', '--app', '--config', '--log-level'])
+      expect(ctl.out).toContain(opt);
+    const comp = await run(['completion', 'bash']);
+    expect(comp.out).toMatch(/compgen -W "[^"]*\bcontroller\b/);
+  });
 });

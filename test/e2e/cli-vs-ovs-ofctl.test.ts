@@ -159,6 +159,9 @@ describe('ofctl-ts agrees with ovs-ofctl on a real bridge', { timeout: E2E_TIMEO
     'table=3',
     'ip,nw_src=10.0.0.0/8',
     'cookie=0x100/0xf00',
+    // ovs-ofctl reads a mask of -1 as all ones (issue 16). (Table 254's hidden flow prints
+    // controller(reason=) in OVS: an NX action text difference left to issue 17.)
+    'table=0,cookie=0/-1',
     'out_port=2',
     'ipv6',
     'arp',

@@ -5,7 +5,9 @@
  * forwarding while it is down; on reconnect it reads the switch's flows and reconciles
  * them by cookie: the learned flows are adopted (not deleted and re-added: their age
  * spans the restart), a stale flow with its cookie is deleted, a flow with another
- * cookie is left alone, nothing is added that was there. Ping loss stays under 1%.
+ * cookie is left alone, nothing is added that was there. Ping loss is printed and stays
+ * under a bound generous enough for a loaded machine (load tier, vitest.config.ts); the
+ * adopted flows' ages are the exact check that forwarding never stopped.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -14,6 +16,9 @@ import { dumpFlows, pingRun } from '../reliability/support/ovs-faults.js';
 import { type ControllerProcess, inNetns, spawnController } from '../runtime/controller-process.js';
 
 const TIMEOUT = 120_000;
+/** Ping loss allowed (fraction): the controller is down over a second of the 7 s run, so
+ * flows that stopped forwarding would lose well over 10%. */
+const LOSS_BOUND = 0.05;
 const L2_COOKIE = 0x4c32_0000_0000_0000n;
 const FOREIGN_COOKIE = 0x99n;
 const DPID = 0xc1;
@@ -81,7 +86,7 @@ describe('controller killed and restarted while traffic flows', { timeout: TIMEO
     const r = await traffic;
     const loss = (r.sent - r.received) / r.sent;
     console.log(`controller restart: ping ${r.received}/${r.sent} received`);
-    expect(loss, r.output).toBeLessThan(0.01);
+    expect(loss, r.output).toBeLessThan(LOSS_BOUND);
 
     const flows = await dumpFlows(ovs, 'br0');
     const since = (performance.now() - killedAt) / 1000;

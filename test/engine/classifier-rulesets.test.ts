@@ -62,7 +62,8 @@ describe('classifier benchmark rule sets (seed 1)', () => {
     const set = aclRuleSet(1);
     expect(set.rulesHash.toString(16)).toBe(SEED1_CHECKSUMS.acl.rulesHash.toString(16));
     const { all, cls } = answers(set);
-    expect(cls.subtableCount).toBe(75);
+    // 75 masks (OVS's tuples), fewer subtables: tuple merging shares them.
+    expect(cls.subtableCount).toBeLessThan(75);
     expect(poolHash(all).toString(16)).toBe(SEED1_CHECKSUMS.acl.poolHash.toString(16));
     sampleAgainstOracle(set, all, 2000);
   });

@@ -18,6 +18,7 @@ import {
   FlowModFlags,
   type Instruction,
   type Match,
+  OFPTT_ALL,
   type OxmBasic,
 } from '../../src/codec/index.js';
 import type { FlowRemovedEvent } from '../../src/engine/switch-model.js';
@@ -26,7 +27,6 @@ import { apply, fakeClock, flowMod, out } from './helpers.js';
 import { referenceKey } from './key-reference.js';
 
 const N_TABLES = 3;
-const OFPTT_ALL = 0xff;
 const ANY = 0xffffffff;
 const ALL_ONES = 0xffff_ffff_ffff_ffffn;
 const MACS = [0x0200_0000_0001, 0x0200_0000_0002, 0xffff_ffff_ffff];

@@ -24,6 +24,13 @@ export interface HostOptions {
   vlan?: number;
   /** Request this OpenFlow port number (Interface ofport_request). */
   ofport?: number;
+  /** More `Interface` column settings for the add-port, e.g. `external_ids:iface-id=x`. */
+  interfaceSettings?: readonly string[];
+  /**
+   * false: wire the host but leave the switch end out of the bridge (ofport 0) for the
+   * test to type its own `ovs-vsctl add-port`. Default true.
+   */
+  plug?: boolean;
 }
 
 export interface Host {
@@ -68,11 +75,12 @@ export async function addHost(ovs: OvsInstance, bridge: string, opts: HostOption
   await ip('-n', ovs.netns, 'link', 'set', port, 'up');
   const portArgs = ['add-port', bridge, port];
   if (opts.vlan !== undefined) portArgs.push(`tag=${opts.vlan}`);
-  if (opts.ofport !== undefined) {
-    portArgs.push('--', 'set', 'Interface', port, `ofport_request=${opts.ofport}`);
-  }
-  await ovs.vsctl(...portArgs);
-  const ofport = await ovs.ofport(port);
+  const settings = [...(opts.interfaceSettings ?? [])];
+  if (opts.ofport !== undefined) settings.push(`ofport_request=${opts.ofport}`);
+  if (settings.length > 0) portArgs.push('--', 'set', 'Interface', port, ...settings);
+  const plug = opts.plug ?? true;
+  if (plug) await ovs.vsctl(...portArgs);
+  const ofport = plug ? await ovs.ofport(port) : 0;
   const mac = opts.mac?.toLowerCase() ?? (await readMac(netns));
   return {
     name: opts.name,

@@ -94,6 +94,8 @@ export class OvsInstance {
         'ovsdb-server',
         join(d, 'conf.db'),
         `--remote=punix:${this.dbSocket}`,
+        // Managers (ovs-vsctl set-manager) are dialed only with this, as Debian's service does.
+        '--remote=db:Open_vSwitch,Open_vSwitch,manager_options',
         `--pidfile=${join(d, 'ovsdb-server.pid')}`,
         `--unixctl=${join(d, 'ovsdb-server.ctl')}`,
         `--log-file=${join(d, 'ovsdb-server.log')}`,

@@ -13,7 +13,16 @@ import type { Testbed } from '../harness/index.js';
 import { ROOT, requireBuilt } from '../support/built.js';
 
 /** Source folders whose compiled output the controller process runs. */
-const SOURCES = ['src/runtime', 'src/codec', 'src/engine', 'src/cli', 'src/api', 'apps'];
+const SOURCES = [
+  'src/runtime',
+  'src/codec',
+  'src/engine',
+  'src/ovsdb',
+  'src/cli',
+  'src/api',
+  'src/cluster',
+  'apps',
+];
 
 /**
  * The compiled entry: `dist/src/cli/main.js controller` (the ofctl-ts executable) or

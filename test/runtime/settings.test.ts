@@ -79,11 +79,15 @@ describe('config file', () => {
     ['[]', /^c\.json: expected an object, got a list/],
     ['{"listn": []}', /^c\.json: listn: unknown key; expected one of: listen, connect, apps/],
     ['{"listen": "tcp:1.2.3.4"}', /^c\.json: listen: listen address .* needs both a host/],
-    ['{"logLevel": "loud"}', /^c\.json: logLevel: expected one of fatal, error, warn, info/],
+    [
+      '{"logLevel": "loud"}',
+      /^c\.json: logLevel: expected one of "fatal", "error", "warn", "info"/,
+    ],
     ['{"missSendLen": 65530}', /^c\.json: missSendLen: expected 0 to 65509 or 65535/],
     ['{"echoInterval": 0}', /^c\.json: echoInterval: expected a number from 0.05 to 86400, got 0/],
     ['{"outputLimit": 1000}', /^c\.json: outputLimit: expected an integer from 65536/],
-    ['{"apps": [1]}', /^c\.json: apps: expected a list of strings/],
+    ['{"apps": [1]}', /^c\.json: apps\[0\]: expected a non-empty string, got 1$/],
+    ['{"apps": 1}', /^c\.json: apps: expected a string or a list of strings, got 1$/],
     ['{"appConfig": 3}', /^c\.json: appConfig: expected an object, got 3/],
     ['{"pretty": "yes"}', /^c\.json: pretty: expected true or false, got "yes"/],
   ])('%s is refused naming the file and key', (text, message) => {
@@ -156,16 +160,20 @@ describe('controller command line', () => {
       expect(s.listen).toEqual(DEFAULT_SETTINGS.listen);
       expect(s.apps).toEqual(['l2-learning']);
       const missing = parseControllerArgs(['--config', join(dir, 'nope.json')]);
-      expect(() => resolveSettings(missing)).toThrow(/nope\.json: cannot read: ENOENT/);
+      expect(() => resolveSettings(missing)).toThrow(
+        `cannot read config ${join(dir, 'nope.json')}: no such file`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  test('--flow-model gives the controller the engine model factory; off by default', () => {
+  test('the engine model factory by default; --no-flow-model turns it off', () => {
+    const off = resolveSettings(parseControllerArgs(['--no-flow-model']));
+    expect(controllerOptions(off).flowModel).toBeUndefined();
+    expect(controllerOptions(DEFAULT_SETTINGS).flowModel).toBe(engineFlowModel);
     const on = resolveSettings(parseControllerArgs(['--flow-model']));
     expect(controllerOptions(on).flowModel).toBe(engineFlowModel);
-    expect(controllerOptions(DEFAULT_SETTINGS).flowModel).toBeUndefined();
   });
 
   test('the defaults become the runtime options', () => {
@@ -179,6 +187,7 @@ describe('controller command line', () => {
       handshakeTimeoutMs: 20_000,
       outputSoftLimit: 8 * 1024 * 1024,
       outputHardLimit: 32 * 1024 * 1024,
+      flowModel: engineFlowModel,
     });
   });
 });

@@ -3,7 +3,7 @@
  * PACKET_OUT, FLOW_MOD, GROUP_MOD, PORT_MOD, TABLE_MOD, METER_MOD.
  */
 import { type Action, readActions, writeActions } from '../actions.js';
-import { badRequestLen, fail } from '../errors.js';
+import { badRequestLen, fail, OFPERR } from '../errors.js';
 import { type Instruction, readInstructions, writeInstructions } from '../instructions.js';
 import { type Match, readMatch, writeMatch } from '../match.js';
 import type { Reader } from '../reader.js';
@@ -234,11 +234,11 @@ export function decodeMeterMod(r: Reader, xid: number): MeterMod {
   const command = r.u16();
   const flags = r.u16();
   const meterId = r.u32();
-  if (command > 2) fail(12, 4, `meter_mod command ${command} is not ADD, MODIFY or DELETE`);
+  if (command > 2)
+    fail(OFPERR.OFPMMFC_BAD_COMMAND, `meter_mod command ${command} is not ADD, MODIFY or DELETE`);
   if (flags & ~OFPMF_ALL || (flags & 3) === 3) {
     fail(
-      12,
-      5,
+      OFPERR.OFPMMFC_BAD_FLAGS,
       `meter_mod flags 0x${flags.toString(16)} are invalid (KBPS and PKTPS exclude each other)`,
     );
   }

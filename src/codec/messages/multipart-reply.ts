@@ -1,6 +1,6 @@
 /** MULTIPART_REPLY bodies (OpenFlow 1.3.5 section 7.3.5). */
 import { assertNever } from '../actions.js';
-import { badRequestLen, fail } from '../errors.js';
+import { badRequestLen, fail, OFPERR } from '../errors.js';
 import { readInstructions, writeInstructions } from '../instructions.js';
 import { readMatch, writeMatch } from '../match.js';
 import type { Reader } from '../reader.js';
@@ -266,9 +266,10 @@ export function decodeMultipartReply(r: Reader, xid: number): MultipartReply {
   const flags = r.u16();
   r.skip(4);
   const kind = multipartKind(code);
-  if (!kind) return fail(1, 2, `unknown multipart type ${code}`);
+  if (!kind) return fail(OFPERR.OFPBRC_BAD_MULTIPART, `unknown multipart type ${code}`);
   const body = readBody(r, kind);
-  if (r.remaining !== 0) fail(1, 6, `${kind} reply has ${r.remaining} trailing bytes`);
+  if (r.remaining !== 0)
+    fail(OFPERR.OFPBRC_BAD_LEN, `${kind} reply has ${r.remaining} trailing bytes`);
   return { type: 'multipart_reply', xid, flags, body };
 }
 

@@ -1,6 +1,6 @@
 /** MULTIPART_REQUEST bodies (OpenFlow 1.3.5 section 7.3.5). */
 import { assertNever } from '../actions.js';
-import { fail } from '../errors.js';
+import { fail, OFPERR } from '../errors.js';
 import { type Match, readMatch, writeMatch } from '../match.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
@@ -131,7 +131,7 @@ function writeFilter(w: Writer, f: FlowStatsFilter): void {
 
 const noBody = (r: Reader, kind: MultipartKind) => {
   if (r.remaining !== 0)
-    fail(1, 6, `${kind} request has a ${r.remaining}-byte body, expected none`);
+    fail(OFPERR.OFPBRC_BAD_LEN, `${kind} request has a ${r.remaining}-byte body, expected none`);
 };
 
 export function decodeMultipartRequest(r: Reader, xid: number): MultipartRequest {
@@ -139,7 +139,7 @@ export function decodeMultipartRequest(r: Reader, xid: number): MultipartRequest
   const flags = r.u16();
   r.skip(4);
   const kind = multipartKind(code);
-  if (!kind) return fail(1, 2, `unknown multipart type ${code}`);
+  if (!kind) return fail(OFPERR.OFPBRC_BAD_MULTIPART, `unknown multipart type ${code}`);
   const body = ((): MultipartRequestBody => {
     switch (kind) {
       case 'desc':
@@ -179,7 +179,8 @@ export function decodeMultipartRequest(r: Reader, xid: number): MultipartRequest
         return assertNever(kind);
     }
   })();
-  if (r.remaining !== 0) fail(1, 6, `${kind} request has ${r.remaining} trailing bytes`);
+  if (r.remaining !== 0)
+    fail(OFPERR.OFPBRC_BAD_LEN, `${kind} request has ${r.remaining} trailing bytes`);
   return { type: 'multipart_request', xid, flags, body };
 }
 

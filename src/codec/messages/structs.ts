@@ -3,7 +3,7 @@
  * meter bands (7.3.4.4) and queue descriptions (7.2.2).
  */
 import { type Action, readActions, writeActions } from '../actions.js';
-import { badRequestLen, fail } from '../errors.js';
+import { badRequestLen, fail, OFPERR } from '../errors.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 
@@ -72,8 +72,11 @@ export function readBuckets(r: Reader): Bucket[] {
   while (r.remaining > 0) {
     r.need(16, 'ofp_bucket');
     const len = r.u16();
-    if (len < 16 || len % 8 !== 0) fail(6, 12, `bucket length ${len} is invalid`);
-    const b = r.sub(len - 2, 'ofp_bucket', (what) => fail(6, 12, `bad bucket: ${what}`));
+    if (len < 16 || len % 8 !== 0)
+      fail(OFPERR.OFPGMFC_BAD_BUCKET, `bucket length ${len} is invalid`);
+    const b = r.sub(len - 2, 'ofp_bucket', (what) =>
+      fail(OFPERR.OFPGMFC_BAD_BUCKET, `bad bucket: ${what}`),
+    );
     const weight = b.u16();
     const watchPort = b.u32();
     const watchGroup = b.u32();
@@ -122,8 +125,11 @@ export function readMeterBands(r: Reader): MeterBand[] {
     r.need(16, 'meter band');
     const type = r.u16();
     const len = r.u16();
-    if (len < 16 || len % 8 !== 0) fail(12, 8, `meter band length ${len} is invalid`);
-    const b = r.sub(len - 4, 'meter band', (what) => fail(12, 8, `bad meter band: ${what}`));
+    if (len < 16 || len % 8 !== 0)
+      fail(OFPERR.OFPMMFC_BAD_BAND, `meter band length ${len} is invalid`);
+    const b = r.sub(len - 4, 'meter band', (what) =>
+      fail(OFPERR.OFPMMFC_BAD_BAND, `bad meter band: ${what}`),
+    );
     const rate = b.u32();
     const burstSize = b.u32();
     if (type === 1) {
@@ -133,7 +139,7 @@ export function readMeterBands(r: Reader): MeterBand[] {
     } else if (type === 0xffff) {
       out.push({ type: 'experimenter', rate, burstSize, experimenter: b.u32(), data: b.rest() });
     } else {
-      fail(12, 8, `unknown meter band type ${type}`);
+      fail(OFPERR.OFPMMFC_BAD_BAND, `unknown meter band type ${type}`);
     }
   }
   return out;

@@ -1,5 +1,5 @@
 /** ofp_table_features and its properties (OpenFlow 1.3.5 section 7.3.5.5). */
-import { badRequestLen, fail } from '../errors.js';
+import { badRequestLen, fail, OFPERR } from '../errors.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 
@@ -83,7 +83,8 @@ export interface TableFeatures {
   readonly properties: readonly TableFeatureProp[];
 }
 
-const badTf = (what: string): never => fail(13, 3, `bad table features length: ${what}`);
+const badTf = (what: string): never =>
+  fail(OFPERR.OFPTFFC_BAD_LEN, `bad table features length: ${what}`);
 
 function readTypeIds(p: Reader): TypeId[] {
   const ids: TypeId[] = [];
@@ -141,7 +142,7 @@ function readProp(r: Reader): TableFeatureProp {
       return { type: name, oxmIds };
     }
     default:
-      return fail(13, 2, `unknown table feature property type ${code}`);
+      return fail(OFPERR.OFPTFFC_BAD_TYPE, `unknown table feature property type ${code}`);
   }
 }
 

@@ -3,7 +3,12 @@
  * line "NAME (OF1.3) (xid=0x..):", multipart flags, and the checks OVS makes on a
  * message's raw bytes before decoding it (length multiples, known vendors).
  */
-import { type Message, MULTIPART_KINDS, messageName } from '../../codec/index.js';
+import {
+  type Message,
+  MULTIPART_KINDS,
+  messageName,
+  OFPMPF_REPLY_MORE,
+} from '../../codec/index.js';
 
 export const MP_NAMES: Readonly<Record<string, string>> = {
   desc: 'DESC',
@@ -75,7 +80,7 @@ export function header(m: Message): string {
 export function mpFlags(flags: number): string {
   if (!flags) return '';
   let s = ' flags=';
-  if (flags & 1) s += '[more]';
+  if (flags & OFPMPF_REPLY_MORE) s += '[more]';
   const rest = flags & ~1;
   if (rest) s += `[***unknown flags 0x${rest.toString(16).padStart(4, '0')}***]`;
   return s;

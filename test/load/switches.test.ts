@@ -8,7 +8,11 @@
  */
 import { afterAll, expect, test } from 'vitest';
 import { printLoad, rssFigures, runLoad } from '../../bench/load.js';
-import { l2Learning, startTestController, type TestController } from './support/controller.js';
+import {
+  l2Learning,
+  startTestController,
+  type TestController,
+} from '../reliability/support/controller.js';
 
 const SWITCHES = 200;
 /**
