@@ -20,7 +20,7 @@
  */
 import { type Action, OFP_NO_BUFFER, OFPP, packetInPort } from '../../src/codec/index.js';
 import { type Datapath, defineApp } from '../../src/runtime/index.js';
-import { type LswitchConfig, validateLswitchConfig } from './config.js';
+import { type LswitchConfig, LswitchConfigSchema, validateLswitchConfig } from './config.js';
 import { isMulticast, isReserved, MacPorts, macAt } from './macs.js';
 import { lswitchMatch } from './match.js';
 
@@ -47,6 +47,7 @@ const POP_QUEUE: Action = {
 export default defineApp<LswitchConfig>({
   name: 'lswitch',
   description: "ovs-testcontroller's learning switch: hub, learning, NORMAL, no-flow modes",
+  configSchema: LswitchConfigSchema,
   validateConfig: validateLswitchConfig,
   create(ctx) {
     const cfg = ctx.config;
