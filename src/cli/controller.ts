@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_APPS } from '../../apps/index.js';
 import {
+  API_FLAGS,
   API_USAGE,
   type ApiFlag,
   type ApiServer,
@@ -175,7 +176,7 @@ export function parseControllerArgs(all: readonly string[]): ControllerArgs {
   const ovsdb: string[] = [];
   let config: string | undefined;
   let help = false;
-  const { rest: argv, tc } = takeTestcontrollerArgs(all, VALUE_FLAGS);
+  const { rest: argv, tc } = takeTestcontrollerArgs(all, [...VALUE_FLAGS, ...API_FLAGS]);
   let clusterEndpoints: string[] | undefined;
   let nodeId: string | undefined;
   const api: Partial<Record<ApiFlag, string>> = {};

@@ -144,6 +144,12 @@ describe('options', () => {
     expect(s.appConfig.lswitch).toEqual({ mode: 'hub' });
   });
 
+  test("values of ofctl-ts's own options are never taken for methods (--api tcp:...)", () => {
+    const args = parseControllerArgs(['--api', 'tcp:127.0.0.1:0', '--listen', 'tcp:127.0.0.1:0']);
+    expect(args.settings.connect).toBeUndefined();
+    expect(args.api).toEqual({ '--api': 'tcp:127.0.0.1:0' });
+  });
+
   test('--workers cannot share switches to dial', () => {
     expect(() => parseControllerArgs(['--workers', '2', 'tcp:10.0.0.1'])).toThrow(/--workers/);
   });
