@@ -18,20 +18,22 @@
  *   --max-idle is added and the packet goes out by PACKET_OUT; otherwise only the
  *   PACKET_OUT.
  */
-import { type Action, OFP_NO_BUFFER, OFPP, packetInPort } from '../../src/codec/index.js';
+import {
+  type Action,
+  OFP_NO_BUFFER,
+  OFPP,
+  OFPPR_DELETE,
+  packetInPort,
+} from '../../src/codec/index.js';
 import { type Datapath, defineApp } from '../../src/runtime/index.js';
 import { type LswitchConfig, LswitchConfigSchema, validateLswitchConfig } from './config.js';
 import { isMulticast, isReserved, MacPorts, macAt } from './macs.js';
 import { lswitchMatch } from './match.js';
 
 const OFPR_NO_MATCH = 0;
-/** OFPPR_DELETE: the port was removed. */
-const PORT_DELETED = 1;
 /** Open vSwitch's MAC_ENTRY_DEFAULT_IDLE_TIME and MAC_DEFAULT_MAX. */
 const MAC_AGEING_MS = 300_000;
 const MAX_MACS = 2048;
-/** Ports 0xff00 and above are reserved (FLOOD, NORMAL, ...): no queue for them. */
-const OFPP_MAX = 0xffffff00;
 /** No output at all (a drop). */
 const NONE = -1;
 /**
@@ -89,7 +91,7 @@ export default defineApp<LswitchConfig>({
       if (out === NONE) return [];
       const queue = queues.get(dp)?.get(inPort) ?? cfg.defaultQueue;
       const output: Action = { type: 'output', port: out, maxLen: 0 };
-      if (queue === undefined || out >= OFPP_MAX) return [output];
+      if (queue === undefined || out >= OFPP.MAX) return [output]; // reserved ports get no queue
       return [{ type: 'set_queue', queueId: queue }, output, POP_QUEUE];
     };
 
@@ -113,7 +115,7 @@ export default defineApp<LswitchConfig>({
       },
       portStatus(dp, msg) {
         resolveQueues(dp);
-        if (msg.reason === PORT_DELETED) macs.get(dp)?.forgetPort(msg.port.portNo);
+        if (msg.reason === OFPPR_DELETE) macs.get(dp)?.forgetPort(msg.port.portNo);
       },
       packetIn(dp, msg) {
         if (msg.reason !== OFPR_NO_MATCH || msg.data.length < 14) return;
